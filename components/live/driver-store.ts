@@ -1,0 +1,138 @@
+import type { DriverDelta, DriverSnapshot, DriverTuple } from '../../lib/protocol';
+import type { LiveSocket } from './socket-connection';
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
+
+/** What the map draws: typed arrays ready for deck.gl binary attributes. */
+export interface DriverFrame {
+  readonly version: number;
+  readonly count: number;
+  readonly ids: readonly string[];
+  /** lon, lat per driver. */
+  readonly positions: Float32Array;
+  readonly statuses: Uint8Array;
+  /** Client clock when data last arrived (ms), 0 before any. */
+  readonly receivedAt: number;
+  /** Newest event time among the drivers (ms). */
+  readonly newestEventTime: number;
+  readonly connection: ConnectionState;
+  /** Deltas that arrived out of sequence and forced a resync. */
+  readonly resyncs: number;
+}
+
+type Schedule = (callback: () => void) => void;
+
+const emptyFrame: DriverFrame = {
+  version: 0,
+  count: 0,
+  ids: [],
+  positions: new Float32Array(0),
+  statuses: new Uint8Array(0),
+  receivedAt: 0,
+  newestEventTime: 0,
+  connection: 'connecting',
+  resyncs: 0,
+};
+
+/**
+ * Live driver state outside React. Socket messages update a map at once; a new frame for
+ * React is built at most once per animation frame, however many deltas arrived.
+ */
+export class DriverStore {
+  private readonly drivers = new Map<string, DriverTuple>();
+  private readonly listeners = new Set<() => void>();
+  private frame: DriverFrame = emptyFrame;
+  private lastSeq = -1;
+  private receivedAt = 0;
+  private connection: ConnectionState = 'connecting';
+  private resyncs = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly socket: LiveSocket,
+    private readonly schedule: Schedule = (cb) => requestAnimationFrame(cb),
+    private readonly now: () => number = () => Date.now(),
+  ) {
+    socket.on('connect', () => {
+      this.connection = 'live';
+      socket.emit('drivers:subscribe');
+      this.changed();
+    });
+    socket.on('disconnect', () => {
+      this.connection = 'reconnecting';
+      this.changed();
+    });
+    socket.on('drivers:snapshot', (s) => this.onSnapshot(s));
+    socket.on('drivers:delta', (d) => this.onDelta(d));
+    if (socket.connected) socket.emit('drivers:subscribe');
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): DriverFrame => this.frame;
+
+  private onSnapshot(s: DriverSnapshot): void {
+    this.drivers.clear();
+    for (const t of s.drivers) this.drivers.set(t[0], t);
+    this.lastSeq = s.seq;
+    this.receivedAt = this.now();
+    this.changed();
+  }
+
+  private onDelta(d: DriverDelta): void {
+    if (this.lastSeq < 0) return; // waiting for the snapshot
+    if (d.seq !== this.lastSeq + 1) {
+      // A missed delta leaves some drivers wrong until they move again: start over.
+      this.resyncs++;
+      this.lastSeq = -1;
+      this.socket.emit('drivers:subscribe');
+      return;
+    }
+    this.lastSeq = d.seq;
+    for (const t of d.upserts) this.drivers.set(t[0], t);
+    for (const id of d.removals) this.drivers.delete(id);
+    this.receivedAt = this.now();
+    this.changed();
+  }
+
+  private changed(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => {
+      this.scheduled = false;
+      this.frame = this.buildFrame();
+      for (const listener of this.listeners) listener();
+    });
+  }
+
+  private buildFrame(): DriverFrame {
+    const count = this.drivers.size;
+    const ids = new Array<string>(count);
+    const positions = new Float32Array(count * 2);
+    const statuses = new Uint8Array(count);
+    let newest = 0;
+    let i = 0;
+    for (const [id, lon, lat, status, , ts] of this.drivers.values()) {
+      ids[i] = id;
+      positions[i * 2] = lon;
+      positions[i * 2 + 1] = lat;
+      statuses[i] = status;
+      if (ts > newest) newest = ts;
+      i++;
+    }
+    return {
+      version: this.frame.version + 1,
+      count,
+      ids,
+      positions,
+      statuses,
+      receivedAt: this.receivedAt,
+      newestEventTime: newest,
+      connection: this.connection,
+      resyncs: this.resyncs,
+    };
+  }
+}

@@ -1,0 +1,109 @@
+'use client';
+
+import { MapView, type PickingInfo } from '@deck.gl/core';
+import { ScatterplotLayer } from '@deck.gl/layers';
+import DeckGL from '@deck.gl/react';
+import { useEffect, useMemo, useRef } from 'react';
+import { statusFromCode } from '../../lib/protocol';
+import { useDrivers } from '../live/use-drivers';
+import type { DriverFrame } from '../live/driver-store';
+import { cityCenter, cityLayers } from './city-layers';
+import { colorsForStatuses } from './driver-colors';
+
+const initialViewState = { ...cityCenter, zoom: 11, pitch: 0, bearing: 0 };
+const staticLayers = cityLayers();
+
+declare global {
+  interface Window {
+    /** Test hook: what the map last drew. Read by the e2e journeys and benchmarks. */
+    __streamwatch?: {
+      renderedDrivers: number;
+      frameVersion: number;
+      renders: number;
+      positionOf(driverId: string): [number, number] | null;
+    };
+  }
+}
+
+export default function DriverMap() {
+  const frame = useDrivers();
+  const drawn = useRef<DriverFrame | null>(null);
+  const colors = useMemo(() => colorsForStatuses(frame?.statuses ?? new Uint8Array(0)), [frame?.statuses]);
+
+  const drivers = useMemo(
+    () =>
+      new ScatterplotLayer({
+        id: 'drivers',
+        data: {
+          length: frame?.count ?? 0,
+          attributes: {
+            getPosition: { value: frame?.positions ?? new Float32Array(0), size: 2 },
+            getFillColor: { value: colors, size: 4, normalized: true },
+          },
+        },
+        getRadius: 3,
+        radiusUnits: 'pixels',
+        radiusMinPixels: 2,
+        pickable: true,
+      }),
+    [frame?.count, frame?.positions, colors],
+  );
+
+  useEffect(() => {
+    window.__streamwatch ??= { renderedDrivers: 0, frameVersion: 0, renders: 0, positionOf: () => null };
+  }, []);
+
+  const onAfterRender = (): void => {
+    const hook = window.__streamwatch;
+    const f = frame;
+    if (!hook || !f) return;
+    drawn.current = f;
+    hook.renders++;
+    hook.renderedDrivers = f.count;
+    hook.frameVersion = f.version;
+    hook.positionOf = (id) => {
+      const d = drawn.current;
+      const i = d ? d.ids.indexOf(id) : -1;
+      return d && i >= 0 ? [d.positions[i * 2]!, d.positions[i * 2 + 1]!] : null;
+    };
+  };
+
+  const getTooltip = (info: PickingInfo) => {
+    if (info.layer?.id !== 'drivers' || info.index < 0 || !frame) return null;
+    const status = statusFromCode(frame.statuses[info.index] ?? 3);
+    return { text: `${frame.ids[info.index]}\n${status.replace('_', ' ')}` };
+  };
+
+  return (
+    <div data-testid="map.drivers" data-rendered-drivers={frame?.count ?? 0} className="absolute inset-0">
+      <DeckGL
+        views={new MapView({ repeat: false })}
+        initialViewState={initialViewState}
+        controller
+        layers={[...staticLayers, drivers]}
+        onAfterRender={onAfterRender}
+        getTooltip={getTooltip}
+      />
+      <Legend />
+    </div>
+  );
+}
+
+function Legend() {
+  const items = [
+    ['idle', 'bg-idle'],
+    ['en route', 'bg-en-route'],
+    ['on trip', 'bg-on-trip'],
+    ['offline', 'bg-offline'],
+  ] as const;
+  return (
+    <ul className="absolute bottom-3 left-3 flex gap-3 rounded bg-panel/90 px-3 py-2 text-xs text-muted" aria-label="Driver status colours">
+      {items.map(([label, swatch]) => (
+        <li key={label} className="flex items-center gap-1.5">
+          <span className={`inline-block h-2.5 w-2.5 rounded-full ${swatch}`} aria-hidden />
+          {label}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,19 @@
+/**
+ * Parses a bootstrap list such as "127.0.0.1:9092,kafka-2:9092". Throws with the offending
+ * entry so that a typo in KAFKA_BROKERS is reported before anything connects.
+ */
+export function parseBrokerList(value: string): string[] {
+  const brokers = value
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b.length > 0);
+  if (brokers.length === 0) throw new Error('the broker list is empty: expected host:port[,host:port...]');
+  for (const broker of brokers) {
+    const match = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(broker);
+    const port = match ? Number(match[2]) : NaN;
+    if (!match || port < 1 || port > 65535) {
+      throw new Error(`"${broker}" is not host:port (expected e.g. 127.0.0.1:9092)`);
+    }
+  }
+  return brokers;
+}

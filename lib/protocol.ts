@@ -1,0 +1,54 @@
+import { driverStatuses, type DriverStatus } from './schemas/driver-location';
+
+/**
+ * The Socket.IO wire protocol, shared by the gateway and the browser so that a renamed event
+ * or field fails to compile on both sides.
+ *
+ * A subscriber first gets a snapshot, then deltas. Both carry a sequence number: a delta whose
+ * seq is not the previous one + 1 means something was missed and the client resubscribes.
+ */
+
+/** [driverId, lon, lat, statusCode, headingDeg, eventTimeMs]: compact on the wire. */
+export type DriverTuple = [string, number, number, number, number, number];
+
+export interface DriverSnapshot {
+  readonly seq: number;
+  /** Gateway clock when the snapshot was taken (epoch ms). */
+  readonly sentAt: number;
+  readonly drivers: DriverTuple[];
+}
+
+export interface DriverDelta {
+  readonly seq: number;
+  readonly sentAt: number;
+  readonly upserts: DriverTuple[];
+  readonly removals: string[];
+}
+
+export interface GatewayStatus {
+  readonly ready: boolean;
+  readonly drivers: number;
+  /** Newest event time the gateway has applied (epoch ms), 0 before the first record. */
+  readonly newestEventTime: number;
+}
+
+export interface ServerToClientEvents {
+  'drivers:snapshot': (snapshot: DriverSnapshot) => void;
+  'drivers:delta': (delta: DriverDelta) => void;
+  'gateway:status': (status: GatewayStatus) => void;
+}
+
+export interface ClientToServerEvents {
+  'drivers:subscribe': () => void;
+  'drivers:unsubscribe': () => void;
+}
+
+export const SOCKET_PATH = '/socket.io';
+
+export function statusCode(status: DriverStatus): number {
+  return driverStatuses.indexOf(status);
+}
+
+export function statusFromCode(code: number): DriverStatus {
+  return driverStatuses[code] ?? 'offline';
+}

@@ -1,0 +1,79 @@
+/**
+ * The topic catalog: the one place a topic's name, key, schema, partitions and retention are
+ * written. The stack creates topics from it, the Flink jobs get their names from it, the
+ * simulator and the gateway read it.
+ */
+
+export type CleanupPolicy = 'delete' | 'compact';
+
+export interface TopicSpec {
+  readonly name: string;
+  /** What the record key holds; null when records are not keyed. */
+  readonly key: string | null;
+  /** Name of the value schema in lib/schemas. */
+  readonly valueSchema: string;
+  readonly partitions: number;
+  readonly cleanupPolicy: CleanupPolicy;
+  /** -1 keeps records forever (compacted topics keep the latest per key). */
+  readonly retentionMs: number;
+  readonly description: string;
+}
+
+const HOUR = 3_600_000;
+
+export const topics = {
+  driverLocationsRaw: {
+    name: 'raw.driver-locations',
+    key: 'driverId',
+    valueSchema: 'DriverLocation',
+    partitions: 4,
+    cleanupPolicy: 'delete',
+    retentionMs: 6 * HOUR,
+    description: 'Driver GPS pings as the apps send them: unvalidated, may be late or malformed.',
+  },
+  driversPositions: {
+    name: 'drivers.positions',
+    key: 'driverId',
+    valueSchema: 'DriverPosition',
+    partitions: 4,
+    cleanupPolicy: 'compact',
+    retentionMs: -1,
+    description: 'Validated latest position and status per driver (latest event time wins).',
+  },
+  driverLocationsDlq: {
+    name: 'dlq.driver-locations',
+    key: null,
+    valueSchema: 'DeadLetter',
+    partitions: 1,
+    cleanupPolicy: 'delete',
+    retentionMs: 7 * 24 * HOUR,
+    description: 'Raw driver locations that failed validation: original bytes, reason in headers.',
+  },
+} as const satisfies Record<string, TopicSpec>;
+
+export type TopicKey = keyof typeof topics;
+
+/** Broker-side topic configs derived from the spec. */
+export function topicConfigEntries(spec: TopicSpec): Record<string, string> {
+  const entries: Record<string, string> = {
+    'cleanup.policy': spec.cleanupPolicy,
+    'retention.ms': String(spec.retentionMs),
+  };
+  if (spec.cleanupPolicy === 'compact') {
+    // Roll and clean often enough that a restarting gateway replays minutes, not hours,
+    // of superseded positions.
+    entries['segment.ms'] = String(10 * 60_000);
+    entries['min.cleanable.dirty.ratio'] = '0.1';
+    entries['delete.retention.ms'] = String(HOUR);
+  }
+  return entries;
+}
+
+/** Headers the dead-letter topics carry next to the original bytes. */
+export const deadLetterHeaders = {
+  reason: 'dlq.reason',
+  sourceTopic: 'dlq.source.topic',
+  sourcePartition: 'dlq.source.partition',
+  sourceOffset: 'dlq.source.offset',
+  job: 'dlq.job',
+} as const;

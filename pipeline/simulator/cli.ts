@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
+import { parseBrokerList } from '../../lib/kafka-brokers';
+import { Simulator, type SimulatorOptions } from './simulator';
+
+const usage = `Usage: npm run simulate -- [options]
+
+Produces driver locations for a seeded Bengaluru fleet to the raw topic.
+
+  --brokers host:port[,..]   Kafka bootstrap servers (default: $KAFKA_BROKERS or 127.0.0.1:19092)
+  --drivers N                fleet size (default 3000; 20000+ for load)
+  --seed N                   city and fleet seed (default 42)
+  --interval-ms N            how often each driver reports (default 1000)
+  --out-of-order-ratio R     share of records delivered late, 0..1 (default 0)
+  --max-delay-ms N           how late at most (default 3000)
+  --malformed-ratio R        share of records replaced by malformed ones, 0..1 (default 0)
+  --help`;
+
+function numberFlag(values: Record<string, unknown>, name: string, fallback: number, min: number, max: number): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new Error(`--${name} must be a number from ${min} to ${max}, got "${String(raw)}"`);
+  }
+  return n;
+}
+
+function parseOptions(argv: string[]): { brokers: string[]; options: SimulatorOptions } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      brokers: { type: 'string' },
+      drivers: { type: 'string' },
+      seed: { type: 'string' },
+      'interval-ms': { type: 'string' },
+      'out-of-order-ratio': { type: 'string' },
+      'max-delay-ms': { type: 'string' },
+      'malformed-ratio': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  return {
+    brokers: parseBrokerList(values.brokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:19092'),
+    options: {
+      drivers: numberFlag(values, 'drivers', 3000, 1, 200_000),
+      seed: numberFlag(values, 'seed', 42, 0, 2 ** 32 - 1),
+      intervalMs: numberFlag(values, 'interval-ms', 1000, 100, 60_000),
+      tickMs: 100,
+      outOfOrderRatio: numberFlag(values, 'out-of-order-ratio', 0, 0, 1),
+      maxDelayMs: numberFlag(values, 'max-delay-ms', 3000, 0, 600_000),
+      malformedRatio: numberFlag(values, 'malformed-ratio', 0, 0, 1),
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const log = pino({ name: 'simulator' });
+  let parsed;
+  try {
+    parsed = parseOptions(process.argv.slice(2));
+  } catch (err) {
+    console.error(`simulator: ${(err as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+  const kafka = new Kafka({ clientId: 'streamwatch-simulator', brokers: parsed.brokers, logLevel: logLevel.WARN });
+  const simulator = new Simulator(kafka, parsed.options, log);
+  await simulator.start();
+  const report = setInterval(() => log.info({ ...simulator.stats }, 'simulator progress'), 10_000);
+  const stop = async (): Promise<void> => {
+    clearInterval(report);
+    await simulator.stop();
+    log.info({ ...simulator.stats }, 'simulator stopped');
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(`simulator: ${(err as Error).message}`);
+  process.exit(1);
+});

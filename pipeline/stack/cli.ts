@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import { StackError } from './preflight';
+import { startStack, type RunningStack } from './stack';
+import { loadStackConfig } from './stack-config';
+import { waitForLiveData } from './wait-for-data';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const started = Date.now();
+const say = (line: string): void => console.log(line);
+const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+
+let stack: RunningStack | null = null;
+let stopping = false;
+
+async function shutdown(code: number, why: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say(`[stack] ${why}; stopping everything...`);
+  await stack?.stop();
+  say('[stack] stopped');
+  process.exit(code);
+}
+
+process.once('SIGINT', () => void shutdown(0, 'interrupted'));
+process.once('SIGTERM', () => void shutdown(0, 'terminated'));
+
+try {
+  const config = loadStackConfig(process.env, root);
+  stack = await startStack(config, say, undefined, (reason) => void shutdown(1, reason));
+  const live = await waitForLiveData(stack.url, say, 300_000, () => stopping);
+  say('');
+  say(`  Streamwatch is live: ${stack.url}   (${live.drivers.toLocaleString('en-US')} drivers, up in ${elapsed()})`);
+  say(`  Kafka: ${stack.brokers.join(',')}   data and logs: ${config.home}   Ctrl-C stops everything`);
+  say('');
+} catch (err) {
+  const message = err instanceof StackError ? err.message : `${(err as Error).message}`;
+  console.error(`\nstreamwatch: ${message}\n`);
+  await shutdown(1, 'start-up failed');
+}

@@ -1,0 +1,62 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { flinkJobs, flinkSqlVariables, type FlinkJobKey } from '../../lib/pipeline-jobs';
+import { topics } from '../../lib/topics';
+import type { Supervised, Supervisor } from './supervisor';
+
+export interface FlinkOptions {
+  readonly flinkDir: string;
+  readonly classpath: string[];
+  readonly dataDir: string;
+  readonly brokers: string[];
+  readonly jobs: readonly FlinkJobKey[];
+  readonly heap: string;
+  readonly parallelism: number;
+  readonly checkpointIntervalMs: number;
+}
+
+/** Runs the Flink SQL jobs in one local mini-cluster JVM, checkpointing to the data dir. */
+export function startFlink(o: FlinkOptions, supervisor: Supervisor): Supervised {
+  mkdirSync(o.dataDir, { recursive: true });
+  const varsFile = join(o.dataDir, 'vars.properties');
+  const topicNames = Object.fromEntries(Object.entries(topics).map(([k, t]) => [k, t.name]));
+  const vars = flinkSqlVariables(o.brokers.join(','), topicNames);
+  writeFileSync(varsFile, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  const checkpoints = pathToFileURL(join(o.dataDir, 'checkpoints')).href;
+  return supervisor.start({
+    name: 'flink',
+    command: 'java',
+    cwd: o.flinkDir,
+    args: [
+      `-Xmx${o.heap}`,
+      '-XX:+UseG1GC',
+      // Flink 2 on Java 17 reflects into these JDK packages (as bin/flink does).
+      '--add-opens=java.base/java.util=ALL-UNNAMED',
+      '--add-opens=java.base/java.lang=ALL-UNNAMED',
+      '--add-opens=java.base/java.lang.reflect=ALL-UNNAMED',
+      '--add-opens=java.base/java.io=ALL-UNNAMED',
+      '--add-opens=java.base/java.net=ALL-UNNAMED',
+      '--add-opens=java.base/java.nio=ALL-UNNAMED',
+      '--add-opens=java.base/java.time=ALL-UNNAMED',
+      '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
+      '-cp',
+      [join(o.flinkDir, 'target', 'classes'), ...o.classpath].join(':'),
+      'io.streamwatch.flink.SqlJobRunner',
+      ...o.jobs.flatMap((key) => ['--job', join(o.flinkDir, 'jobs', flinkJobs[key].sqlFile)]),
+      '--vars',
+      varsFile,
+      '--set', `parallelism.default=${o.parallelism}`,
+      '--set', `execution.checkpointing.interval=${o.checkpointIntervalMs}ms`,
+      '--set', `execution.checkpointing.dir=${checkpoints}`,
+      '--set', 'execution.checkpointing.num-retained=2',
+      '--set', 'state.backend.type=hashmap',
+      '--set', 'restart-strategy.type=exponential-delay',
+      '--set', 'rest.bind-address=127.0.0.1',
+      '--set', 'rest.address=127.0.0.1',
+    ],
+    logFile: join(o.dataDir, 'flink.log'),
+    // Flink logs whole generated classes on some errors: keep those in the file only.
+    echo: (line) => (line.startsWith('streamwatch-flink:') || /\b(ERROR|Exception:)/.test(line) ? line.slice(0, 300) : null),
+  });
+}

@@ -1,0 +1,74 @@
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { topicConfigEntries, topics, type TopicSpec } from '../../lib/topics';
+import { StackError } from './preflight';
+import type { Say } from './supervisor';
+
+export function kafkaClient(brokers: string[], clientId: string): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    retry: { retries: 2, initialRetryTime: 300 },
+  });
+}
+
+/**
+ * Waits until the cluster answers a metadata request, up to `timeoutMs`; the error names the
+ * brokers and what to check.
+ */
+export async function waitForCluster(brokers: string[], timeoutMs: number, hint: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = 'no answer';
+  while (Date.now() < deadline) {
+    const admin = kafkaClient(brokers, 'streamwatch-stack-probe').admin();
+    try {
+      await admin.connect();
+      await admin.describeCluster();
+      return;
+    } catch (err) {
+      lastError = (err as Error).message;
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+  throw new StackError(`Kafka at ${brokers.join(',')} did not answer within ${timeoutMs / 1000} s (${lastError}).\n  ${hint}`);
+}
+
+/**
+ * Creates every catalog topic that is missing. Existing topics are left as they are, with a
+ * warning when they have fewer partitions than the catalog asks for.
+ */
+export async function ensureTopics(brokers: string[], say: Say, specs: readonly TopicSpec[] = Object.values(topics)): Promise<void> {
+  const admin: Admin = kafkaClient(brokers, 'streamwatch-stack-admin').admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((t) => !existing.has(t.name));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          topic: t.name,
+          numPartitions: t.partitions,
+          replicationFactor: 1,
+          configEntries: Object.entries(topicConfigEntries(t)).map(([name, value]) => ({ name, value })),
+        })),
+      });
+      say(`[topics] created ${missing.map((t) => t.name).join(', ')}`);
+    }
+    const present = specs.filter((t) => existing.has(t.name));
+    if (present.length > 0) {
+      const metadata = await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) });
+      for (const t of metadata.topics) {
+        const spec = present.find((p) => p.name === t.name)!;
+        if (t.partitions.length < spec.partitions) {
+          say(`[topics] WARN ${t.name} has ${t.partitions.length} partitions, the catalog asks for ${spec.partitions}`);
+        }
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,66 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { parseBrokerList } from '../../lib/kafka-brokers';
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+const Env = z.object({
+  STREAMWATCH_HOME: z.string().optional(),
+  KAFKA_BROKERS: z.string().optional(),
+  KAFKA_PORT: port(19092),
+  KAFKA_CONTROLLER_PORT: port(19093),
+  KAFKA_HEAP: z.string().regex(/^\d+[mg]$/).default('768m'),
+  FLINK_HEAP: z.string().regex(/^\d+[mg]$/).default('1g'),
+  FLINK_PARALLELISM: z.coerce.number().int().min(1).max(16).default(2),
+  CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
+  PORT: port(3000),
+  HOST: z.string().default('127.0.0.1'),
+  SIM_DRIVERS: z.coerce.number().int().min(0).default(3000),
+  SIM_SEED: z.coerce.number().int().min(0).default(42),
+  SIM_ARGS: z.string().default(''),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+});
+
+export interface StackConfig {
+  readonly root: string;
+  readonly home: string;
+  /** Set when KAFKA_BROKERS points at an existing cluster; the local broker is not started. */
+  readonly externalBrokers: string[] | null;
+  readonly host: string;
+  readonly kafkaPort: number;
+  readonly kafkaControllerPort: number;
+  readonly kafkaHeap: string;
+  readonly flinkHeap: string;
+  readonly flinkParallelism: number;
+  readonly checkpointIntervalMs: number;
+  readonly port: number;
+  readonly simDrivers: number;
+  readonly simSeed: number;
+  readonly simArgs: string[];
+  readonly nodeEnv: 'development' | 'production' | 'test';
+}
+
+export function loadStackConfig(env: NodeJS.ProcessEnv, root: string): StackConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    root,
+    home: resolve(root, e.STREAMWATCH_HOME ?? '.streamwatch'),
+    externalBrokers: e.KAFKA_BROKERS ? parseBrokerList(e.KAFKA_BROKERS) : null,
+    host: e.HOST,
+    kafkaPort: e.KAFKA_PORT,
+    kafkaControllerPort: e.KAFKA_CONTROLLER_PORT,
+    kafkaHeap: e.KAFKA_HEAP,
+    flinkHeap: e.FLINK_HEAP,
+    flinkParallelism: e.FLINK_PARALLELISM,
+    checkpointIntervalMs: e.CHECKPOINT_INTERVAL_MS,
+    port: e.PORT,
+    simDrivers: e.SIM_DRIVERS,
+    simSeed: e.SIM_SEED,
+    simArgs: e.SIM_ARGS.split(/\s+/).filter(Boolean),
+    nodeEnv: e.NODE_ENV,
+  };
+}

@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface ChildSpec {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Every output line goes here. */
+  readonly logFile: string;
+  /** Which lines also reach the terminal (formatted); default: all. */
+  readonly echo?: (line: string) => string | null;
+}
+
+export interface Supervised {
+  readonly name: string;
+  readonly process: ChildProcess;
+  readonly exited: Promise<number | null>;
+}
+
+export type Say = (line: string) => void;
+
+/**
+ * Starts and stops the stack's child processes. Output is prefixed and logged to a file; when
+ * a child dies unexpectedly the stack is told, and stopAll() ends every child (TERM, then KILL
+ * after a grace period) so that no java or node process outlives the stack.
+ */
+export class Supervisor {
+  private readonly children: Supervised[] = [];
+  private stopping = false;
+
+  constructor(
+    private readonly say: Say,
+    private readonly onUnexpectedExit: (name: string, code: number | null) => void,
+  ) {}
+
+  start(spec: ChildSpec): Supervised {
+    mkdirSync(dirname(spec.logFile), { recursive: true });
+    const log = createWriteStream(spec.logFile, { flags: 'a' });
+    const child = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.pipe(child, spec, log);
+    const exited = new Promise<number | null>((resolve) => {
+      child.once('error', (err) => {
+        this.say(`[${spec.name}] could not start ${spec.command}: ${err.message}`);
+        resolve(null);
+      });
+      child.once('exit', (code, signal) => {
+        log.end();
+        if (!this.stopping) this.onUnexpectedExit(spec.name, code ?? (signal ? 128 : null));
+        resolve(code);
+      });
+    });
+    const supervised = { name: spec.name, process: child, exited };
+    this.children.push(supervised);
+    return supervised;
+  }
+
+  async stopAll(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    const running = this.children.filter((c) => c.process.exitCode === null && c.process.signalCode === null);
+    // Reverse start order: the app goes before the pipeline it reads from.
+    for (const child of [...running].reverse()) child.process.kill('SIGTERM');
+    const killer = setTimeout(() => {
+      for (const child of running) {
+        if (child.process.exitCode === null && child.process.signalCode === null) {
+          this.say(`[${child.name}] did not stop within ${graceMs / 1000} s; killing it`);
+          child.process.kill('SIGKILL');
+        }
+      }
+    }, graceMs);
+    await Promise.all(running.map((c) => c.exited));
+    clearTimeout(killer);
+  }
+
+  private pipe(child: ChildProcess, spec: ChildSpec, log: WriteStream): void {
+    for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) continue;
+      createInterface({ input: stream }).on('line', (line) => {
+        log.write(`${line}\n`);
+        const shown = spec.echo ? spec.echo(line) : line;
+        if (shown !== null) this.say(`[${spec.name}] ${shown}`);
+      });
+    }
+  }
+}
+
+/** Shows pino JSON lines as "LEVEL msg key=value"; other lines as they are. */
+export function formatPinoLine(line: string): string {
+  if (!line.startsWith('{')) return line;
+  try {
+    const { level, msg, time: _t, pid: _p, hostname: _h, name: _n, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    const levelName = typeof level === 'number' ? (level >= 50 ? 'ERROR ' : level >= 40 ? 'WARN ' : '') : '';
+    const fields = Object.entries(rest)
+      .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+      .join(' ');
+    return `${levelName}${String(msg ?? '')}${fields ? ` ${fields}` : ''}`;
+  } catch {
+    return line;
+  }
+}

@@ -1,0 +1,56 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { parseBrokerList } from '../lib/kafka-brokers';
+
+/**
+ * The gateway's configuration, read once from the environment and validated; the rest of the
+ * server receives these values and never reads process.env.
+ */
+const Env = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:19092')
+    .transform((value, ctx) => {
+      try {
+        return parseBrokerList(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  GATEWAY_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
+  DELTA_INTERVAL_MS: z.coerce.number().int().min(16).max(5000).default(150),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface GatewayConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly brokers: string[];
+  readonly dev: boolean;
+  /** Names this instance's consumer group; several gateways each read every partition. */
+  readonly gatewayId: string;
+  readonly deltaIntervalMs: number;
+  readonly logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`invalid gateway configuration:\n${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    brokers: e.KAFKA_BROKERS,
+    dev: e.NODE_ENV !== 'production',
+    gatewayId: e.GATEWAY_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}-${e.PORT}`,
+    deltaIntervalMs: e.DELTA_INTERVAL_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,53 @@
+import { statusCode, type DriverTuple } from '../lib/protocol';
+import type { DriverPosition } from '../lib/schemas/driver-location';
+
+/**
+ * The latest position per driver, and what changed since the last delta was taken. Changes
+ * to one driver between two deltas are conflated: only its latest position is sent.
+ */
+export class DriverView {
+  private readonly drivers = new Map<string, DriverTuple>();
+  private readonly changed = new Set<string>();
+  private readonly removed = new Set<string>();
+  private newest = 0;
+
+  get size(): number {
+    return this.drivers.size;
+  }
+
+  /** Newest event time applied (epoch ms). */
+  get newestEventTime(): number {
+    return this.newest;
+  }
+
+  /** Applies a position; returns false when it is older than what the view holds. */
+  apply(p: DriverPosition): boolean {
+    const current = this.drivers.get(p.driverId);
+    if (current && current[5] > p.ts) return false;
+    this.drivers.set(p.driverId, [p.driverId, p.lon, p.lat, statusCode(p.status), p.headingDeg ?? 0, p.ts]);
+    this.changed.add(p.driverId);
+    this.removed.delete(p.driverId);
+    if (p.ts > this.newest) this.newest = p.ts;
+    return true;
+  }
+
+  remove(driverId: string): void {
+    if (!this.drivers.delete(driverId)) return;
+    this.changed.delete(driverId);
+    this.removed.add(driverId);
+  }
+
+  snapshot(): DriverTuple[] {
+    return [...this.drivers.values()];
+  }
+
+  /** What changed since the previous call, or null if nothing did. */
+  takeDelta(): { upserts: DriverTuple[]; removals: string[] } | null {
+    if (this.changed.size === 0 && this.removed.size === 0) return null;
+    const upserts = [...this.changed].map((id) => this.drivers.get(id)!);
+    const removals = [...this.removed];
+    this.changed.clear();
+    this.removed.clear();
+    return { upserts, removals };
+  }
+}
