@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { flinkJobs, flinkSqlVariables } from './pipeline-jobs';
+import { topicConfigEntries, topics } from './topics';
+
+describe('topic catalog', () => {
+  it('names every topic once', () => {
+    const names = Object.values(topics).map((t) => t.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('gives every raw topic a dead-letter topic', () => {
+    const names = Object.values(topics).map((t) => t.name);
+    for (const raw of names.filter((n) => n.startsWith('raw.'))) {
+      expect(names).toContain(raw.replace(/^raw\./, 'dlq.'));
+    }
+  });
+
+  it('compacts latest-state topics and keeps them forever', () => {
+    expect(topicConfigEntries(topics.driversPositions)).toMatchObject({ 'cleanup.policy': 'compact', 'retention.ms': '-1' });
+    expect(topicConfigEntries(topics.driverLocationsRaw)).toEqual({ 'cleanup.policy': 'delete', 'retention.ms': String(6 * 3_600_000) });
+  });
+});
+
+describe('Flink jobs', () => {
+  const vars = flinkSqlVariables('b:9092', Object.fromEntries(Object.entries(topics).map(([k, t]) => [k, t.name])));
+
+  it.each(Object.entries(flinkJobs))('%s gets every ${variable} its SQL uses', (_key, job) => {
+    const sql = readFileSync(fileURLToPath(new URL(`../pipeline/flink/jobs/${job.sqlFile}`, import.meta.url)), 'utf8');
+    const code = sql.replace(/--.*$/gm, '');
+    const used = [...code.matchAll(/\$\{([A-Za-z0-9_.-]+)\}/g)].map((m) => m[1]!);
+    expect(used.length).toBeGreaterThan(0);
+    for (const name of used) expect(vars, `variable ${name}`).toHaveProperty([name]);
+  });
+
+  it.each(Object.entries(flinkJobs))('%s reads and writes only catalog topics', (_key, job) => {
+    for (const t of [...job.inputs, ...job.outputs]) expect(Object.keys(topics)).toContain(t);
+  });
+});
