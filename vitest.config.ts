@@ -17,7 +17,8 @@ export default defineConfig({
           include: ['{lib,server,components,pipeline}/**/*.integration.test.ts'],
           // One real broker and one Flink mini-cluster for the whole run (see the setup file).
           globalSetup: ['pipeline/stack/integration-stack.setup.ts'],
-          fileParallelism: false,
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },

@@ -37,7 +37,7 @@ export interface GatewayConfig {
   readonly logLevel: string;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
+export function loadConfig(env: Record<string, string | undefined>): GatewayConfig {
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');

@@ -73,6 +73,13 @@ export class LateDelivery {
     return due;
   }
 
+  /** Everything still held, for a shutdown that must not lose records. */
+  drain(): PendingRecord[] {
+    const all = this.held.map((h) => h.record);
+    this.held = [];
+    return all;
+  }
+
   get heldCount(): number {
     return this.held.length;
   }

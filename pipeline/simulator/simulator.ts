@@ -67,6 +67,8 @@ export class Simulator {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    const held = this.late.drain();
+    if (held.length > 0) this.sending = this.sending.then(() => this.send(held));
     await this.sending;
     await this.producer.disconnect();
   }

@@ -23,7 +23,10 @@ const Env = z.object({
 
 export interface StackConfig {
   readonly root: string;
+  /** Data and logs of this stack (broker data, checkpoints). */
   readonly home: string;
+  /** Maven results (classpaths, build hashes), shared by every stack started from this checkout. */
+  readonly buildDir: string;
   /** Set when KAFKA_BROKERS points at an existing cluster; the local broker is not started. */
   readonly externalBrokers: string[] | null;
   readonly host: string;
@@ -40,7 +43,7 @@ export interface StackConfig {
   readonly nodeEnv: 'development' | 'production' | 'test';
 }
 
-export function loadStackConfig(env: NodeJS.ProcessEnv, root: string): StackConfig {
+export function loadStackConfig(env: Record<string, string | undefined>, root: string): StackConfig {
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
     throw new Error(`invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
@@ -49,6 +52,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv, root: string): StackConf
   return {
     root,
     home: resolve(root, e.STREAMWATCH_HOME ?? '.streamwatch'),
+    buildDir: resolve(root, '.streamwatch/build'),
     externalBrokers: e.KAFKA_BROKERS ? parseBrokerList(e.KAFKA_BROKERS) : null,
     host: e.HOST,
     kafkaPort: e.KAFKA_PORT,

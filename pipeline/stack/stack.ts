@@ -52,8 +52,8 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
   }
   if (parts.gateway) await requirePortFree(config.host, config.port, 'dashboard', 'PORT');
 
-  const kafkaModule = { label: 'Kafka', dir: join(config.root, 'pipeline/stack/kafka'), cacheDir: join(config.home, 'build/kafka') };
-  const flinkModule = { label: 'Flink jobs', dir: join(config.root, 'pipeline/flink'), cacheDir: join(config.home, 'build/flink') };
+  const kafkaModule = { label: 'Kafka', dir: join(config.root, 'pipeline/stack/kafka'), cacheDir: join(config.buildDir, 'kafka') };
+  const flinkModule = { label: 'Flink jobs', dir: join(config.root, 'pipeline/flink'), cacheDir: join(config.buildDir, 'flink') };
   const [kafkaClasspath, flinkClasspath] = await Promise.all([
     localBroker ? resolveClasspath(kafkaModule, say) : Promise.resolve([]),
     parts.flink ? resolveClasspath(flinkModule, say) : Promise.resolve([]),

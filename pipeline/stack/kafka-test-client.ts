@@ -1,0 +1,67 @@
+import { Kafka, logLevel, Partitioners, type KafkaMessage, type RecordMetadata } from 'kafkajs';
+
+/** Small helpers for integration tests that talk to the real broker. */
+export function testKafka(brokers: string[]) {
+  const kafka = new Kafka({ clientId: 'streamwatch-test', brokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  let connected: Promise<void> | null = null;
+
+  return {
+    kafka,
+    /** Produces one record and returns where it landed. */
+    async produce(topic: string, key: string | null, value: Buffer | string | null, timestamp?: number): Promise<{ partition: number; offset: string }> {
+      connected ??= producer.connect();
+      await connected;
+      const [meta] = (await producer.send({
+        topic,
+        messages: [{ key, value, timestamp: timestamp === undefined ? undefined : String(timestamp) }],
+      })) as [RecordMetadata];
+      return { partition: meta.partition, offset: meta.baseOffset ?? '-1' };
+    },
+    /**
+     * Reads `topic` from the beginning until `done(all messages so far)` holds; fails after
+     * `timeoutMs` saying how many messages it saw.
+     */
+    async readUntil(topic: string, done: (messages: KafkaMessage[]) => boolean, timeoutMs = 90_000): Promise<KafkaMessage[]> {
+      const consumer = kafka.consumer({ groupId: `streamwatch-test-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 100 });
+      const messages: KafkaMessage[] = [];
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`gave up on ${topic} after ${timeoutMs / 1000} s with ${messages.length} messages`)), timeoutMs);
+          void consumer.run({
+            autoCommit: false,
+            eachMessage: async ({ message }) => {
+              messages.push(message);
+              if (done(messages)) {
+                clearTimeout(timer);
+                resolve();
+              }
+            },
+          });
+        });
+      } finally {
+        await consumer.disconnect();
+      }
+      return messages;
+    },
+    async endOffsets(topic: string): Promise<number> {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    async close(): Promise<void> {
+      await producer.disconnect();
+    },
+  };
+}
+
+export function header(message: KafkaMessage, name: string): string | undefined {
+  const value = message.headers?.[name];
+  return value === undefined ? undefined : Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+}

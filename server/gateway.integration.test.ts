@@ -1,0 +1,123 @@
+import { createServer, type AddressInfo } from 'node:net';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import pino from 'pino';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SOCKET_PATH, type ClientToServerEvents, type DriverTuple, type ServerToClientEvents } from '../lib/protocol';
+import type { DriverLocation } from '../lib/schemas/driver-location';
+import { topics } from '../lib/topics';
+import { loadConfig } from './config';
+import { startGateway } from './gateway';
+
+/** The gateway against the real broker and Flink job of the integration setup. */
+const brokers = inject('brokers');
+const run = Date.now().toString(36);
+const kafka = new Kafka({ clientId: 'gateway-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+let gateway: Awaited<ReturnType<typeof startGateway>>;
+let base: string;
+const sockets: Socket[] = [];
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+function location(n: number, lon: number, ts = Date.now()): DriverLocation {
+  return { driverId: `gw-${run}-${n}`, lat: 12.95, lon, status: 'on_trip', headingDeg: 90, speedKmh: 30, ts };
+}
+
+async function sendRaw(loc: DriverLocation): Promise<void> {
+  await producer.send({ topic: topics.driverLocationsRaw.name, messages: [{ key: loc.driverId, value: JSON.stringify(loc), timestamp: String(loc.ts) }] });
+}
+
+/** A subscribed client and the driver state it has seen, kept as the protocol says. */
+function client() {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(base, { path: SOCKET_PATH, transports: ['websocket'] });
+  sockets.push(socket);
+  const drivers = new Map<string, DriverTuple>();
+  const seqs: number[] = [];
+  socket.on('connect', () => socket.emit('drivers:subscribe'));
+  socket.on('drivers:snapshot', (s) => {
+    drivers.clear();
+    for (const t of s.drivers) drivers.set(t[0], t);
+    seqs.push(s.seq);
+  });
+  socket.on('drivers:delta', (d) => {
+    for (const t of d.upserts) drivers.set(t[0], t);
+    for (const id of d.removals) drivers.delete(id);
+    seqs.push(d.seq);
+  });
+  return { socket, drivers, seqs };
+}
+
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const readyz = async () => (await fetch(`${base}/readyz`)).json() as Promise<{ ready: boolean; ingest: { invalid: number } }>;
+
+beforeAll(async () => {
+  await producer.connect();
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  const config = loadConfig({ PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `test-${run}`, DELTA_INTERVAL_MS: '100' });
+  gateway = await startGateway(config, pino({ level: 'silent' }), (_req, res) => void res.writeHead(404).end());
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  await gateway?.close();
+  await producer.disconnect();
+});
+
+describe('gateway', () => {
+  it('answers health and becomes ready once it has replayed drivers.positions', async () => {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    await until(async () => (await readyz()).ready, 'readyz');
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  });
+
+  it('sends a snapshot, then deltas in sequence, with positions that came through Flink', async () => {
+    for (let n = 0; n < 5; n++) await sendRaw(location(n, 77.5 + n / 100));
+    const c = client();
+    await until(() => [0, 1, 2, 3, 4].every((n) => c.drivers.has(`gw-${run}-${n}`)), 'five drivers on the socket');
+    expect(c.drivers.get(`gw-${run}-3`)).toEqual([`gw-${run}-3`, 77.53, 12.95, 2, 90, expect.any(Number)]);
+
+    await sendRaw(location(3, 77.777));
+    await until(() => c.drivers.get(`gw-${run}-3`)?.[1] === 77.777, 'the moved driver');
+    for (let i = 1; i < c.seqs.length; i++) expect(c.seqs[i]).toBe(c.seqs[i - 1]! + 1);
+  });
+
+  it('gives a late subscriber the same state as an early one', async () => {
+    const early = client();
+    await sendRaw(location(7, 77.61));
+    await until(() => early.drivers.has(`gw-${run}-7`), 'driver 7 on the early client');
+    const late = client();
+    await until(() => late.drivers.has(`gw-${run}-7`), 'driver 7 on the late client');
+    expect(late.drivers.get(`gw-${run}-7`)).toEqual(early.drivers.get(`gw-${run}-7`));
+  });
+
+  it('counts and skips malformed processed records without stopping', async () => {
+    const before = (await readyz()).ingest.invalid;
+    await producer.send({
+      topic: topics.driversPositions.name,
+      messages: [
+        { key: `gw-${run}-garbage`, value: '{oops' },
+        { key: `gw-${run}-violation`, value: JSON.stringify({ driverId: 'x', lat: 500 }) },
+      ],
+    });
+    await until(async () => (await readyz()).ingest.invalid === before + 2, 'two invalid records counted');
+    const c = client();
+    await sendRaw(location(9, 77.62));
+    await until(() => c.drivers.has(`gw-${run}-9`), 'a valid driver after the bad records');
+    expect(c.drivers.has(`gw-${run}-garbage`)).toBe(false);
+  });
+});
