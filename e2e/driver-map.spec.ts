@@ -1,0 +1,38 @@
+import { expect, test } from '@playwright/test';
+import { DashboardPage } from './pages/dashboard-page';
+
+const sampleIds = Array.from({ length: 100 }, (_, i) => `drv-${String(i + 1).padStart(5, '0')}`);
+
+test('the dashboard draws the live fleet and the drivers move', async ({ page }, testInfo) => {
+  const dashboard = new DashboardPage(page);
+  await dashboard.open();
+  await expect(dashboard.connection()).toHaveText('live');
+
+  const drawn = await dashboard.waitForDrawnDrivers(1500);
+  await expect(dashboard.driverCount()).toHaveText(drawn.toLocaleString('en-US'));
+  await expect(dashboard.freshness()).toHaveText(/^\d+(\.\d)? s ago$/);
+
+  const before = await dashboard.positionsOf(sampleIds);
+  expect(before.filter((p) => p !== null).length).toBe(sampleIds.length);
+  // Drivers on a trip move a few metres a second: within seconds many of them have moved.
+  await expect
+    .poll(
+      async () => {
+        const after = await dashboard.positionsOf(sampleIds);
+        return after.filter((p, i) => p && before[i] && (p[0] !== before[i][0] || p[1] !== before[i][1])).length;
+      },
+      { timeout: 20_000 },
+    )
+    .toBeGreaterThanOrEqual(20);
+
+  await testInfo.attach('dashboard', { body: await page.screenshot(), contentType: 'image/png' });
+});
+
+test('the map needs nothing from outside this machine', async ({ page }) => {
+  const hosts = new Set<string>();
+  page.on('request', (request) => hosts.add(new URL(request.url()).hostname));
+  const dashboard = new DashboardPage(page);
+  await dashboard.open();
+  await dashboard.waitForDrawnDrivers(1);
+  expect([...hosts]).toEqual(['127.0.0.1']);
+});

@@ -1,0 +1,37 @@
+import { expect, type Page } from '@playwright/test';
+
+/** The overview dashboard, read through its test ids and the map's test hook. */
+export class DashboardPage {
+  constructor(readonly page: Page) {}
+
+  async open(): Promise<void> {
+    await this.page.goto('/');
+  }
+
+  connection() {
+    return this.page.getByTestId('status.connection');
+  }
+
+  freshness() {
+    return this.page.getByTestId('status.freshness');
+  }
+
+  driverCount() {
+    return this.page.getByTestId('status.drivers');
+  }
+
+  /** Waits until the map has drawn at least `min` drivers and returns how many it drew. */
+  async waitForDrawnDrivers(min: number): Promise<number> {
+    await expect.poll(() => this.renderedDrivers(), { timeout: 90_000 }).toBeGreaterThanOrEqual(min);
+    return this.renderedDrivers();
+  }
+
+  renderedDrivers(): Promise<number> {
+    return this.page.evaluate(() => window.__streamwatch?.renderedDrivers ?? 0);
+  }
+
+  /** Positions the map last drew for these drivers (null for one it has not drawn). */
+  positionsOf(ids: string[]): Promise<([number, number] | null)[]> {
+    return this.page.evaluate((list) => list.map((id) => window.__streamwatch?.positionOf(id) ?? null), ids);
+  }
+}

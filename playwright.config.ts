@@ -1,0 +1,54 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * Browser journeys in Debian's Chromium (never a downloaded browser) against the real product:
+ * the web server below is the README's run command with its own ports and data directory.
+ */
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
+  workers: 1,
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: {
+    baseURL,
+    browserName: 'chromium',
+    viewport: { width: 1280, height: 800 },
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        // WebGL on Mesa's llvmpipe: several times faster than SwiftShader for deck.gl.
+        '--use-gl=angle',
+        '--use-angle=gl-egl',
+        '--ignore-gpu-blocklist',
+      ],
+    },
+  },
+  webServer: {
+    command: 'node --import tsx pipeline/stack/cli.ts',
+    url: `${baseURL}/readyz`,
+    timeout: 600_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
+    env: {
+      STREAMWATCH_HOME: '.streamwatch/e2e',
+      PORT: String(port),
+      KAFKA_PORT: process.env.E2E_KAFKA_PORT ?? '29092',
+      KAFKA_CONTROLLER_PORT: process.env.E2E_KAFKA_CONTROLLER_PORT ?? '29093',
+      KAFKA_BROKERS: '',
+      SIM_DRIVERS: '2000',
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+  },
+});
