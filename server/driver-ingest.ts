@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
+import { kafkaLogCreator } from '../lib/kafka-client-log';
 import { DriverPosition } from '../lib/schemas/driver-location';
 import { topics } from '../lib/topics';
 import type { DriverView } from './driver-view';
@@ -33,7 +34,12 @@ export class DriverIngest {
   private caughtUp = false;
 
   constructor(private readonly o: IngestOptions) {
-    this.kafka = new Kafka({ clientId: `streamwatch-gateway-${o.gatewayId}`, brokers: o.brokers, logLevel: logLevel.WARN });
+    this.kafka = new Kafka({
+      clientId: `streamwatch-gateway-${o.gatewayId}`,
+      brokers: o.brokers,
+      logLevel: logLevel.INFO,
+      logCreator: kafkaLogCreator(o.log),
+    });
     this.consumer = this.kafka.consumer({
       groupId: `streamwatch-gateway-${o.gatewayId}`,
       maxWaitTimeInMs: 100,

@@ -53,7 +53,7 @@ export function loadStackConfig(env: Record<string, string | undefined>, root: s
     root,
     home: resolve(root, e.STREAMWATCH_HOME ?? '.streamwatch'),
     buildDir: resolve(root, '.streamwatch/build'),
-    externalBrokers: e.KAFKA_BROKERS ? parseBrokerList(e.KAFKA_BROKERS) : null,
+    externalBrokers: e.KAFKA_BROKERS ? brokersFromEnv(e.KAFKA_BROKERS) : null,
     host: e.HOST,
     kafkaPort: e.KAFKA_PORT,
     kafkaControllerPort: e.KAFKA_CONTROLLER_PORT,
@@ -67,4 +67,12 @@ export function loadStackConfig(env: Record<string, string | undefined>, root: s
     simArgs: e.SIM_ARGS.split(/\s+/).filter(Boolean),
     nodeEnv: e.NODE_ENV,
   };
+}
+
+function brokersFromEnv(value: string): string[] {
+  try {
+    return parseBrokerList(value);
+  } catch (err) {
+    throw new Error(`KAFKA_BROKERS: ${(err as Error).message}`);
+  }
 }
