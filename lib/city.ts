@@ -10,6 +10,8 @@ export interface BoundingBox {
 
 export interface Landmark extends LonLat {
   readonly name: string;
+  /** Areas are labelled on the map; venues (stadiums, stations) are places demand spikes. */
+  readonly kind: 'area' | 'venue';
 }
 
 export interface CityDefinition {
@@ -28,18 +30,18 @@ export const bengaluru: CityDefinition = {
   gridSize: 26,
   roadSeed: 560001,
   landmarks: [
-    { name: 'MG Road', lon: 77.605, lat: 12.9756 },
-    { name: 'Koramangala', lon: 77.6245, lat: 12.9352 },
-    { name: 'Indiranagar', lon: 77.6408, lat: 12.9784 },
-    { name: 'Whitefield', lon: 77.75, lat: 12.9698 },
-    { name: 'Electronic City', lon: 77.6602, lat: 12.8452 },
-    { name: 'Hebbal', lon: 77.597, lat: 13.0358 },
-    { name: 'Yelahanka', lon: 77.5963, lat: 13.1007 },
-    { name: 'Jayanagar', lon: 77.5938, lat: 12.925 },
-    { name: 'Malleshwaram', lon: 77.5709, lat: 13.0035 },
-    { name: 'Marathahalli', lon: 77.6974, lat: 12.9591 },
-    { name: 'Chinnaswamy Stadium', lon: 77.5996, lat: 12.9788 },
-    { name: 'Rajajinagar', lon: 77.5525, lat: 12.9914 },
+    { name: 'MG Road', kind: 'area', lon: 77.605, lat: 12.9756 },
+    { name: 'Koramangala', kind: 'area', lon: 77.6245, lat: 12.9352 },
+    { name: 'Indiranagar', kind: 'area', lon: 77.6408, lat: 12.9784 },
+    { name: 'Whitefield', kind: 'area', lon: 77.75, lat: 12.9698 },
+    { name: 'Electronic City', kind: 'area', lon: 77.6602, lat: 12.8452 },
+    { name: 'Hebbal', kind: 'area', lon: 77.597, lat: 13.0358 },
+    { name: 'Yelahanka', kind: 'area', lon: 77.5963, lat: 13.1007 },
+    { name: 'Jayanagar', kind: 'area', lon: 77.5938, lat: 12.925 },
+    { name: 'Malleshwaram', kind: 'area', lon: 77.5709, lat: 13.0035 },
+    { name: 'Marathahalli', kind: 'area', lon: 77.6974, lat: 12.9591 },
+    { name: 'Chinnaswamy Stadium', kind: 'venue', lon: 77.5996, lat: 12.9788 },
+    { name: 'Rajajinagar', kind: 'area', lon: 77.5525, lat: 12.9914 },
   ],
 };
 

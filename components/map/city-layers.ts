@@ -27,7 +27,7 @@ export function cityLayers() {
     }),
     new TextLayer({
       id: 'areas',
-      data: bengaluru.landmarks,
+      data: bengaluru.landmarks.filter((l) => l.kind === 'area'),
       getPosition: (d) => [d.lon, d.lat],
       getText: (d) => d.name,
       getSize: 13,
