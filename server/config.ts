@@ -23,6 +23,7 @@ const Env = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   GATEWAY_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
   DELTA_INTERVAL_MS: z.coerce.number().int().min(16).max(5000).default(150),
+  DRIVER_TTL_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -34,6 +35,8 @@ export interface GatewayConfig {
   /** Names this instance's consumer group; several gateways each read every partition. */
   readonly gatewayId: string;
   readonly deltaIntervalMs: number;
+  /** A driver with no position for this long (event time) leaves the view. */
+  readonly driverTtlMs: number;
   readonly logLevel: string;
 }
 
@@ -51,6 +54,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     dev: e.NODE_ENV !== 'production',
     gatewayId: e.GATEWAY_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}-${e.PORT}`,
     deltaIntervalMs: e.DELTA_INTERVAL_MS,
+    driverTtlMs: e.DRIVER_TTL_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -57,4 +57,20 @@ describe('DriverView', () => {
     view.apply(at('c', 20));
     expect(view.newestEventTime).toBe(30);
   });
+
+  it('expires drivers that stopped reporting and sends them as removals', () => {
+    const view = new DriverView();
+    view.apply(at('quiet', 1_000));
+    view.apply(at('busy', 9_000));
+    view.takeDelta();
+    expect(view.expireOlderThan(5_000)).toBe(1);
+    expect(view.snapshot().map((t) => t[0])).toEqual(['busy']);
+    expect(view.takeDelta()).toEqual({ upserts: [], removals: ['quiet'] });
+  });
+
+  it('expires nothing when every driver is recent', () => {
+    const view = new DriverView();
+    view.apply(at('a', 9_000));
+    expect(view.expireOlderThan(5_000)).toBe(0);
+  });
 });

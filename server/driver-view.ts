@@ -37,6 +37,22 @@ export class DriverView {
     this.removed.add(driverId);
   }
 
+  /**
+   * Drops drivers whose last position is older than `cutoffTs` (event time): a driver that
+   * stopped reporting leaves the map instead of standing still on it forever. Returns how
+   * many were dropped; they go out as removals in the next delta.
+   */
+  expireOlderThan(cutoffTs: number): number {
+    let expired = 0;
+    for (const [id, tuple] of this.drivers) {
+      if (tuple[5] < cutoffTs) {
+        this.remove(id);
+        expired++;
+      }
+    }
+    return expired;
+  }
+
   snapshot(): DriverTuple[] {
     return [...this.drivers.values()];
   }

@@ -12,7 +12,7 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
  * The gateway: Kafka -> driver view -> Socket.IO, plus health routes, on one HTTP server.
  * Page requests go to `pages` (Next.js in the product, a stub in tests).
  */
-export async function startGateway(config: GatewayConfig, log: Logger, pages: RequestHandler) {
+export async function startGateway(config: GatewayConfig, log: Logger, pages: RequestHandler, clock: { now(): number } = Date) {
   const view = new DriverView();
   const ingest = new DriverIngest({ brokers: config.brokers, gatewayId: config.gatewayId, view, log });
   const health = {
@@ -32,11 +32,16 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     server.listen(config.port, config.host, resolve);
   });
   await ingest.start();
+  const expiry = setInterval(() => {
+    const expired = view.expireOlderThan(clock.now() - config.driverTtlMs);
+    if (expired > 0) log.info({ expired, ttlMs: config.driverTtlMs }, 'expired drivers that stopped reporting');
+  }, 5_000);
   return {
     server,
     view,
     ingest,
     close: async () => {
+      clearInterval(expiry);
       await socket.close();
       await ingest.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
