@@ -35,7 +35,12 @@ export class Supervisor {
   constructor(
     private readonly say: Say,
     private readonly onUnexpectedExit: (name: string, code: number | null) => void,
-  ) {}
+  ) {
+    // Last resort if the stack itself dies without stopping its children.
+    process.once('exit', () => {
+      for (const c of this.children) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
+    });
+  }
 
   start(spec: ChildSpec): Supervised {
     mkdirSync(dirname(spec.logFile), { recursive: true });
@@ -44,6 +49,9 @@ export class Supervisor {
       cwd: spec.cwd,
       env: spec.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Own process group: a terminal's Ctrl-C reaches only the stack, which then stops the
+      // children in order instead of racing them.
+      detached: true,
     });
     this.pipe(child, spec, log);
     const exited = new Promise<number | null>((resolve) => {
