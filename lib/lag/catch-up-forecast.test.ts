@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { catchUpForecast, lagTrend } from './catch-up-forecast';
+import type { LagSample } from './lag-sample';
+
+const w = (...pairs: [number | null, number][]): LagSample[] => pairs.map(([committed, end], i) => ({ at: i * 10_000, committed, end }));
+
+describe('catchUpForecast', () => {
+  it.each([
+    ['caught up at zero lag', w([0, 10], [20, 20]), { kind: 'caught-up' }],
+    // Consumes 30/s while 10/s arrive: the last lag of 400 shrinks at 20/s.
+    ['time to zero at the net consume rate', w([0, 1000], [300, 1100], [600, 1200], [900, 1300]), { kind: 'catching-up', seconds: 20 }],
+    ['falling behind when production outpaces consumption', w([0, 100], [100, 400], [200, 700]), { kind: 'falling-behind', recordsPerSecond: 20 }],
+    ['unknown without a committed offset', w([null, 100]), { kind: 'unknown' }],
+    ['unknown with a single sample and lag', w([0, 100]), { kind: 'unknown' }],
+  ])('%s', (_name, window, forecast) => {
+    const f = catchUpForecast(window);
+    expect(f.kind).toBe(forecast.kind);
+    if (f.kind === 'catching-up' && forecast.kind === 'catching-up') expect(f.seconds).toBeCloseTo(forecast.seconds as number, 6);
+    if (f.kind === 'falling-behind' && forecast.kind === 'falling-behind') expect(f.recordsPerSecond).toBeCloseTo(forecast.recordsPerSecond as number, 6);
+  });
+});
+
+describe('lagTrend', () => {
+  it('gives consume and produce rates and the slope of lag per second', () => {
+    const t = lagTrend(w([0, 100], [100, 300], [200, 500]))!;
+    expect(t.consumeRate).toBeCloseTo(10, 9);
+    expect(t.produceRate).toBeCloseTo(20, 9);
+    expect(t.lagSlope).toBeCloseTo(10, 9);
+  });
+});

@@ -1,0 +1,55 @@
+import { lagOf, type LagSample } from './lag-sample';
+
+export type Forecast =
+  | { readonly kind: 'caught-up' }
+  | { readonly kind: 'catching-up'; readonly seconds: number }
+  | { readonly kind: 'falling-behind'; readonly recordsPerSecond: number }
+  | { readonly kind: 'unknown' };
+
+export interface LagTrend {
+  /** Records per second the consumer processes over the window. */
+  readonly consumeRate: number;
+  /** Records per second appended to the partition over the window. */
+  readonly produceRate: number;
+  /** Change of lag per second (least squares over the window); negative means shrinking. */
+  readonly lagSlope: number;
+}
+
+export function lagTrend(w: readonly LagSample[]): LagTrend | null {
+  const first = w[0];
+  const last = w.at(-1);
+  if (!first || !last || last.at <= first.at || first.committed === null || last.committed === null) return null;
+  const seconds = (last.at - first.at) / 1000;
+  return {
+    consumeRate: (last.committed - first.committed) / seconds,
+    produceRate: (last.end - first.end) / seconds,
+    lagSlope: slope(w.filter((s) => s.committed !== null).map((s) => [s.at / 1000, lagOf(s)!])),
+  };
+}
+
+/** Time to zero lag at the current rates, or how fast the consumer is falling behind. */
+export function catchUpForecast(w: readonly LagSample[]): Forecast {
+  const last = w.at(-1);
+  const trend = lagTrend(w);
+  if (!last || last.committed === null) return { kind: 'unknown' };
+  const lag = lagOf(last)!;
+  if (lag === 0) return { kind: 'caught-up' };
+  if (!trend) return { kind: 'unknown' };
+  const net = trend.consumeRate - trend.produceRate;
+  if (net > 0) return { kind: 'catching-up', seconds: lag / net };
+  return { kind: 'falling-behind', recordsPerSecond: -net };
+}
+
+function slope(points: [number, number][]): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}

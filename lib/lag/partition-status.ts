@@ -1,0 +1,78 @@
+import { lagOf, type LagSample } from './lag-sample';
+
+/**
+ * Lag status of one partition from a sliding window of samples, after Burrow's rules: no fixed
+ * thresholds, only how offsets and lag move. Each rule is a small named function; the first
+ * that matches decides.
+ */
+export type LagStatus = 'OK' | 'WARN' | 'STALL' | 'STOP' | 'REWIND' | 'ERR';
+
+/** Worst first, for rolling partitions up into a group status. */
+export const statusSeverity: Record<LagStatus, number> = { ERR: 5, STOP: 4, STALL: 3, REWIND: 2, WARN: 1, OK: 0 };
+
+export interface PartitionContext {
+  /** Whether the group has live members right now (describeGroups state is not Empty/Dead). */
+  readonly groupActive: boolean;
+}
+
+type Rule = (w: readonly LagSample[], ctx: PartitionContext) => LagStatus | null;
+
+/** No committed offset, or one beyond the log end (topic recreated, offsets reset): broken. */
+export const invalidOffsets: Rule = (w) => {
+  const last = w.at(-1)!;
+  return last.committed === null || last.committed > last.end ? 'ERR' : null;
+};
+
+/** The committed offset went backwards within the window: someone reset or replayed. */
+export const rewound: Rule = (w) => {
+  for (let i = 1; i < w.length; i++) {
+    const [a, b] = [w[i - 1]!.committed, w[i]!.committed];
+    if (a !== null && b !== null && b < a) return 'REWIND';
+  }
+  return null;
+};
+
+/** Caught up at some point in the window: nothing to worry about. */
+export const caughtUpInWindow: Rule = (w) => (w.some((s) => lagOf(s) === 0) ? 'OK' : null);
+
+/** Too few samples to judge a trend yet, and not caught up: give the benefit of the doubt. */
+export const tooFewSamples: Rule = (w) => (w.length < 3 ? 'OK' : null);
+
+/**
+ * Nobody is consuming: the offset has not moved over the window, there is lag, and the group
+ * has no members. (Members alone prove nothing either way: Flink's Kafka source commits
+ * offsets without joining the group, so a moving offset is what shows it alive.)
+ */
+export const stopped: Rule = (w, ctx) => (!ctx.groupActive && !committedMoved(w) && lagOf(w.at(-1)!)! > 0 ? 'STOP' : null);
+
+/** Members are there but the offset does not move while lag stays or grows: stuck. */
+export const stalled: Rule = (w) => (!committedMoved(w) && lagNeverFalls(w) && lagOf(w.at(-1)!)! > 0 ? 'STALL' : null);
+
+function committedMoved(w: readonly LagSample[]): boolean {
+  return w.some((s) => s.committed !== w[0]!.committed);
+}
+
+/** The consumer moves, but lag never falls over the window: it is falling behind. */
+export const fallingBehind: Rule = (w) => (lagNeverFalls(w) && lagOf(w.at(-1)!)! > lagOf(w[0]!)! ? 'WARN' : null);
+
+function lagNeverFalls(w: readonly LagSample[]): boolean {
+  for (let i = 1; i < w.length; i++) if (lagOf(w[i]!)! < lagOf(w[i - 1]!)!) return false;
+  return true;
+}
+
+const rules: readonly Rule[] = [invalidOffsets, rewound, caughtUpInWindow, tooFewSamples, stopped, stalled, fallingBehind];
+
+export function partitionStatus(window: readonly LagSample[], ctx: PartitionContext): LagStatus {
+  if (window.length === 0) return 'OK';
+  for (const rule of rules) {
+    const status = rule(window, ctx);
+    if (status) return status;
+  }
+  return 'OK';
+}
+
+export function worstStatus(statuses: Iterable<LagStatus>): LagStatus {
+  let worst: LagStatus = 'OK';
+  for (const s of statuses) if (statusSeverity[s] > statusSeverity[worst]) worst = s;
+  return worst;
+}
