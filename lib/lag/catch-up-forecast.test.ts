@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { catchUpForecast, lagTrend } from './catch-up-forecast';
+import { catchUpForecast, lagTrend, type Forecast } from './catch-up-forecast';
 import type { LagSample } from './lag-sample';
 
 const w = (...pairs: [number | null, number][]): LagSample[] => pairs.map(([committed, end], i) => ({ at: i * 10_000, committed, end }));
 
 describe('catchUpForecast', () => {
-  it.each([
+  it.each<[string, LagSample[], Forecast]>([
     ['caught up at zero lag', w([0, 10], [20, 20]), { kind: 'caught-up' }],
     // Consumes 30/s while 10/s arrive: the last lag of 400 shrinks at 20/s.
     ['time to zero at the net consume rate', w([0, 1000], [300, 1100], [600, 1200], [900, 1300]), { kind: 'catching-up', seconds: 20 }],
@@ -15,8 +15,8 @@ describe('catchUpForecast', () => {
   ])('%s', (_name, window, forecast) => {
     const f = catchUpForecast(window);
     expect(f.kind).toBe(forecast.kind);
-    if (f.kind === 'catching-up' && forecast.kind === 'catching-up') expect(f.seconds).toBeCloseTo(forecast.seconds as number, 6);
-    if (f.kind === 'falling-behind' && forecast.kind === 'falling-behind') expect(f.recordsPerSecond).toBeCloseTo(forecast.recordsPerSecond as number, 6);
+    if (f.kind === 'catching-up' && forecast.kind === 'catching-up') expect(f.seconds).toBeCloseTo(forecast.seconds, 6);
+    if (f.kind === 'falling-behind' && forecast.kind === 'falling-behind') expect(f.recordsPerSecond).toBeCloseTo(forecast.recordsPerSecond, 6);
   });
 });
 

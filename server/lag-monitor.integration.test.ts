@@ -1,0 +1,86 @@
+import { Kafka, logLevel, Partitioners, type Consumer } from 'kafkajs';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { GroupLag } from '../lib/lag/lag-report';
+import { LagMonitor } from './lag-monitor';
+
+/** The lag monitor against the real broker: groups made to be caught up, stopped and stalled. */
+const run = Date.now().toString(36);
+const topic = `it-lag-${run}`;
+const kafka = new Kafka({ clientId: 'lag-test', brokers: inject('brokers').split(','), logLevel: logLevel.NOTHING });
+const admin = kafka.admin();
+const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+const consumers: Consumer[] = [];
+let monitor: LagMonitor;
+let producing: NodeJS.Timeout;
+
+const group = (id: string): GroupLag | undefined => monitor.report.groups.find((g) => g.groupId === id);
+
+async function until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; report: ${JSON.stringify(monitor.report.groups.filter((g) => g.groupId.includes(run)))}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function consumer(groupId: string, handle: () => Promise<void> = async () => undefined): Promise<Consumer> {
+  const c = kafka.consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 30_000 });
+  consumers.push(c);
+  await c.connect();
+  await c.subscribe({ topic, fromBeginning: true });
+  await c.run({ autoCommitInterval: 100, eachMessage: handle });
+  return c;
+}
+
+beforeAll(async () => {
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
+  await producer.connect();
+  await producer.send({ topic, messages: Array.from({ length: 100 }, (_, i) => ({ value: `m${i}` })) });
+  // A steady trickle, so that a consumer that does not move falls further behind.
+  producing = setInterval(() => void producer.send({ topic, messages: [{ value: 'tick' }] }), 100);
+  monitor = new LagMonitor({ admin, pollMs: 250, windowSize: 6, log: pino({ level: 'silent' }) });
+  monitor.start();
+});
+
+afterAll(async () => {
+  clearInterval(producing);
+  await monitor.stop();
+  for (const c of consumers) await c.disconnect();
+  await producer.disconnect();
+  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  await admin.disconnect();
+});
+
+describe('lag monitor', () => {
+  it('reports a group that keeps up as OK with lag near zero', async () => {
+    await consumer(`it-keeps-up-${run}`);
+    await until('keeps-up OK with 6 samples', () => group(`it-keeps-up-${run}`)?.status === 'OK' && group(`it-keeps-up-${run}`)!.totalLag < 20);
+    expect(group(`it-keeps-up-${run}`)!.partitions[0]!.forecast.kind).toMatch(/caught-up|catching-up/);
+  });
+
+  it('marks a group with no members and a stuck offset STOP, and OK with a falling lag once it consumes again', async () => {
+    const id = `it-stopped-${run}`;
+    await admin.setOffsets({ groupId: id, topic, partitions: [{ partition: 0, offset: '10' }] });
+    await until('STOP', () => group(id)?.status === 'STOP');
+    expect(group(id)!.state).toBe('Empty');
+    expect(group(id)!.partitions[0]!.committed).toBe(10);
+
+    await consumer(id);
+    await until('OK after catching up', () => group(id)?.status === 'OK');
+    expect(['caught-up', 'catching-up']).toContain(group(id)!.partitions[0]!.forecast.kind);
+  });
+
+  it('marks a group whose live member is stuck STALL', async () => {
+    const id = `it-stalled-${run}`;
+    await admin.setOffsets({ groupId: id, topic, partitions: [{ partition: 0, offset: '5' }] });
+    let release: () => void = () => undefined;
+    const stuck = new Promise<void>((r) => (release = r));
+    await consumer(id, () => stuck);
+    await until('STALL', () => group(id)?.status === 'STALL');
+    expect(group(id)!.members).toBe(1);
+    expect(group(id)!.partitions[0]!.forecast.kind).toBe('falling-behind');
+    release();
+  });
+});

@@ -1,0 +1,121 @@
+import type { Admin } from 'kafkajs';
+import type { Logger } from 'pino';
+import { catchUpForecast, lagTrend } from '../lib/lag/catch-up-forecast';
+import type { GroupLag, LagReport, PartitionLag } from '../lib/lag/lag-report';
+import { lagOf, type LagSample } from '../lib/lag/lag-sample';
+import { partitionStatus, worstStatus } from '../lib/lag/partition-status';
+
+export interface LagMonitorOptions {
+  readonly admin: Admin;
+  readonly pollMs: number;
+  /** Samples per partition the rules look at (window = pollMs × windowSize). */
+  readonly windowSize: number;
+  readonly log: Logger;
+  readonly clock?: { now(): number };
+  readonly onReport?: (report: LagReport) => void;
+}
+
+const INACTIVE_STATES = new Set(['Empty', 'Dead']);
+
+/**
+ * Polls every consumer group on the cluster: committed offsets against log-end offsets, kept
+ * in a sliding window per partition and judged by the rules in lib/lag. Groups without any
+ * committed offset (such as the gateways' own replaying consumers) cannot be judged and are
+ * left out of the report.
+ */
+export class LagMonitor {
+  private readonly windows = new Map<string, LagSample[]>();
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | null = null;
+  private latest: LagReport = { at: 0, groups: [] };
+  private readonly clock: { now(): number };
+
+  constructor(private readonly o: LagMonitorOptions) {
+    this.clock = o.clock ?? Date;
+  }
+
+  get report(): LagReport {
+    return this.latest;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.pollOnce(), this.o.pollMs);
+    void this.pollOnce();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.polling;
+  }
+
+  /** One poll; overlapping calls share the one in flight. */
+  pollOnce(): Promise<void> {
+    this.polling ??= this.poll()
+      .catch((err: unknown) => this.o.log.warn({ err }, 'lag poll failed; keeping the previous report'))
+      .finally(() => {
+        this.polling = null;
+      });
+    return this.polling;
+  }
+
+  private async poll(): Promise<void> {
+    const { admin } = this.o;
+    const at = this.clock.now();
+    const { groups } = await admin.listGroups();
+    const ids = groups.map((g) => g.groupId);
+    const described = ids.length > 0 ? (await admin.describeGroups(ids)).groups : [];
+    const endOffsets = new Map<string, Map<number, number>>();
+    const endsOf = async (topic: string) => {
+      let ends = endOffsets.get(topic);
+      if (!ends) {
+        ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+        endOffsets.set(topic, ends);
+      }
+      return ends;
+    };
+    const report: GroupLag[] = [];
+    const seen = new Set<string>();
+    for (const group of described) {
+      const committed = await admin.fetchOffsets({ groupId: group.groupId });
+      const active = !INACTIVE_STATES.has(group.state);
+      const partitions: PartitionLag[] = [];
+      for (const { topic, partitions: parts } of committed) {
+        if (parts.every((p) => Number(p.offset) < 0)) continue;
+        const ends = await endsOf(topic).catch(() => null);
+        if (!ends) continue; // topic deleted since the commit
+        for (const p of parts) {
+          const key = `${group.groupId}\u0000${topic}\u0000${p.partition}`;
+          seen.add(key);
+          const offset = Number(p.offset);
+          const sample: LagSample = { at, committed: offset < 0 ? null : offset, end: ends.get(p.partition) ?? 0 };
+          const window = [...(this.windows.get(key) ?? []), sample].slice(-this.o.windowSize);
+          this.windows.set(key, window);
+          partitions.push({
+            topic,
+            partition: p.partition,
+            committed: sample.committed,
+            end: sample.end,
+            lag: lagOf(sample),
+            status: partitionStatus(window, { groupActive: active }),
+            trend: lagTrend(window),
+            forecast: catchUpForecast(window),
+          });
+        }
+      }
+      if (partitions.length === 0) continue;
+      partitions.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+      report.push({
+        groupId: group.groupId,
+        state: group.state,
+        members: group.members.length,
+        status: worstStatus(partitions.map((p) => p.status)),
+        totalLag: partitions.reduce((sum, p) => sum + (p.lag ?? 0), 0),
+        partitions,
+      });
+    }
+    for (const key of this.windows.keys()) if (!seen.has(key)) this.windows.delete(key);
+    report.sort((a, b) => a.groupId.localeCompare(b.groupId));
+    this.latest = { at, groups: report };
+    this.o.onReport?.(this.latest);
+  }
+}
