@@ -1,3 +1,4 @@
+import type { LagReport } from './lag/lag-report';
 import { driverStatuses, type DriverStatus } from './schemas/driver-location';
 
 /**
@@ -36,11 +37,15 @@ export interface ServerToClientEvents {
   'drivers:snapshot': (snapshot: DriverSnapshot) => void;
   'drivers:delta': (delta: DriverDelta) => void;
   'gateway:status': (status: GatewayStatus) => void;
+  /** The whole lag report, on subscribe and after every poll (it is small). */
+  'lag:report': (report: LagReport) => void;
 }
 
 export interface ClientToServerEvents {
   'drivers:subscribe': () => void;
   'drivers:unsubscribe': () => void;
+  'lag:subscribe': () => void;
+  'lag:unsubscribe': () => void;
 }
 
 export const SOCKET_PATH = '/socket.io';

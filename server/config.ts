@@ -24,6 +24,8 @@ const Env = z.object({
   GATEWAY_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
   DELTA_INTERVAL_MS: z.coerce.number().int().min(16).max(5000).default(150),
   DRIVER_TTL_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
+  LAG_POLL_MS: z.coerce.number().int().min(100).default(5_000),
+  LAG_WINDOW: z.coerce.number().int().min(3).max(100).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -37,6 +39,9 @@ export interface GatewayConfig {
   readonly deltaIntervalMs: number;
   /** A driver with no position for this long (event time) leaves the view. */
   readonly driverTtlMs: number;
+  /** How often consumer-group offsets are polled, and how many polls the lag rules look at. */
+  readonly lagPollMs: number;
+  readonly lagWindow: number;
   readonly logLevel: string;
 }
 
@@ -55,6 +60,8 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     gatewayId: e.GATEWAY_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}-${e.PORT}`,
     deltaIntervalMs: e.DELTA_INTERVAL_MS,
     driverTtlMs: e.DRIVER_TTL_MS,
+    lagPollMs: e.LAG_POLL_MS,
+    lagWindow: e.LAG_WINDOW,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,9 +1,9 @@
-import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
-import { kafkaLogCreator } from '../lib/kafka-client-log';
 import { DriverPosition } from '../lib/schemas/driver-location';
 import { topics } from '../lib/topics';
 import type { DriverView } from './driver-view';
+import type { IngestOutcome } from './metrics';
 
 export interface IngestStats {
   records: number;
@@ -14,10 +14,11 @@ export interface IngestStats {
 }
 
 export interface IngestOptions {
-  readonly brokers: string[];
+  readonly kafka: Kafka;
   readonly gatewayId: string;
   readonly view: DriverView;
   readonly log: Logger;
+  readonly count?: (outcome: IngestOutcome) => void;
 }
 
 /**
@@ -27,20 +28,13 @@ export interface IngestOptions {
  */
 export class DriverIngest {
   readonly stats: IngestStats = { records: 0, applied: 0, stale: 0, tombstones: 0, invalid: 0 };
-  private readonly kafka: Kafka;
   private readonly consumer: Consumer;
   /** Partition -> offset that must be reached before the view is complete. */
   private readonly catchUpTo = new Map<number, bigint>();
   private caughtUp = false;
 
   constructor(private readonly o: IngestOptions) {
-    this.kafka = new Kafka({
-      clientId: `streamwatch-gateway-${o.gatewayId}`,
-      brokers: o.brokers,
-      logLevel: logLevel.INFO,
-      logCreator: kafkaLogCreator(o.log),
-    });
-    this.consumer = this.kafka.consumer({
+    this.consumer = o.kafka.consumer({
       groupId: `streamwatch-gateway-${o.gatewayId}`,
       maxWaitTimeInMs: 100,
       sessionTimeout: 15_000,
@@ -53,7 +47,7 @@ export class DriverIngest {
 
   async start(): Promise<void> {
     const topic = topics.driversPositions.name;
-    const admin = this.kafka.admin();
+    const admin = this.o.kafka.admin();
     await admin.connect();
     try {
       for (const p of await admin.fetchTopicOffsets(topic)) {
@@ -86,6 +80,7 @@ export class DriverIngest {
       if (key) {
         this.o.view.remove(key);
         this.stats.tombstones++;
+        this.o.count?.('tombstone');
       }
       return;
     }
@@ -100,12 +95,14 @@ export class DriverIngest {
       this.invalid(partition, message.offset, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
       return;
     }
-    if (this.o.view.apply(parsed.data)) this.stats.applied++;
-    else this.stats.stale++;
+    const outcome = this.o.view.apply(parsed.data) ? 'applied' : 'stale';
+    this.stats[outcome]++;
+    this.o.count?.(outcome);
   }
 
   private invalid(partition: number, offset: string, reason: string): void {
     this.stats.invalid++;
+    this.o.count?.('invalid');
     // One line per bad record would flood the log during a bad deploy upstream; the counter
     // holds the total.
     if (this.stats.invalid <= 20 || this.stats.invalid % 1000 === 0) {

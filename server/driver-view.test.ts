@@ -36,6 +36,8 @@ describe('DriverView', () => {
     view.apply(at('a', 3, 77.3, 'on_trip'));
     expect(view.takeDelta()).toEqual({ upserts: [['a', 77.3, 12.97, 2, 45, 3]], removals: [] });
     expect(view.takeDelta()).toBeNull();
+    expect(view.takeConflatedCount()).toBe(2);
+    expect(view.takeConflatedCount()).toBe(0);
   });
 
   it('reports removals, and a driver removed then seen again as an upsert', () => {

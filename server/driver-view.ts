@@ -10,6 +10,7 @@ export class DriverView {
   private readonly changed = new Set<string>();
   private readonly removed = new Set<string>();
   private newest = 0;
+  private conflatedCount = 0;
 
   get size(): number {
     return this.drivers.size;
@@ -25,7 +26,8 @@ export class DriverView {
     const current = this.drivers.get(p.driverId);
     if (current && current[5] > p.ts) return false;
     this.drivers.set(p.driverId, [p.driverId, p.lon, p.lat, statusCode(p.status), p.headingDeg ?? 0, p.ts]);
-    this.changed.add(p.driverId);
+    if (this.changed.has(p.driverId)) this.conflatedCount++;
+    else this.changed.add(p.driverId);
     this.removed.delete(p.driverId);
     if (p.ts > this.newest) this.newest = p.ts;
     return true;
@@ -51,6 +53,13 @@ export class DriverView {
       }
     }
     return expired;
+  }
+
+  /** Positions replaced by a newer one before a delta carried them, since the last call. */
+  takeConflatedCount(): number {
+    const n = this.conflatedCount;
+    this.conflatedCount = 0;
+    return n;
   }
 
   snapshot(): DriverTuple[] {

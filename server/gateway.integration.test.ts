@@ -3,6 +3,8 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { LagReport } from '../lib/lag/lag-report';
+import { flinkJobs } from '../lib/pipeline-jobs';
 import { SOCKET_PATH, type ClientToServerEvents, type DriverTuple, type ServerToClientEvents } from '../lib/protocol';
 import type { DriverLocation } from '../lib/schemas/driver-location';
 import { topics } from '../lib/topics';
@@ -68,7 +70,7 @@ beforeAll(async () => {
   await producer.connect();
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `test-${run}`, DELTA_INTERVAL_MS: '100' });
+  const config = loadConfig({ PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `test-${run}`, DELTA_INTERVAL_MS: '100', LAG_POLL_MS: '500', LAG_WINDOW: '30' });
   gateway = await startGateway(config, pino({ level: 'silent' }), (_req, res) => void res.writeHead(404).end());
 });
 
@@ -119,5 +121,36 @@ describe('gateway', () => {
     await sendRaw(location(9, 77.62));
     await until(() => c.drivers.has(`gw-${run}-9`), 'a valid driver after the bad records');
     expect(c.drivers.has(`gw-${run}-garbage`)).toBe(false);
+  });
+
+  it('streams consumer lag, including the Flink job reading the raw topic', async () => {
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(base, { path: SOCKET_PATH, transports: ['websocket'] });
+    sockets.push(socket);
+    const reports: LagReport[] = [];
+    socket.on('lag:report', (r) => reports.push(r));
+    socket.on('connect', () => socket.emit('lag:subscribe'));
+    // Flink commits offsets with its checkpoints and trails the log end for some seconds after
+    // traffic stops; the 15 s window (30 polls) spans that, as the 60 s default does.
+    const flinkGroup = flinkJobs.driversPositions.consumerGroup;
+    await until(() => reports.length >= 2 && reports.at(-1)!.groups.some((g) => g.groupId === flinkGroup), 'a lag report with the Flink group');
+    const g = reports.at(-1)!.groups.find((x) => x.groupId === flinkGroup)!;
+    // Flink commits offsets only for partitions it has read records from.
+    expect(new Set(g.partitions.map((p) => p.topic))).toEqual(new Set([topics.driverLocationsRaw.name]));
+    expect(g.partitions.length).toBeGreaterThan(0);
+    expect(g.partitions.length).toBeLessThanOrEqual(topics.driverLocationsRaw.partitions);
+    expect(['OK', 'WARN']).toContain(g.status);
+    expect(reports.at(-1)!.at).toBeGreaterThan(reports[0]!.at);
+  });
+
+  it('serves Prometheus metrics for ingest, sockets, event-loop lag and consumer lag', async () => {
+    const res = await fetch(`${base}/metrics`);
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    const applied = /streamwatch_ingest_records_total\{topic="drivers\.positions",outcome="applied"\} (\d+)/.exec(body);
+    expect(Number(applied?.[1])).toBeGreaterThan(0);
+    expect(body).toMatch(/streamwatch_ingest_records_total\{topic="drivers\.positions",outcome="invalid"\} [1-9]/);
+    expect(body).toMatch(/^streamwatch_socket_clients [1-9]/m);
+    expect(body).toMatch(/^streamwatch_nodejs_eventloop_lag_p99_seconds /m);
+    expect(body).toContain(`streamwatch_consumer_group_status{group="${flinkJobs.driversPositions.consumerGroup}"}`);
   });
 });

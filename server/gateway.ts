@@ -1,37 +1,70 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Kafka, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
+import { kafkaLogCreator } from '../lib/kafka-client-log';
+import { topics } from '../lib/topics';
 import type { GatewayConfig } from './config';
 import { DriverIngest } from './driver-ingest';
 import { DriverView } from './driver-view';
-import { handleHealth } from './health-routes';
+import { LagMonitor } from './lag-monitor';
 import { attachLiveSocket } from './live-socket';
+import { createMetrics } from './metrics';
+import { handleOps } from './ops-routes';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 /**
- * The gateway: Kafka -> driver view -> Socket.IO, plus health routes, on one HTTP server.
+ * The gateway: Kafka -> views -> Socket.IO, plus health and metrics routes, on one HTTP server.
  * Page requests go to `pages` (Next.js in the product, a stub in tests).
  */
 export async function startGateway(config: GatewayConfig, log: Logger, pages: RequestHandler, clock: { now(): number } = Date) {
+  const metrics = createMetrics();
+  const kafka = new Kafka({
+    clientId: `streamwatch-gateway-${config.gatewayId}`,
+    brokers: config.brokers,
+    logLevel: logLevel.INFO,
+    logCreator: kafkaLogCreator(log),
+  });
   const view = new DriverView();
-  const ingest = new DriverIngest({ brokers: config.brokers, gatewayId: config.gatewayId, view, log });
+  const ingest = new DriverIngest({
+    kafka,
+    gatewayId: config.gatewayId,
+    view,
+    log,
+    count: (outcome) => metrics.ingestRecords.inc({ topic: topics.driversPositions.name, outcome }),
+  });
+  const admin = kafka.admin();
+  const lag = new LagMonitor({ admin, pollMs: config.lagPollMs, windowSize: config.lagWindow, log, clock });
   const health = {
     ready: () => ingest.ready,
     details: () => ({ drivers: view.size, newestEventTime: view.newestEventTime, ingest: ingest.stats }),
   };
   const server = createServer((req, res) => {
-    if (handleHealth(req, res, health)) return;
+    if (handleOps(req, res, health, metrics.registry)) return;
     Promise.resolve(pages(req, res)).catch((err: unknown) => {
       log.error({ err, url: req.url }, 'page handler failed');
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
-  const socket = attachLiveSocket(server, { view, isReady: () => ingest.ready, deltaIntervalMs: config.deltaIntervalMs, log });
+  const socket = attachLiveSocket(server, {
+    view,
+    isReady: () => ingest.ready,
+    lagReport: () => lag.report,
+    deltaIntervalMs: config.deltaIntervalMs,
+    metrics,
+    log,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
+  await admin.connect();
   await ingest.start();
+  lag.onReport = (report) => {
+    metrics.recordLag(report);
+    socket.publishLag(report);
+  };
+  lag.start();
   const expiry = setInterval(() => {
     const expired = view.expireOlderThan(clock.now() - config.driverTtlMs);
     if (expired > 0) log.info({ expired, ttlMs: config.driverTtlMs }, 'expired drivers that stopped reporting');
@@ -40,10 +73,13 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     server,
     view,
     ingest,
+    lag,
     close: async () => {
       clearInterval(expiry);
+      await lag.stop();
       await socket.close();
       await ingest.stop();
+      await admin.disconnect();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -12,7 +12,6 @@ export interface LagMonitorOptions {
   readonly windowSize: number;
   readonly log: Logger;
   readonly clock?: { now(): number };
-  readonly onReport?: (report: LagReport) => void;
 }
 
 const INACTIVE_STATES = new Set(['Empty', 'Dead']);
@@ -29,6 +28,8 @@ export class LagMonitor {
   private polling: Promise<void> | null = null;
   private latest: LagReport = { at: 0, groups: [] };
   private readonly clock: { now(): number };
+  /** Called after every successful poll. */
+  onReport: (report: LagReport) => void = () => undefined;
 
   constructor(private readonly o: LagMonitorOptions) {
     this.clock = o.clock ?? Date;
@@ -116,6 +117,6 @@ export class LagMonitor {
     for (const key of this.windows.keys()) if (!seen.has(key)) this.windows.delete(key);
     report.sort((a, b) => a.groupId.localeCompare(b.groupId));
     this.latest = { at, groups: report };
-    this.o.onReport?.(this.latest);
+    this.onReport(this.latest);
   }
 }

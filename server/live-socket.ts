@@ -1,24 +1,29 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
+import type { LagReport } from '../lib/lag/lag-report';
 import { SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents } from '../lib/protocol';
 import type { DriverView } from './driver-view';
+import type { GatewayMetrics } from './metrics';
 
 const DRIVERS_ROOM = 'drivers';
+const LAG_ROOM = 'lag';
 
 export interface LiveSocketOptions {
   readonly view: DriverView;
   readonly isReady: () => boolean;
+  readonly lagReport: () => LagReport;
   readonly deltaIntervalMs: number;
+  readonly metrics: GatewayMetrics;
   readonly log: Logger;
 }
 
 /**
- * Socket.IO delivery: a subscriber gets a snapshot of the driver view, then the deltas that
- * every subscriber shares. One delta is built per interval whatever the number of viewers,
- * and Socket.IO encodes a room broadcast once.
+ * Socket.IO delivery. Drivers: a subscriber gets a snapshot of the driver view, then the deltas
+ * every subscriber shares; one delta is built per interval whatever the number of viewers, and
+ * Socket.IO encodes a room broadcast once. Lag: the latest report on subscribe, then each new one.
  */
-export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions): { close(): Promise<void> } {
+export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
     path: SOCKET_PATH,
     serveClient: false,
@@ -28,28 +33,45 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions): 
     destroyUpgrade: false,
   });
   let seq = 0;
+  const roomSize = (room: string): number => io.sockets.adapter.rooms.get(room)?.size ?? 0;
 
   io.on('connection', (socket) => {
+    o.metrics.socketClients.inc();
+    socket.on('disconnect', () => o.metrics.socketClients.dec());
     o.log.debug({ id: socket.id, address: socket.handshake.address }, 'client connected');
     socket.on('drivers:subscribe', () => {
       void socket.join(DRIVERS_ROOM);
       socket.emit('drivers:snapshot', { seq, sentAt: Date.now(), drivers: o.view.snapshot() });
+      o.metrics.messagesOut.inc({ event: 'drivers:snapshot' });
     });
     socket.on('drivers:unsubscribe', () => void socket.leave(DRIVERS_ROOM));
+    socket.on('lag:subscribe', () => {
+      void socket.join(LAG_ROOM);
+      socket.emit('lag:report', o.lagReport());
+      o.metrics.messagesOut.inc({ event: 'lag:report' });
+    });
+    socket.on('lag:unsubscribe', () => void socket.leave(LAG_ROOM));
   });
 
   const deltas = setInterval(() => {
+    o.metrics.conflated.inc(o.view.takeConflatedCount());
     const delta = o.view.takeDelta();
     if (!delta) return;
     seq++;
     io.to(DRIVERS_ROOM).emit('drivers:delta', { seq, sentAt: Date.now(), ...delta });
+    o.metrics.messagesOut.inc({ event: 'drivers:delta' }, roomSize(DRIVERS_ROOM));
   }, o.deltaIntervalMs);
 
   const status = setInterval(() => {
     io.emit('gateway:status', { ready: o.isReady(), drivers: o.view.size, newestEventTime: o.view.newestEventTime });
+    o.metrics.messagesOut.inc({ event: 'gateway:status' }, io.engine.clientsCount);
   }, 1000);
 
   return {
+    publishLag(report: LagReport): void {
+      io.to(LAG_ROOM).emit('lag:report', report);
+      o.metrics.messagesOut.inc({ event: 'lag:report' }, roomSize(LAG_ROOM));
+    },
     close: async () => {
       clearInterval(deltas);
       clearInterval(status);

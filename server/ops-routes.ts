@@ -1,13 +1,27 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
 
 export interface HealthSource {
   ready(): boolean;
   details(): Record<string, unknown>;
 }
 
-/** /healthz (the process answers) and /readyz (the views are caught up); false if not ours. */
-export function handleHealth(req: IncomingMessage, res: ServerResponse, source: HealthSource): boolean {
+/**
+ * /healthz (the process answers), /readyz (the views are caught up) and /metrics (Prometheus);
+ * false when the request is not for one of these.
+ */
+export function handleOps(req: IncomingMessage, res: ServerResponse, source: HealthSource, registry: Registry): boolean {
   const path = req.url?.split('?')[0];
+  if (path === '/metrics') {
+    registry
+      .metrics()
+      .then((body) => {
+        res.writeHead(200, { 'content-type': registry.contentType });
+        res.end(body);
+      })
+      .catch(() => res.writeHead(500).end());
+    return true;
+  }
   if (path === '/healthz') {
     send(res, 200, { status: 'ok' });
     return true;

@@ -1,0 +1,62 @@
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { statusSeverity } from '../lib/lag/partition-status';
+import type { LagReport } from '../lib/lag/lag-report';
+
+export type IngestOutcome = 'applied' | 'stale' | 'tombstone' | 'invalid';
+
+/** The gateway's Prometheus metrics, served at /metrics. */
+export function createMetrics() {
+  const registry = new Registry();
+  // Process metrics include event-loop lag (nodejs_eventloop_lag_*), heap and GC.
+  collectDefaultMetrics({ register: registry, prefix: 'streamwatch_' });
+  const ingestRecords = new Counter({
+    name: 'streamwatch_ingest_records_total',
+    help: 'Records read from Kafka by the gateway, by topic and outcome',
+    labelNames: ['topic', 'outcome'] as const,
+    registers: [registry],
+  });
+  const socketClients = new Gauge({ name: 'streamwatch_socket_clients', help: 'Connected Socket.IO clients', registers: [registry] });
+  const messagesOut = new Counter({
+    name: 'streamwatch_socket_messages_total',
+    help: 'Messages sent to clients (a broadcast counts once per receiving client), by event',
+    labelNames: ['event'] as const,
+    registers: [registry],
+  });
+  const conflated = new Counter({
+    name: 'streamwatch_driver_updates_conflated_total',
+    help: 'Driver positions superseded before the next delta went out',
+    registers: [registry],
+  });
+  const consumerLag = new Gauge({
+    name: 'streamwatch_consumer_lag_records',
+    help: 'Committed offset lag per consumer group and partition',
+    labelNames: ['group', 'topic', 'partition'] as const,
+    registers: [registry],
+  });
+  const groupStatus = new Gauge({
+    name: 'streamwatch_consumer_group_status',
+    help: 'Lag status per consumer group: 0 OK, 1 WARN, 2 REWIND, 3 STALL, 4 STOP, 5 ERR',
+    labelNames: ['group'] as const,
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    ingestRecords,
+    socketClients,
+    messagesOut,
+    conflated,
+    recordLag(report: LagReport): void {
+      consumerLag.reset();
+      groupStatus.reset();
+      for (const g of report.groups) {
+        groupStatus.set({ group: g.groupId }, statusSeverity[g.status]);
+        for (const p of g.partitions) {
+          if (p.lag !== null) consumerLag.set({ group: g.groupId, topic: p.topic, partition: String(p.partition) }, p.lag);
+        }
+      }
+    },
+  };
+}
+
+export type GatewayMetrics = ReturnType<typeof createMetrics>;
