@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catchUpForecast, lagTrend, type Forecast } from './catch-up-forecast';
+import { catchUpForecast, describeForecast, lagTrend, type Forecast } from './catch-up-forecast';
 import type { LagSample } from './lag-sample';
 
 const w = (...pairs: [number | null, number][]): LagSample[] => pairs.map(([committed, end], i) => ({ at: i * 10_000, committed, end }));
@@ -26,5 +26,18 @@ describe('lagTrend', () => {
     expect(t.consumeRate).toBeCloseTo(10, 9);
     expect(t.produceRate).toBeCloseTo(20, 9);
     expect(t.lagSlope).toBeCloseTo(10, 9);
+  });
+});
+
+describe('describeForecast', () => {
+  it.each<[Forecast, string]>([
+    [{ kind: 'caught-up' }, 'caught up'],
+    [{ kind: 'catching-up', seconds: 19.2 }, 'catching up in 20 s'],
+    [{ kind: 'catching-up', seconds: 600 }, 'catching up in 10 min'],
+    [{ kind: 'falling-behind', recordsPerSecond: 2.25 }, 'falling behind by 2.3 rec/s'],
+    [{ kind: 'falling-behind', recordsPerSecond: 345.6 }, 'falling behind by 346 rec/s'],
+    [{ kind: 'unknown' }, '—'],
+  ])('%j reads "%s"', (forecast, text) => {
+    expect(describeForecast(forecast)).toBe(text);
   });
 });

@@ -53,3 +53,17 @@ function slope(points: [number, number][]): number {
   }
   return den === 0 ? 0 : num / den;
 }
+
+/** "caught up", "catching up in 20 s", "falling behind by 35 rec/s", "—". */
+export function describeForecast(f: Forecast): string {
+  switch (f.kind) {
+    case 'caught-up':
+      return 'caught up';
+    case 'catching-up':
+      return `catching up in ${f.seconds < 90 ? `${Math.ceil(f.seconds)} s` : `${Math.ceil(f.seconds / 60)} min`}`;
+    case 'falling-behind':
+      return `falling behind by ${f.recordsPerSecond < 10 ? f.recordsPerSecond.toFixed(1) : Math.round(f.recordsPerSecond)} rec/s`;
+    case 'unknown':
+      return '—';
+  }
+}

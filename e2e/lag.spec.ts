@@ -1,0 +1,13 @@
+import { expect, test } from '@playwright/test';
+import { flinkJobs } from '../lib/pipeline-jobs';
+import { LagPage } from './pages/lag-page';
+
+test('the lag page shows the Flink job consuming the raw topic, live', async ({ page }) => {
+  const lag = new LagPage(page);
+  await lag.open();
+  const flink = flinkJobs.driversPositions.consumerGroup;
+  await expect(lag.group(flink)).toBeVisible({ timeout: 60_000 });
+  await expect(lag.statusOf(flink)).toHaveText(/^(OK|WARN)$/);
+  await lag.group(flink).getByText(flink).click();
+  await expect(lag.group(flink).getByText(/raw\.driver-locations\[\d\]/).first()).toBeVisible();
+});
