@@ -9,6 +9,8 @@ describe('catchUpForecast', () => {
     ['caught up at zero lag', w([0, 10], [20, 20]), { kind: 'caught-up' }],
     // Consumes 30/s while 10/s arrive: the last lag of 400 shrinks at 20/s.
     ['time to zero at the net consume rate', w([0, 1000], [300, 1100], [600, 1200], [900, 1300]), { kind: 'catching-up', seconds: 20 }],
+    // 300 records behind, but consuming 100/s as 101/s arrive: steady, not catching up.
+    ['keeping up when the rates match within 5 %', w([0, 300], [1000, 1310], [2000, 2320]), { kind: 'keeping-up' }],
     ['falling behind when production outpaces consumption', w([0, 100], [100, 400], [200, 700]), { kind: 'falling-behind', recordsPerSecond: 20 }],
     ['unknown without a committed offset', w([null, 100]), { kind: 'unknown' }],
     ['unknown with a single sample and lag', w([0, 100]), { kind: 'unknown' }],
@@ -32,6 +34,7 @@ describe('lagTrend', () => {
 describe('describeForecast', () => {
   it.each<[Forecast, string]>([
     [{ kind: 'caught-up' }, 'caught up'],
+    [{ kind: 'keeping-up' }, 'keeping up'],
     [{ kind: 'catching-up', seconds: 19.2 }, 'catching up in 20 s'],
     [{ kind: 'catching-up', seconds: 600 }, 'catching up in 10 min'],
     [{ kind: 'falling-behind', recordsPerSecond: 2.25 }, 'falling behind by 2.3 rec/s'],

@@ -2,9 +2,13 @@ import { lagOf, type LagSample } from './lag-sample';
 
 export type Forecast =
   | { readonly kind: 'caught-up' }
+  | { readonly kind: 'keeping-up' }
   | { readonly kind: 'catching-up'; readonly seconds: number }
   | { readonly kind: 'falling-behind'; readonly recordsPerSecond: number }
   | { readonly kind: 'unknown' };
+
+/** Consume and produce rates within 5 % of each other count as keeping up. */
+const KEEPING_UP_TOLERANCE = 0.05;
 
 export interface LagTrend {
   /** Records per second the consumer processes over the window. */
@@ -36,6 +40,9 @@ export function catchUpForecast(w: readonly LagSample[]): Forecast {
   if (lag === 0) return { kind: 'caught-up' };
   if (!trend) return { kind: 'unknown' };
   const net = trend.consumeRate - trend.produceRate;
+  // A consumer that commits in steps (Flink, per checkpoint) carries a steady lag; when it
+  // matches the production rate, a time to zero would be noise.
+  if (trend.produceRate > 0 && Math.abs(net) <= KEEPING_UP_TOLERANCE * trend.produceRate) return { kind: 'keeping-up' };
   if (net > 0) return { kind: 'catching-up', seconds: lag / net };
   return { kind: 'falling-behind', recordsPerSecond: -net };
 }
@@ -59,6 +66,8 @@ export function describeForecast(f: Forecast): string {
   switch (f.kind) {
     case 'caught-up':
       return 'caught up';
+    case 'keeping-up':
+      return 'keeping up';
     case 'catching-up':
       return `catching up in ${f.seconds < 90 ? `${Math.ceil(f.seconds)} s` : `${Math.ceil(f.seconds / 60)} min`}`;
     case 'falling-behind':
