@@ -4,14 +4,14 @@ import { useEffect, useState } from 'react';
 import { formatAge } from '../lib/format-age';
 import { useDrivers } from './live/use-drivers';
 
-const connectionLabel = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…' } as const;
-const connectionDot = { connecting: 'bg-en-route', live: 'bg-idle', reconnecting: 'bg-red-500' } as const;
+const connectionLabel = { connecting: 'connecting…', live: 'live', degraded: 'degraded: Kafka unreachable', reconnecting: 'reconnecting…' } as const;
+const connectionDot = { connecting: 'bg-en-route', live: 'bg-idle', degraded: 'bg-en-route', reconnecting: 'bg-red-500' } as const;
 
 /** Driver count, connection state and how fresh the data is. */
 export function StatusBar() {
   const frame = useDrivers();
   const now = useNow(250);
-  const connection = frame?.connection ?? 'connecting';
+  const connection = frame?.connection === 'live' && frame.degraded ? 'degraded' : (frame?.connection ?? 'connecting');
   return (
     <dl className="flex items-center gap-5 text-sm" aria-live="polite">
       <div className="flex items-center gap-1.5">

@@ -28,6 +28,8 @@ export interface DriverDelta {
 
 export interface GatewayStatus {
   readonly ready: boolean;
+  /** Serving what it has but not receiving from Kafka (broker unreachable, consumer down). */
+  readonly degraded: boolean;
   readonly drivers: number;
   /** Newest event time the gateway has applied (epoch ms), 0 before the first record. */
   readonly newestEventTime: number;

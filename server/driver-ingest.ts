@@ -11,6 +11,8 @@ export interface IngestStats {
   stale: number;
   tombstones: number;
   invalid: number;
+  /** Times the consumer failed in a way kafkajs would not recover from, and was rebuilt. */
+  rebuilds: number;
 }
 
 export interface IngestOptions {
@@ -19,30 +21,43 @@ export interface IngestOptions {
   readonly view: DriverView;
   readonly log: Logger;
   readonly count?: (outcome: IngestOutcome) => void;
+  readonly clock?: { now(): number };
 }
+
+/** No fetch for this long (the loop fetches every ~100 ms) means the broker is out of reach. */
+const DEGRADED_AFTER_MS = 5_000;
+const REBUILD_DELAY_MS = 1_000;
 
 /**
  * Reads drivers.positions into the driver view. Every start replays the compacted topic from
  * the beginning (no offsets are committed), and the gateway reports ready once it has reached
  * the end offsets it saw at start.
+ *
+ * kafkajs reconnects and restarts on retriable failures by itself; a consumer it gives up on is
+ * rebuilt here, and replaying into the view is harmless because it keeps the latest per driver.
  */
 export class DriverIngest {
-  readonly stats: IngestStats = { records: 0, applied: 0, stale: 0, tombstones: 0, invalid: 0 };
-  private readonly consumer: Consumer;
+  readonly stats: IngestStats = { records: 0, applied: 0, stale: 0, tombstones: 0, invalid: 0, rebuilds: 0 };
+  private consumer: Consumer;
+  private lastFetchAt = 0;
+  private stopped = false;
+  private readonly clock: { now(): number };
   /** Partition -> offset that must be reached before the view is complete. */
   private readonly catchUpTo = new Map<number, bigint>();
   private caughtUp = false;
 
   constructor(private readonly o: IngestOptions) {
-    this.consumer = o.kafka.consumer({
-      groupId: `streamwatch-gateway-${o.gatewayId}`,
-      maxWaitTimeInMs: 100,
-      sessionTimeout: 15_000,
-    });
+    this.clock = o.clock ?? Date;
+    this.consumer = this.createConsumer();
   }
 
   get ready(): boolean {
     return this.caughtUp;
+  }
+
+  /** Serving what it has, but not receiving: the broker is unreachable or the consumer is down. */
+  get degraded(): boolean {
+    return this.lastFetchAt > 0 && this.clock.now() - this.lastFetchAt > DEGRADED_AFTER_MS;
   }
 
   async start(): Promise<void> {
@@ -57,6 +72,47 @@ export class DriverIngest {
       await admin.disconnect();
     }
     this.updateReadiness();
+    this.lastFetchAt = this.clock.now();
+    await this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.consumer.disconnect();
+  }
+
+  private createConsumer(): Consumer {
+    const consumer = this.o.kafka.consumer({
+      groupId: `streamwatch-gateway-${this.o.gatewayId}`,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: 15_000,
+    });
+    consumer.on(consumer.events.FETCH, () => {
+      this.lastFetchAt = this.clock.now();
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.o.log.error({ err: payload.error, restart: payload.restart }, 'driver consumer crashed');
+      if (!payload.restart && !this.stopped) setTimeout(() => void this.rebuild(), REBUILD_DELAY_MS);
+    });
+    return consumer;
+  }
+
+  private async rebuild(): Promise<void> {
+    if (this.stopped) return;
+    this.stats.rebuilds++;
+    this.o.log.warn({ rebuilds: this.stats.rebuilds }, 'rebuilding the driver consumer');
+    await this.consumer.disconnect().catch(() => undefined);
+    this.consumer = this.createConsumer();
+    try {
+      await this.run();
+    } catch (err) {
+      this.o.log.error({ err }, 'driver consumer rebuild failed; trying again');
+      setTimeout(() => void this.rebuild(), REBUILD_DELAY_MS);
+    }
+  }
+
+  private async run(): Promise<void> {
+    const topic = topics.driversPositions.name;
     await this.consumer.connect();
     await this.consumer.subscribe({ topic, fromBeginning: true });
     await this.consumer.run({
@@ -67,10 +123,6 @@ export class DriverIngest {
         if (last) this.reached(batch.partition, BigInt(last.offset) + 1n);
       },
     });
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer.disconnect();
   }
 
   private handle(message: KafkaMessage, partition: number): void {

@@ -22,6 +22,14 @@ describe('DriverView', () => {
     expect(view.snapshot().find((t) => t[0] === 'a')).toEqual(['a', 77.2, 12.97, 0, 45, 2]);
   });
 
+  it('ignores a replayed position (same event time) without sending it again', () => {
+    const view = new DriverView();
+    view.apply(at('a', 5, 77.5));
+    view.takeDelta();
+    expect(view.apply(at('a', 5, 77.5))).toBe(false);
+    expect(view.takeDelta()).toBeNull();
+  });
+
   it('ignores a position older than the one it holds', () => {
     const view = new DriverView();
     view.apply(at('a', 5, 77.5));

@@ -21,10 +21,13 @@ export class DriverView {
     return this.newest;
   }
 
-  /** Applies a position; returns false when it is older than what the view holds. */
+  /**
+   * Applies a position; returns false when it is not newer than what the view holds, so that a
+   * replay of the topic changes nothing and sends nothing.
+   */
   apply(p: DriverPosition): boolean {
     const current = this.drivers.get(p.driverId);
-    if (current && current[5] > p.ts) return false;
+    if (current && current[5] >= p.ts) return false;
     this.drivers.set(p.driverId, [p.driverId, p.lon, p.lat, statusCode(p.status), p.headingDeg ?? 0, p.ts]);
     if (this.changed.has(p.driverId)) this.conflatedCount++;
     else this.changed.add(p.driverId);

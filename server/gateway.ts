@@ -32,12 +32,13 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     view,
     log,
     count: (outcome) => metrics.ingestRecords.inc({ topic: topics.driversPositions.name, outcome }),
+    clock,
   });
   const admin = kafka.admin();
   const lag = new LagMonitor({ admin, pollMs: config.lagPollMs, windowSize: config.lagWindow, log, clock });
   const health = {
     ready: () => ingest.ready,
-    details: () => ({ drivers: view.size, newestEventTime: view.newestEventTime, ingest: ingest.stats }),
+    details: () => ({ degraded: ingest.degraded, drivers: view.size, newestEventTime: view.newestEventTime, ingest: ingest.stats }),
   };
   const server = createServer((req, res) => {
     if (handleOps(req, res, health, metrics.registry)) return;
@@ -49,6 +50,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   const socket = attachLiveSocket(server, {
     view,
     isReady: () => ingest.ready,
+    isDegraded: () => ingest.degraded,
     lagReport: () => lag.report,
     deltaIntervalMs: config.deltaIntervalMs,
     metrics,

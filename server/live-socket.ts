@@ -12,6 +12,7 @@ const LAG_ROOM = 'lag';
 export interface LiveSocketOptions {
   readonly view: DriverView;
   readonly isReady: () => boolean;
+  readonly isDegraded: () => boolean;
   readonly lagReport: () => LagReport;
   readonly deltaIntervalMs: number;
   readonly metrics: GatewayMetrics;
@@ -63,7 +64,7 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
   }, o.deltaIntervalMs);
 
   const status = setInterval(() => {
-    io.emit('gateway:status', { ready: o.isReady(), drivers: o.view.size, newestEventTime: o.view.newestEventTime });
+    io.emit('gateway:status', { ready: o.isReady(), degraded: o.isDegraded(), drivers: o.view.size, newestEventTime: o.view.newestEventTime });
     o.metrics.messagesOut.inc({ event: 'gateway:status' }, io.engine.clientsCount);
   }, 1000);
 

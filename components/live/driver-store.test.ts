@@ -77,4 +77,15 @@ describe('DriverStore', () => {
     flush();
     expect(store.getSnapshot().connection).toBe('reconnecting');
   });
+
+  it('shows when the gateway reports itself degraded, and when it recovers', () => {
+    const { socket, store, flush } = setup();
+    socket.receive('connect');
+    socket.receive('gateway:status', { ready: true, degraded: true, drivers: 0, newestEventTime: 0 });
+    flush();
+    expect(store.getSnapshot().degraded).toBe(true);
+    socket.receive('gateway:status', { ready: true, degraded: false, drivers: 0, newestEventTime: 0 });
+    flush();
+    expect(store.getSnapshot().degraded).toBe(false);
+  });
 });

@@ -16,6 +16,8 @@ export interface DriverFrame {
   /** Newest event time among the drivers (ms). */
   readonly newestEventTime: number;
   readonly connection: ConnectionState;
+  /** The gateway says it is serving what it has but not receiving from Kafka. */
+  readonly degraded: boolean;
   /** Deltas that arrived out of sequence and forced a resync. */
   readonly resyncs: number;
 }
@@ -31,6 +33,7 @@ const emptyFrame: DriverFrame = {
   receivedAt: 0,
   newestEventTime: 0,
   connection: 'connecting',
+  degraded: false,
   resyncs: 0,
 };
 
@@ -46,6 +49,7 @@ export class DriverStore {
   private receivedAt = 0;
   private connection: ConnectionState = 'connecting';
   private resyncs = 0;
+  private degraded = false;
   private scheduled = false;
 
   constructor(
@@ -64,6 +68,11 @@ export class DriverStore {
     });
     socket.on('drivers:snapshot', (s) => this.onSnapshot(s));
     socket.on('drivers:delta', (d) => this.onDelta(d));
+    socket.on('gateway:status', (status) => {
+      if (status.degraded === this.degraded) return;
+      this.degraded = status.degraded;
+      this.changed();
+    });
     if (socket.connected) socket.emit('drivers:subscribe');
   }
 
@@ -132,6 +141,7 @@ export class DriverStore {
       receivedAt: this.receivedAt,
       newestEventTime: newest,
       connection: this.connection,
+      degraded: this.degraded,
       resyncs: this.resyncs,
     };
   }

@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import pino from 'pino';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SOCKET_PATH, type ClientToServerEvents, type DriverTuple, type GatewayStatus, type ServerToClientEvents } from '../lib/protocol';
+import type { DriverPosition } from '../lib/schemas/driver-location';
+import { topics } from '../lib/topics';
+// The test harness borrows the stack's broker control; the gateway itself never imports pipeline/.
+import { freePorts } from '../pipeline/stack/free-ports';
+import { ensureTopics, waitForCluster } from '../pipeline/stack/kafka-admin';
+import { startBroker } from '../pipeline/stack/kafka-broker';
+import { resolveClasspath } from '../pipeline/stack/maven';
+import { Supervisor } from '../pipeline/stack/supervisor';
+import { loadConfig } from './config';
+import { startGateway } from './gateway';
+
+/** A broker of this test's own, stopped and restarted under a running gateway. */
+const root = fileURLToPath(new URL('..', import.meta.url));
+const home = mkdtempSync(join(tmpdir(), 'streamwatch-faults-'));
+const quiet = (): void => undefined;
+let ports: number[];
+let classpath: string[];
+let broker: Supervisor;
+let gateway: Awaited<ReturnType<typeof startGateway>>;
+let socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+const seen = new Map<string, DriverTuple>();
+let lastStatus: GatewayStatus | null = null;
+
+const brokers = () => [`127.0.0.1:${ports[0]}`];
+
+async function bootBroker(): Promise<void> {
+  broker = new Supervisor(quiet, quiet);
+  await startBroker({ classpath, dataDir: home, host: '127.0.0.1', port: ports[0]!, controllerPort: ports[1]!, heap: '512m' }, broker);
+  await waitForCluster(brokers(), 60_000, 'test broker');
+}
+
+async function produce(positions: DriverPosition[]): Promise<void> {
+  const kafka = new Kafka({ clientId: 'faults-test', brokers: brokers(), logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  await producer.send({ topic: topics.driversPositions.name, messages: positions.map((p) => ({ key: p.driverId, value: JSON.stringify(p) })) });
+  await producer.disconnect();
+}
+
+const fleet = (lon: number, ts: number): DriverPosition[] =>
+  Array.from({ length: 50 }, (_, i) => ({ driverId: `f-${i}`, lat: 12.9 + i / 1000, lon, status: 'idle', headingDeg: 0, speedKmh: 0, ts }));
+
+async function until(what: string, condition: () => boolean, timeoutMs = 60_000): Promise<number> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return Date.now() - started;
+}
+
+beforeAll(async () => {
+  ports = await freePorts(3);
+  classpath = await resolveClasspath({ label: 'Kafka', dir: join(root, 'pipeline/stack/kafka'), cacheDir: join(root, '.streamwatch/build/kafka') }, quiet);
+  await bootBroker();
+  await ensureTopics(brokers(), quiet);
+  await produce(fleet(77.5, Date.now()));
+  const config = loadConfig({ PORT: String(ports[2]), KAFKA_BROKERS: brokers().join(','), GATEWAY_ID: 'faults', DELTA_INTERVAL_MS: '100' });
+  gateway = await startGateway(config, pino({ level: 'silent' }), (_req, res) => void res.writeHead(404).end());
+  socket = io(`http://127.0.0.1:${ports[2]}`, { path: SOCKET_PATH, transports: ['websocket'] });
+  socket.on('connect', () => socket.emit('drivers:subscribe'));
+  socket.on('drivers:snapshot', (s) => s.drivers.forEach((t) => seen.set(t[0], t)));
+  socket.on('drivers:delta', (d) => d.upserts.forEach((t) => seen.set(t[0], t)));
+  socket.on('gateway:status', (s) => (lastStatus = s));
+}, 180_000);
+
+afterAll(async () => {
+  socket?.disconnect();
+  await gateway?.close();
+  await broker?.stopAll();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('gateway under broker faults', () => {
+  it('shows degraded while the broker is down, then resumes with state intact', async () => {
+    await until('all 50 drivers on the socket', () => seen.size === 50);
+
+    await broker.stopAll();
+    const toDegraded = await until('degraded', () => lastStatus?.degraded === true, 30_000);
+    expect(gateway.view.size).toBe(50);
+
+    await bootBroker();
+    const moved = fleet(77.7, Date.now());
+    await produce(moved);
+    const toRecovered = await until('every driver at its new position', () => [...seen.values()].every((t) => t[1] === 77.7), 90_000);
+    await until('not degraded', () => lastStatus?.degraded === false, 15_000);
+    expect(gateway.view.size).toBe(50);
+    expect(seen.size).toBe(50);
+    expect(gateway.ingest.stats.invalid).toBe(0);
+    console.log(`[faults] degraded shown ${toDegraded} ms after the broker stopped; recovered ${toRecovered} ms after it restarted`);
+  });
+});
