@@ -7,6 +7,7 @@ import type { GatewayConfig } from './config';
 import { DriverIngest } from './driver-ingest';
 import { DriverView } from './driver-view';
 import { LagMonitor } from './lag-monitor';
+import { RecordTimestamps } from './record-timestamps';
 import { attachLiveSocket } from './live-socket';
 import { createMetrics } from './metrics';
 import { handleOps } from './ops-routes';
@@ -35,7 +36,8 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     clock,
   });
   const admin = kafka.admin();
-  const lag = new LagMonitor({ admin, pollMs: config.lagPollMs, windowSize: config.lagWindow, log, clock });
+  const timestamps = new RecordTimestamps(kafka, `streamwatch-gateway-${config.gatewayId}-lag-reader`, log);
+  const lag = new LagMonitor({ admin, pollMs: config.lagPollMs, windowSize: config.lagWindow, log, clock, timestamps });
   const health = {
     ready: () => ingest.ready,
     details: () => ({ degraded: ingest.degraded, drivers: view.size, newestEventTime: view.newestEventTime, ingest: ingest.stats }),
@@ -79,6 +81,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     close: async () => {
       clearInterval(expiry);
       await lag.stop();
+      await timestamps.stop();
       await socket.close();
       await ingest.stop();
       await admin.disconnect();

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { GroupLag } from '../lib/lag/lag-report';
 import { LagMonitor } from './lag-monitor';
+import { RecordTimestamps } from './record-timestamps';
 
 /** The lag monitor against the real broker: groups made to be caught up, stopped and stalled. */
 const run = Date.now().toString(36);
@@ -12,6 +13,8 @@ const admin = kafka.admin();
 const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 const consumers: Consumer[] = [];
 let monitor: LagMonitor;
+let timestamps: RecordTimestamps;
+const backlogTime = Date.now() - 30_000;
 let producing: NodeJS.Timeout;
 
 const group = (id: string): GroupLag | undefined => monitor.report.groups.find((g) => g.groupId === id);
@@ -37,16 +40,19 @@ beforeAll(async () => {
   await admin.connect();
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
   await producer.connect();
-  await producer.send({ topic, messages: Array.from({ length: 100 }, (_, i) => ({ value: `m${i}` })) });
+  // The backlog was written "30 s ago", so a group parked in it lags by about that much time.
+  await producer.send({ topic, messages: Array.from({ length: 100 }, (_, i) => ({ value: `m${i}`, timestamp: String(backlogTime) })) });
   // A steady trickle, so that a consumer that does not move falls further behind.
   producing = setInterval(() => void producer.send({ topic, messages: [{ value: 'tick' }] }), 100);
-  monitor = new LagMonitor({ admin, pollMs: 250, windowSize: 6, log: pino({ level: 'silent' }) });
+  timestamps = new RecordTimestamps(kafka, `it-lag-reader-${run}`, pino({ level: 'silent' }));
+  monitor = new LagMonitor({ admin, pollMs: 250, windowSize: 6, log: pino({ level: 'silent' }), timestamps });
   monitor.start();
 });
 
 afterAll(async () => {
   clearInterval(producing);
   await monitor.stop();
+  await timestamps.stop();
   for (const c of consumers) await c.disconnect();
   await producer.disconnect();
   await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
@@ -56,8 +62,10 @@ afterAll(async () => {
 describe('lag monitor', () => {
   it('reports a group that keeps up as OK with lag near zero', async () => {
     await consumer(`it-keeps-up-${run}`);
-    await until('keeps-up OK with 6 samples', () => group(`it-keeps-up-${run}`)?.status === 'OK' && group(`it-keeps-up-${run}`)!.totalLag < 20);
-    expect(group(`it-keeps-up-${run}`)!.partitions[0]!.forecast.kind).toMatch(/caught-up|keeping-up|catching-up/);
+    const id = `it-keeps-up-${run}`;
+    await until('keeps-up OK with a forecast', () => group(id)?.status === 'OK' && group(id)!.partitions[0]!.forecast.kind !== 'unknown');
+    expect(group(id)!.totalLag).toBeLessThan(20);
+    expect(group(id)!.partitions[0]!.forecast.kind).toMatch(/caught-up|keeping-up|catching-up/);
   });
 
   it('marks a group with no members and a stuck offset STOP, and OK with a falling lag once it consumes again', async () => {
@@ -66,9 +74,15 @@ describe('lag monitor', () => {
     await until('STOP', () => group(id)?.status === 'STOP');
     expect(group(id)!.state).toBe('Empty');
     expect(group(id)!.partitions[0]!.committed).toBe(10);
+    await until('a time lag read from the record at offset 10', () => group(id)?.partitions[0]?.timeLagMs != null);
+    const timeLag = group(id)!.partitions[0]!.timeLagMs!;
+    expect(timeLag).toBeGreaterThanOrEqual(Date.now() - backlogTime - 15_000);
+    expect(timeLag).toBeLessThanOrEqual(Date.now() - backlogTime);
+    expect(group(id)!.maxTimeLagMs).toBe(timeLag);
 
     await consumer(id);
     await until('OK after catching up', () => group(id)?.status === 'OK');
+    await until('time lag back under a second', () => (group(id)?.partitions[0]?.timeLagMs ?? Infinity) < 1_000);
     expect(['caught-up', 'catching-up']).toContain(group(id)!.partitions[0]!.forecast.kind);
   });
 

@@ -4,6 +4,7 @@ import { catchUpForecast, lagTrend } from '../lib/lag/catch-up-forecast';
 import type { GroupLag, LagReport, PartitionLag } from '../lib/lag/lag-report';
 import { lagOf, type LagSample } from '../lib/lag/lag-sample';
 import { partitionStatus, worstStatus } from '../lib/lag/partition-status';
+import type { RecordTimestamps } from './record-timestamps';
 
 export interface LagMonitorOptions {
   readonly admin: Admin;
@@ -12,9 +13,13 @@ export interface LagMonitorOptions {
   readonly windowSize: number;
   readonly log: Logger;
   readonly clock?: { now(): number };
+  /** Reads record timestamps for time lag; without it time lag is null. */
+  readonly timestamps?: RecordTimestamps;
 }
 
 const INACTIVE_STATES = new Set(['Empty', 'Dead']);
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Polls every consumer group on the cluster: committed offsets against log-end offsets, kept
@@ -79,7 +84,7 @@ export class LagMonitor {
     for (const group of described) {
       const committed = await admin.fetchOffsets({ groupId: group.groupId });
       const active = !INACTIVE_STATES.has(group.state);
-      const partitions: PartitionLag[] = [];
+      const partitions: Mutable<PartitionLag>[] = [];
       for (const { topic, partitions: parts } of committed) {
         if (parts.every((p) => Number(p.offset) < 0)) continue;
         const ends = await endsOf(topic).catch(() => null);
@@ -97,6 +102,7 @@ export class LagMonitor {
             committed: sample.committed,
             end: sample.end,
             lag: lagOf(sample),
+            timeLagMs: lagOf(sample) === 0 ? 0 : null,
             status: partitionStatus(window, { groupActive: active }),
             trend: lagTrend(window),
             forecast: catchUpForecast(window),
@@ -104,6 +110,7 @@ export class LagMonitor {
         }
       }
       if (partitions.length === 0) continue;
+      await this.addTimeLag(partitions, at, (topic) => [...(endOffsets.get(topic)?.keys() ?? [])]);
       partitions.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
       report.push({
         groupId: group.groupId,
@@ -111,6 +118,7 @@ export class LagMonitor {
         members: group.members.length,
         status: worstStatus(partitions.map((p) => p.status)),
         totalLag: partitions.reduce((sum, p) => sum + (p.lag ?? 0), 0),
+        maxTimeLagMs: partitions.reduce<number | null>((max, p) => (p.timeLagMs === null ? max : Math.max(max ?? 0, p.timeLagMs)), null),
         partitions,
       });
     }
@@ -118,5 +126,19 @@ export class LagMonitor {
     report.sort((a, b) => a.groupId.localeCompare(b.groupId));
     this.latest = { at, groups: report };
     this.onReport(this.latest);
+  }
+
+  /** Time lag from the timestamp of the record each lagging partition will read next. */
+  private async addTimeLag(partitions: Mutable<PartitionLag>[], at: number, partitionsOf: (topic: string) => number[]): Promise<void> {
+    const lagging = partitions.filter((p) => p.committed !== null && (p.lag ?? 0) > 0);
+    if (!this.o.timestamps || lagging.length === 0) return;
+    const stamps = await this.o.timestamps.timestampsAt(
+      lagging.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.committed! })),
+      partitionsOf,
+    );
+    for (const p of lagging) {
+      const ts = stamps.get(`${p.topic}/${p.partition}`);
+      p.timeLagMs = ts === undefined || ts === null ? null : Math.max(0, at - ts);
+    }
   }
 }

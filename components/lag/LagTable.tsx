@@ -1,5 +1,6 @@
 'use client';
 
+import { formatAge } from '../../lib/format-age';
 import { describeForecast } from '../../lib/lag/catch-up-forecast';
 import type { GroupLag } from '../../lib/lag/lag-report';
 import type { LagStatus } from '../../lib/lag/partition-status';
@@ -28,6 +29,7 @@ export function LagTable() {
           <th className="px-4 py-2 font-medium">Consumer group</th>
           <th className="px-4 py-2 font-medium">Status</th>
           <th className="px-4 py-2 text-right font-medium">Offset lag</th>
+          <th className="px-4 py-2 text-right font-medium">Time lag</th>
           <th className="px-4 py-2 font-medium">Forecast</th>
           <th className="px-4 py-2 font-medium">Members</th>
         </tr>
@@ -51,7 +53,8 @@ function GroupRow({ group }: { group: GroupLag }) {
           <ul className="mt-1 space-y-0.5 text-xs text-muted">
             {group.partitions.map((p) => (
               <li key={`${p.topic}-${p.partition}`} className="font-mono">
-                {p.topic}[{p.partition}] {p.committed ?? '—'}/{p.end} lag {p.lag ?? '—'} {p.status}
+                {p.topic}[{p.partition}] {p.committed ?? '—'}/{p.end} lag {p.lag ?? '—'}
+                {p.timeLagMs === null ? '' : ` (${formatAge(p.timeLagMs)})`} {p.status}
               </li>
             ))}
           </ul>
@@ -64,6 +67,9 @@ function GroupRow({ group }: { group: GroupLag }) {
       </td>
       <td className="px-4 py-2 text-right tabular-nums" data-testid="lag.total">
         {group.totalLag.toLocaleString('en-US')}
+      </td>
+      <td className="px-4 py-2 text-right tabular-nums" data-testid="lag.time">
+        {group.maxTimeLagMs === null ? '—' : formatAge(group.maxTimeLagMs)}
       </td>
       <td className="px-4 py-2">{describeForecast(worst.forecast)}</td>
       <td className="px-4 py-2 text-muted">

@@ -15,6 +15,8 @@ export interface GroupLag {
   readonly members: number;
   readonly status: LagStatus;
   readonly totalLag: number;
+  /** Largest time lag over the group's partitions (ms), null when none could be read. */
+  readonly maxTimeLagMs: number | null;
   readonly partitions: PartitionLag[];
 }
 
@@ -24,6 +26,11 @@ export interface PartitionLag {
   readonly committed: number | null;
   readonly end: number;
   readonly lag: number | null;
+  /**
+   * How old the next record the group will read is: poll time minus the timestamp of the
+   * record at the committed offset (0 when caught up, null when it could not be read).
+   */
+  readonly timeLagMs: number | null;
   readonly status: LagStatus;
   readonly trend: LagTrend | null;
   readonly forecast: Forecast;
