@@ -6,6 +6,8 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DriverStore } from '../components/live/driver-store';
+import { createLiveSocket } from '../components/live/socket-connection';
 import { SOCKET_PATH, type ClientToServerEvents, type DriverTuple, type GatewayStatus, type ServerToClientEvents } from '../lib/protocol';
 import type { DriverPosition } from '../lib/schemas/driver-location';
 import { topics } from '../lib/topics';
@@ -26,6 +28,7 @@ let ports: number[];
 let classpath: string[];
 let broker: Supervisor;
 let gateway: Awaited<ReturnType<typeof startGateway>>;
+let gatewayConfig: ReturnType<typeof loadConfig>;
 let socket: Socket<ServerToClientEvents, ClientToServerEvents>;
 const seen = new Map<string, DriverTuple>();
 let lastStatus: GatewayStatus | null = null;
@@ -64,8 +67,8 @@ beforeAll(async () => {
   await bootBroker();
   await ensureTopics(brokers(), quiet);
   await produce(fleet(77.5, Date.now()));
-  const config = loadConfig({ PORT: String(ports[2]), KAFKA_BROKERS: brokers().join(','), GATEWAY_ID: 'faults', DELTA_INTERVAL_MS: '100' });
-  gateway = await startGateway(config, pino({ level: 'silent' }), (_req, res) => void res.writeHead(404).end());
+  gatewayConfig = loadConfig({ PORT: String(ports[2]), KAFKA_BROKERS: brokers().join(','), GATEWAY_ID: 'faults', DELTA_INTERVAL_MS: '100' });
+  gateway = await startGateway(gatewayConfig, pino({ level: 'silent' }), (_req, res) => void res.writeHead(404).end());
   socket = io(`http://127.0.0.1:${ports[2]}`, { path: SOCKET_PATH, transports: ['websocket'] });
   socket.on('connect', () => socket.emit('drivers:subscribe'));
   socket.on('drivers:snapshot', (s) => s.drivers.forEach((t) => seen.set(t[0], t)));
@@ -97,5 +100,30 @@ describe('gateway under broker faults', () => {
     expect(seen.size).toBe(50);
     expect(gateway.ingest.stats.invalid).toBe(0);
     console.log(`[faults] degraded shown ${toDegraded} ms after the broker stopped; recovered ${toRecovered} ms after it restarted`);
+  });
+
+  it('brings every connected browser back to the same state after a gateway restart', async () => {
+    // The browser's own store and socket, driven by requestAnimationFrame's stand-in.
+    const clients = Array.from({ length: 20 }, () => {
+      const socket = createLiveSocket(`http://127.0.0.1:${ports[2]}`);
+      return { socket, store: new DriverStore(socket, (cb) => setImmediate(cb)) };
+    });
+    const inSync = () => clients.every((c) => c.store.getSnapshot().count === 50 && c.store.getSnapshot().connection === 'live');
+    await until('20 clients with all drivers', inSync);
+    const before = clients[0]!.store.getSnapshot();
+
+    await gateway.close();
+    await until('clients notice', () => clients.every((c) => c.store.getSnapshot().connection === 'reconnecting'), 10_000);
+    const restarted = Date.now();
+    gateway = await startGateway(gatewayConfig, pino({ level: 'silent' }), (_req, res) => void res.writeHead(404).end());
+    await until('20 clients resynced', inSync, 15_000);
+    const resyncMs = Date.now() - restarted;
+    for (const c of clients) {
+      const f = c.store.getSnapshot();
+      expect([...f.ids].sort()).toEqual([...before.ids].sort());
+      expect(f.positions.length).toBe(before.positions.length);
+    }
+    console.log(`[faults] 20 clients resynced ${resyncMs} ms after the gateway came back`);
+    for (const c of clients) c.socket.disconnect();
   });
 });

@@ -3,10 +3,19 @@ import { SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents } fro
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/**
+ * A socket to the gateway. socket.io-client retries a dropped connection forever (a gateway
+ * restart looks like one); a disconnect the server sends on purpose is final.
+ */
+export function createLiveSocket(url?: string): LiveSocket {
+  const options = { path: SOCKET_PATH, transports: ['websocket'], reconnectionDelayMax: 5000 };
+  return url ? io(url, options) : io(options);
+}
+
 let shared: LiveSocket | null = null;
 
-/** One socket per page, shared by every live store; it reconnects forever on its own. */
+/** One socket per page, shared by every live store. */
 export function liveSocket(): LiveSocket {
-  shared ??= io({ path: SOCKET_PATH, transports: ['websocket'], reconnectionDelayMax: 5000 });
+  shared ??= createLiveSocket();
   return shared;
 }
