@@ -9,21 +9,33 @@ import { driverStatuses, type DriverStatus } from './schemas/driver-location';
  * seq is not the previous one + 1 means something was missed and the client resubscribes.
  */
 
-/** [driverId, lon, lat, statusCode, headingDeg, eventTimeMs]: compact on the wire. */
+/** [driverId, lon, lat, statusCode, headingDeg, eventTimeMs]: one driver as a store holds it. */
 export type DriverTuple = [string, number, number, number, number, number];
 
+/**
+ * All drivers. `ids` is the gateway's driver dictionary (index -> driver id); `data` holds the
+ * positions in the binary form of lib/driver-wire.ts, keyed by those indices.
+ */
 export interface DriverSnapshot {
   readonly seq: number;
   /** Gateway clock when the snapshot was taken (epoch ms). */
   readonly sentAt: number;
-  readonly drivers: DriverTuple[];
+  readonly ids: string[];
+  readonly data: ArrayBuffer | Uint8Array;
 }
 
+/**
+ * What changed since the previous delta. `newIds` are the dictionary entries from index `base`
+ * on; a receiver skips those it already has (a snapshot taken between two deltas carries them
+ * too) and resyncs when `base` lies beyond its dictionary. `data` holds upserts and removals in
+ * the binary form of lib/driver-wire.ts.
+ */
 export interface DriverDelta {
   readonly seq: number;
   readonly sentAt: number;
-  readonly upserts: DriverTuple[];
-  readonly removals: string[];
+  readonly base: number;
+  readonly newIds: string[];
+  readonly data: ArrayBuffer | Uint8Array;
 }
 
 export interface GatewayStatus {
@@ -51,6 +63,13 @@ export interface ClientToServerEvents {
 }
 
 export const SOCKET_PATH = '/socket.io';
+
+/** Extends a dictionary by a delta's new ids; false when the delta does not follow it. */
+export function extendDictionary(dictionary: string[], base: number, newIds: readonly string[]): boolean {
+  if (base > dictionary.length) return false;
+  for (let i = dictionary.length - base; i < newIds.length; i++) dictionary.push(newIds[i]!);
+  return true;
+}
 
 export function statusCode(status: DriverStatus): number {
   return driverStatuses.indexOf(status);

@@ -42,7 +42,7 @@ describe('DriverView', () => {
     view.apply(at('a', 1, 77.1));
     view.apply(at('a', 2, 77.2));
     view.apply(at('a', 3, 77.3, 'on_trip'));
-    expect(view.takeDelta()).toEqual({ upserts: [['a', 77.3, 12.97, 2, 45, 3]], removals: [] });
+    expect(view.takeDelta()).toEqual({ upserts: [['a', 77.3, 12.97, 2, 45, 3]], removals: [], base: 0, newIds: ['a'] });
     expect(view.takeDelta()).toBeNull();
     expect(view.takeConflatedCount()).toBe(2);
     expect(view.takeConflatedCount()).toBe(0);
@@ -54,10 +54,10 @@ describe('DriverView', () => {
     view.apply(at('b', 1));
     view.takeDelta();
     view.remove('a');
-    expect(view.takeDelta()).toEqual({ upserts: [], removals: ['a'] });
+    expect(view.takeDelta()).toEqual({ upserts: [], removals: ['a'], base: 2, newIds: [] });
     view.remove('b');
     view.apply(at('b', 2));
-    expect(view.takeDelta()).toEqual({ upserts: [['b', 77.6, 12.97, 0, 45, 2]], removals: [] });
+    expect(view.takeDelta()).toEqual({ upserts: [['b', 77.6, 12.97, 0, 45, 2]], removals: [], base: 2, newIds: [] });
   });
 
   it('tracks the newest event time applied', () => {
@@ -75,12 +75,25 @@ describe('DriverView', () => {
     view.takeDelta();
     expect(view.expireOlderThan(5_000)).toBe(1);
     expect(view.snapshot().map((t) => t[0])).toEqual(['busy']);
-    expect(view.takeDelta()).toEqual({ upserts: [], removals: ['quiet'] });
+    expect(view.takeDelta()).toMatchObject({ upserts: [], removals: ['quiet'] });
   });
 
   it('expires nothing when every driver is recent', () => {
     const view = new DriverView();
     view.apply(at('a', 9_000));
     expect(view.expireOlderThan(5_000)).toBe(0);
+  });
+
+  it('numbers drivers once, in order of first sight, and keeps the number after removal', () => {
+    const view = new DriverView();
+    view.apply(at('a', 1));
+    view.apply(at('b', 1));
+    expect(view.takeDelta()).toMatchObject({ base: 0, newIds: ['a', 'b'] });
+    view.remove('a');
+    view.apply(at('c', 2));
+    view.apply(at('a', 3));
+    expect(view.takeDelta()).toMatchObject({ base: 2, newIds: ['c'] });
+    expect(view.dictionary()).toEqual(['a', 'b', 'c']);
+    expect(view.indexFor('a')).toBe(0);
   });
 });

@@ -7,6 +7,10 @@ import type { DriverPosition } from '../lib/schemas/driver-location';
  */
 export class DriverView {
   private readonly drivers = new Map<string, DriverTuple>();
+  /** The driver dictionary clients receive: a driver keeps its index for the gateway's life. */
+  private readonly indexOf = new Map<string, number>();
+  private readonly ids: string[] = [];
+  private newIds: string[] = [];
   private readonly changed = new Set<string>();
   private readonly removed = new Set<string>();
   private newest = 0;
@@ -28,6 +32,11 @@ export class DriverView {
   apply(p: DriverPosition): boolean {
     const current = this.drivers.get(p.driverId);
     if (current && current[5] >= p.ts) return false;
+    if (!this.indexOf.has(p.driverId)) {
+      this.indexOf.set(p.driverId, this.ids.length);
+      this.ids.push(p.driverId);
+      this.newIds.push(p.driverId);
+    }
     this.drivers.set(p.driverId, [p.driverId, p.lon, p.lat, statusCode(p.status), p.headingDeg ?? 0, p.ts]);
     if (this.changed.has(p.driverId)) this.conflatedCount++;
     else this.changed.add(p.driverId);
@@ -69,13 +78,27 @@ export class DriverView {
     return [...this.drivers.values()];
   }
 
-  /** What changed since the previous call, or null if nothing did. */
-  takeDelta(): { upserts: DriverTuple[]; removals: string[] } | null {
+  /** The whole dictionary (index -> driver id), as a snapshot sends it. */
+  dictionary(): string[] {
+    return [...this.ids];
+  }
+
+  indexFor(driverId: string): number {
+    return this.indexOf.get(driverId)!;
+  }
+
+  /**
+   * What changed since the previous call, or null if nothing did; `newIds` are the drivers
+   * first seen since then, at dictionary indices from `base` on.
+   */
+  takeDelta(): { upserts: DriverTuple[]; removals: string[]; base: number; newIds: string[] } | null {
     if (this.changed.size === 0 && this.removed.size === 0) return null;
     const upserts = [...this.changed].map((id) => this.drivers.get(id)!);
     const removals = [...this.removed];
+    const newIds = this.newIds;
+    this.newIds = [];
     this.changed.clear();
     this.removed.clear();
-    return { upserts, removals };
+    return { upserts, removals, base: this.ids.length - newIds.length, newIds };
   }
 }

@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import pino from 'pino';
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DriverStore } from '../components/live/driver-store';
 import { createLiveSocket } from '../components/live/socket-connection';
-import { SOCKET_PATH, type ClientToServerEvents, type DriverTuple, type GatewayStatus, type ServerToClientEvents } from '../lib/protocol';
+import type { DriverTuple, GatewayStatus } from '../lib/protocol';
 import type { DriverPosition } from '../lib/schemas/driver-location';
 import { topics } from '../lib/topics';
 // The test harness borrows the stack's broker control; the gateway itself never imports pipeline/.
@@ -19,6 +18,7 @@ import { resolveClasspath } from '../pipeline/stack/maven';
 import { Supervisor } from '../pipeline/stack/supervisor';
 import { loadConfig } from './config';
 import { startGateway } from './gateway';
+import { driverClient } from './testing/driver-client';
 
 /** A broker of this test's own, stopped and restarted under a running gateway. */
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -29,8 +29,8 @@ let classpath: string[];
 let broker: Supervisor;
 let gateway: Awaited<ReturnType<typeof startGateway>>;
 let gatewayConfig: ReturnType<typeof loadConfig>;
-let socket: Socket<ServerToClientEvents, ClientToServerEvents>;
-const seen = new Map<string, DriverTuple>();
+let client: ReturnType<typeof driverClient>;
+let seen: Map<string, DriverTuple>;
 let lastStatus: GatewayStatus | null = null;
 
 const brokers = () => [`127.0.0.1:${ports[0]}`];
@@ -69,15 +69,13 @@ beforeAll(async () => {
   await produce(fleet(77.5, Date.now()));
   gatewayConfig = loadConfig({ PORT: String(ports[2]), KAFKA_BROKERS: brokers().join(','), GATEWAY_ID: 'faults', DELTA_INTERVAL_MS: '100' });
   gateway = await startGateway(gatewayConfig, pino({ level: 'silent' }), (_req, res) => void res.writeHead(404).end());
-  socket = io(`http://127.0.0.1:${ports[2]}`, { path: SOCKET_PATH, transports: ['websocket'] });
-  socket.on('connect', () => socket.emit('drivers:subscribe'));
-  socket.on('drivers:snapshot', (s) => s.drivers.forEach((t) => seen.set(t[0], t)));
-  socket.on('drivers:delta', (d) => d.upserts.forEach((t) => seen.set(t[0], t)));
-  socket.on('gateway:status', (s) => (lastStatus = s));
+  client = driverClient(`http://127.0.0.1:${ports[2]}`);
+  seen = client.drivers;
+  client.socket.on('gateway:status', (s) => (lastStatus = s));
 }, 180_000);
 
 afterAll(async () => {
-  socket?.disconnect();
+  client?.socket.disconnect();
   await gateway?.close();
   await broker?.stopAll();
   rmSync(home, { recursive: true, force: true });
@@ -94,7 +92,7 @@ describe('gateway under broker faults', () => {
     await bootBroker();
     const moved = fleet(77.7, Date.now());
     await produce(moved);
-    const toRecovered = await until('every driver at its new position', () => [...seen.values()].every((t) => t[1] === 77.7), 90_000);
+    const toRecovered = await until('every driver at its new position', () => [...seen.values()].every((t) => t[1] === Math.fround(77.7)), 90_000);
     await until('not degraded', () => lastStatus?.degraded === false, 15_000);
     expect(gateway.view.size).toBe(50);
     expect(seen.size).toBe(50);

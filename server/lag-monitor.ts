@@ -103,7 +103,7 @@ export class LagMonitor {
             end: sample.end,
             lag: lagOf(sample),
             timeLagMs: lagOf(sample) === 0 ? 0 : null,
-            status: partitionStatus(window, { groupActive: active }),
+            status: partitionStatus(window, { groupActive: active, windowFull: window.length === this.o.windowSize }),
             trend: lagTrend(window),
             forecast: catchUpForecast(window),
           });

@@ -1,8 +1,9 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
+import { encodeDrivers } from '../lib/driver-wire';
 import type { LagReport } from '../lib/lag/lag-report';
-import { SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents } from '../lib/protocol';
+import { SOCKET_PATH, type ClientToServerEvents, type DriverTuple, type ServerToClientEvents } from '../lib/protocol';
 import type { DriverView } from './driver-view';
 import type { GatewayMetrics } from './metrics';
 
@@ -34,6 +35,12 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
     destroyUpgrade: false,
   });
   let seq = 0;
+  const encode = (tuples: readonly DriverTuple[], removals: readonly string[], sentAt: number): Uint8Array =>
+    encodeDrivers(
+      tuples.map(([id, lon, lat, status, headingDeg, ts]) => ({ index: o.view.indexFor(id), lon, lat, status, headingDeg, ts })),
+      removals.map((id) => o.view.indexFor(id)),
+      sentAt,
+    );
   const roomSize = (room: string): number => io.sockets.adapter.rooms.get(room)?.size ?? 0;
 
   io.on('connection', (socket) => {
@@ -42,8 +49,11 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
     o.log.debug({ id: socket.id, address: socket.handshake.address }, 'client connected');
     socket.on('drivers:subscribe', () => {
       void socket.join(DRIVERS_ROOM);
-      socket.emit('drivers:snapshot', { seq, sentAt: Date.now(), drivers: o.view.snapshot() });
+      const sentAt = Date.now();
+      const data = encode(o.view.snapshot(), [], sentAt);
+      socket.emit('drivers:snapshot', { seq, sentAt, ids: o.view.dictionary(), data });
       o.metrics.messagesOut.inc({ event: 'drivers:snapshot' });
+      o.metrics.bytesOut.inc({ event: 'drivers:snapshot' }, data.byteLength);
     });
     socket.on('drivers:unsubscribe', () => void socket.leave(DRIVERS_ROOM));
     socket.on('lag:subscribe', () => {
@@ -59,8 +69,12 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
     const delta = o.view.takeDelta();
     if (!delta) return;
     seq++;
-    io.to(DRIVERS_ROOM).emit('drivers:delta', { seq, sentAt: Date.now(), ...delta });
-    o.metrics.messagesOut.inc({ event: 'drivers:delta' }, roomSize(DRIVERS_ROOM));
+    const sentAt = Date.now();
+    const data = encode(delta.upserts, delta.removals, sentAt);
+    io.to(DRIVERS_ROOM).emit('drivers:delta', { seq, sentAt, base: delta.base, newIds: delta.newIds, data });
+    const receivers = roomSize(DRIVERS_ROOM);
+    o.metrics.messagesOut.inc({ event: 'drivers:delta' }, receivers);
+    o.metrics.bytesOut.inc({ event: 'drivers:delta' }, data.byteLength * receivers);
   }, o.deltaIntervalMs);
 
   const status = setInterval(() => {

@@ -22,6 +22,12 @@ export function createMetrics() {
     labelNames: ['event'] as const,
     registers: [registry],
   });
+  const bytesOut = new Counter({
+    name: 'streamwatch_socket_payload_bytes_total',
+    help: 'Binary payload bytes sent to clients (per receiving client), by event',
+    labelNames: ['event'] as const,
+    registers: [registry],
+  });
   const conflated = new Counter({
     name: 'streamwatch_driver_updates_conflated_total',
     help: 'Driver positions superseded before the next delta went out',
@@ -45,6 +51,7 @@ export function createMetrics() {
     ingestRecords,
     socketClients,
     messagesOut,
+    bytesOut,
     conflated,
     recordLag(report: LagReport): void {
       consumerLag.reset();

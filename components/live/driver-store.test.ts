@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { DriverTuple } from '../../lib/protocol';
+import { encodeDrivers } from '../../lib/driver-wire';
 import { DriverStore } from './driver-store';
 import type { LiveSocket } from './socket-connection';
 
@@ -25,14 +25,23 @@ function setup() {
   return { socket, store, flush };
 }
 
-const t = (id: string, lon: number, ts = 1): DriverTuple => [id, lon, 12.9, 2, 0, ts];
+/** Frames as the gateway sends them, for drivers named by their dictionary index. */
+const pos = (index: number, lon: number, ts = 1) => ({ index, lon, lat: 12.9, status: 2, headingDeg: 0, ts });
+const snapshot = (seq: number, ids: string[], drivers: ReturnType<typeof pos>[]) => ({ seq, sentAt: 0, ids, data: encodeDrivers(drivers, [], 0) });
+const delta = (seq: number, base: number, newIds: string[], drivers: ReturnType<typeof pos>[], removals: number[] = []) => ({
+  seq,
+  sentAt: 0,
+  base,
+  newIds,
+  data: encodeDrivers(drivers, removals, 0),
+});
 
 describe('DriverStore', () => {
   it('subscribes on connect and draws the snapshot', () => {
     const { socket, store, flush } = setup();
     socket.receive('connect');
     expect(socket.sent).toEqual(['drivers:subscribe']);
-    socket.receive('drivers:snapshot', { seq: 4, sentAt: 0, drivers: [t('a', 77.1), t('b', 77.2, 9)] });
+    socket.receive('drivers:snapshot', snapshot(4, ['a', 'b'], [pos(0, 77.1), pos(1, 77.2, 9)]));
     flush();
     const f = store.getSnapshot();
     expect(f.count).toBe(2);
@@ -45,12 +54,12 @@ describe('DriverStore', () => {
   it('applies deltas in sequence and builds one frame per animation frame', () => {
     const { socket, store, flush } = setup();
     socket.receive('connect');
-    socket.receive('drivers:snapshot', { seq: 0, sentAt: 0, drivers: [t('a', 77.1)] });
+    socket.receive('drivers:snapshot', snapshot(0, ['a'], [pos(0, 77.1)]));
     flush();
     const version = store.getSnapshot().version;
-    socket.receive('drivers:delta', { seq: 1, sentAt: 0, upserts: [t('a', 77.3)], removals: [] });
-    socket.receive('drivers:delta', { seq: 2, sentAt: 0, upserts: [t('c', 77.4)], removals: [] });
-    socket.receive('drivers:delta', { seq: 3, sentAt: 0, upserts: [], removals: ['c'] });
+    socket.receive('drivers:delta', delta(1, 1, [], [pos(0, 77.3)]));
+    socket.receive('drivers:delta', delta(2, 1, ['c'], [pos(1, 77.4)]));
+    socket.receive('drivers:delta', delta(3, 2, [], [], [1]));
     flush();
     const f = store.getSnapshot();
     expect(f.version).toBe(version + 1);
@@ -61,9 +70,9 @@ describe('DriverStore', () => {
   it('resubscribes when a delta is missing, and ignores deltas until the new snapshot', () => {
     const { socket, store, flush } = setup();
     socket.receive('connect');
-    socket.receive('drivers:snapshot', { seq: 10, sentAt: 0, drivers: [t('a', 77.1)] });
-    socket.receive('drivers:delta', { seq: 12, sentAt: 0, upserts: [t('a', 77.9)], removals: [] });
-    socket.receive('drivers:delta', { seq: 13, sentAt: 0, upserts: [t('a', 77.8)], removals: [] });
+    socket.receive('drivers:snapshot', snapshot(10, ['a'], [pos(0, 77.1)]));
+    socket.receive('drivers:delta', delta(12, 1, [], [pos(0, 77.9)]));
+    socket.receive('drivers:delta', delta(13, 1, [], [pos(0, 77.8)]));
     flush();
     expect(socket.sent).toEqual(['drivers:subscribe', 'drivers:subscribe']);
     expect(store.getSnapshot().positions[0]).toBeCloseTo(77.1, 4);
@@ -87,5 +96,36 @@ describe('DriverStore', () => {
     socket.receive('gateway:status', { ready: true, degraded: false, drivers: 0, newestEventTime: 0 });
     flush();
     expect(store.getSnapshot().degraded).toBe(false);
+  });
+
+  it('takes a delta that repeats dictionary entries its snapshot already had', () => {
+    const { socket, store, flush } = setup();
+    socket.receive('connect');
+    // The snapshot was taken after 'b' arrived but before the delta that announces it.
+    socket.receive('drivers:snapshot', snapshot(3, ['a', 'b'], [pos(0, 77.1), pos(1, 77.2)]));
+    socket.receive('drivers:delta', delta(4, 1, ['b', 'c'], [pos(1, 77.25), pos(2, 77.3)]));
+    flush();
+    expect(store.getSnapshot().ids).toEqual(['a', 'b', 'c']);
+    expect(store.getSnapshot().resyncs).toBe(0);
+  });
+
+  it('resyncs when a delta extends a dictionary it does not have', () => {
+    const { socket, store, flush } = setup();
+    socket.receive('connect');
+    socket.receive('drivers:snapshot', snapshot(0, ['a'], [pos(0, 77.1)]));
+    socket.receive('drivers:delta', delta(1, 5, ['z'], [pos(5, 77.5)]));
+    flush();
+    expect(socket.sent).toEqual(['drivers:subscribe', 'drivers:subscribe']);
+    expect(store.getSnapshot().ids).toEqual(['a']);
+  });
+
+  it('resyncs on a frame that does not decode instead of throwing', () => {
+    const { socket, store, flush } = setup();
+    socket.receive('connect');
+    socket.receive('drivers:snapshot', snapshot(0, ['a'], [pos(0, 77.1)]));
+    expect(() => socket.receive('drivers:delta', { seq: 1, sentAt: 0, base: 1, newIds: [], data: new Uint8Array([1, 2, 3]) })).not.toThrow();
+    flush();
+    expect(store.getSnapshot().resyncs).toBe(1);
+    expect(socket.sent.at(-1)).toBe('drivers:subscribe');
   });
 });

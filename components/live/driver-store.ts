@@ -1,4 +1,5 @@
-import type { DriverDelta, DriverSnapshot, DriverTuple } from '../../lib/protocol';
+import { decodeDrivers } from '../../lib/driver-wire';
+import { extendDictionary, type DriverDelta, type DriverSnapshot, type DriverTuple } from '../../lib/protocol';
 import type { LiveSocket } from './socket-connection';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
@@ -43,6 +44,8 @@ const emptyFrame: DriverFrame = {
  */
 export class DriverStore {
   private readonly drivers = new Map<string, DriverTuple>();
+  /** The gateway's driver dictionary: index -> driver id. */
+  private dictionary: string[] = [];
   private readonly listeners = new Set<() => void>();
   private frame: DriverFrame = emptyFrame;
   private lastSeq = -1;
@@ -85,7 +88,8 @@ export class DriverStore {
 
   private onSnapshot(s: DriverSnapshot): void {
     this.drivers.clear();
-    for (const t of s.drivers) this.drivers.set(t[0], t);
+    this.dictionary = [...s.ids];
+    if (!this.apply(s.data, s.sentAt)) return;
     this.lastSeq = s.seq;
     this.receivedAt = this.now();
     this.changed();
@@ -93,18 +97,42 @@ export class DriverStore {
 
   private onDelta(d: DriverDelta): void {
     if (this.lastSeq < 0) return; // waiting for the snapshot
-    if (d.seq !== this.lastSeq + 1) {
+    if (d.seq !== this.lastSeq + 1 || !extendDictionary(this.dictionary, d.base, d.newIds)) {
       // A missed delta leaves some drivers wrong until they move again: start over.
-      this.resyncs++;
-      this.lastSeq = -1;
-      this.socket.emit('drivers:subscribe');
+      this.resync();
       return;
     }
     this.lastSeq = d.seq;
-    for (const t of d.upserts) this.drivers.set(t[0], t);
-    for (const id of d.removals) this.drivers.delete(id);
+    if (!this.apply(d.data, d.sentAt)) return;
     this.receivedAt = this.now();
     this.changed();
+  }
+
+  private resync(): void {
+    this.resyncs++;
+    this.lastSeq = -1;
+    this.socket.emit('drivers:subscribe');
+  }
+
+  /** Applies a binary frame; a frame that does not decode forces a resync instead of a crash. */
+  private apply(data: ArrayBuffer | Uint8Array, sentAt: number): boolean {
+    let decoded;
+    try {
+      decoded = decodeDrivers(data, sentAt);
+    } catch {
+      this.resync();
+      return false;
+    }
+    const { drivers, removals } = decoded;
+    for (const d of drivers) {
+      const id = this.dictionary[d.index];
+      if (id !== undefined) this.drivers.set(id, [id, d.lon, d.lat, d.status, d.headingDeg, d.ts]);
+    }
+    for (const index of removals) {
+      const id = this.dictionary[index];
+      if (id !== undefined) this.drivers.delete(id);
+    }
+    return true;
   }
 
   private changed(): void {

@@ -5,14 +5,16 @@ import { partitionStatus, worstStatus, type LagStatus } from './partition-status
 /** A window from [committed, end] pairs, one sample every 5 s. */
 const w = (...pairs: [number | null, number][]): LagSample[] => pairs.map(([committed, end], i) => ({ at: i * 5_000, committed, end }));
 
-const active = { groupActive: true };
-const empty = { groupActive: false };
+const active = { groupActive: true, windowFull: true };
+const empty = { groupActive: false, windowFull: true };
 
 describe('partitionStatus', () => {
-  it.each<[string, LagSample[], { groupActive: boolean }, LagStatus]>([
+  it.each<[string, LagSample[], { groupActive: boolean; windowFull: boolean }, LagStatus]>([
     ['OK when lag touched zero in the window', w([10, 20], [20, 20], [25, 40]), active, 'OK'],
     ['OK while lag shrinks', w([0, 100], [40, 120], [90, 130], [130, 140]), active, 'OK'],
     ['OK with too few samples to judge', w([0, 100], [0, 150]), active, 'OK'],
+    ['OK while the window is still filling, however stuck it looks', w([50, 100], [50, 100], [50, 180]), { groupActive: false, windowFull: false }, 'OK'],
+    ['REWIND even before the window is full', w([500, 600], [100, 600], [150, 620]), { groupActive: true, windowFull: false }, 'REWIND'],
     ['OK with jittery steady lag (a Flink source committing per checkpoint)', w([90, 100], [195, 200], [290, 310], [400, 405]), empty, 'OK'],
     ['WARN when the consumer moves but lag keeps growing', w([0, 100], [50, 200], [100, 300], [150, 400]), active, 'WARN'],
     ['STALL when members are there and the offset is stuck while lag grows', w([50, 100], [50, 150], [50, 200], [50, 250]), active, 'STALL'],

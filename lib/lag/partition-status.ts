@@ -13,6 +13,11 @@ export const statusSeverity: Record<LagStatus, number> = { ERR: 5, STOP: 4, STAL
 export interface PartitionContext {
   /** Whether the group has live members right now (describeGroups state is not Empty/Dead). */
   readonly groupActive: boolean;
+  /**
+   * Whether the window holds as many samples as it can. Trends are judged only on a full
+   * window: a few seconds of a consumer that commits per checkpoint can look stuck.
+   */
+  readonly windowFull: boolean;
 }
 
 type Rule = (w: readonly LagSample[], ctx: PartitionContext) => LagStatus | null;
@@ -36,7 +41,7 @@ export const rewound: Rule = (w) => {
 export const caughtUpInWindow: Rule = (w) => (w.some((s) => lagOf(s) === 0) ? 'OK' : null);
 
 /** Too few samples to judge a trend yet, and not caught up: give the benefit of the doubt. */
-export const tooFewSamples: Rule = (w) => (w.length < 3 ? 'OK' : null);
+export const tooFewSamples: Rule = (w, ctx) => (w.length < 3 || !ctx.windowFull ? 'OK' : null);
 
 /**
  * Nobody is consuming: the offset has not moved over the window, there is lag, and the group

@@ -1,0 +1,32 @@
+import { io, type Socket } from 'socket.io-client';
+import { decodeDrivers } from '../../lib/driver-wire';
+import { extendDictionary, SOCKET_PATH, type ClientToServerEvents, type DriverTuple, type ServerToClientEvents } from '../../lib/protocol';
+
+/**
+ * A Socket.IO client for integration tests that keeps the driver state exactly as the protocol
+ * describes it (dictionary, binary frames, sequence numbers), with nothing the browser adds.
+ */
+export function driverClient(url: string) {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { path: SOCKET_PATH, transports: ['websocket'] });
+  const drivers = new Map<string, DriverTuple>();
+  const seqs: number[] = [];
+  let dictionary: string[] = [];
+  const apply = (data: ArrayBuffer | Uint8Array, sentAt: number): void => {
+    const decoded = decodeDrivers(data, sentAt);
+    for (const d of decoded.drivers) drivers.set(dictionary[d.index]!, [dictionary[d.index]!, d.lon, d.lat, d.status, d.headingDeg, d.ts]);
+    for (const i of decoded.removals) drivers.delete(dictionary[i]!);
+  };
+  socket.on('connect', () => socket.emit('drivers:subscribe'));
+  socket.on('drivers:snapshot', (s) => {
+    drivers.clear();
+    dictionary = [...s.ids];
+    apply(s.data, s.sentAt);
+    seqs.push(s.seq);
+  });
+  socket.on('drivers:delta', (d) => {
+    if (!extendDictionary(dictionary, d.base, d.newIds)) throw new Error(`delta base ${d.base} lies beyond a dictionary of ${dictionary.length}`);
+    apply(d.data, d.sentAt);
+    seqs.push(d.seq);
+  });
+  return { socket, drivers, seqs };
+}
