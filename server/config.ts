@@ -24,6 +24,8 @@ const Env = z.object({
   GATEWAY_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
   DELTA_INTERVAL_MS: z.coerce.number().int().min(16).max(5000).default(150),
   DRIVER_TTL_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
+  SLOW_CLIENT_MAX_PENDING: z.coerce.number().int().min(2).default(40),
+  SLOW_CLIENT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(15_000),
   LAG_POLL_MS: z.coerce.number().int().min(100).default(5_000),
   LAG_WINDOW: z.coerce.number().int().min(3).max(100).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -39,6 +41,9 @@ export interface GatewayConfig {
   readonly deltaIntervalMs: number;
   /** A driver with no position for this long (event time) leaves the view. */
   readonly driverTtlMs: number;
+  /** A client with more unsent packets than this gets no deltas; behind for longer, it is cut. */
+  readonly slowClientMaxPending: number;
+  readonly slowClientTimeoutMs: number;
   /** How often consumer-group offsets are polled, and how many polls the lag rules look at. */
   readonly lagPollMs: number;
   readonly lagWindow: number;
@@ -60,6 +65,8 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     gatewayId: e.GATEWAY_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}-${e.PORT}`,
     deltaIntervalMs: e.DELTA_INTERVAL_MS,
     driverTtlMs: e.DRIVER_TTL_MS,
+    slowClientMaxPending: e.SLOW_CLIENT_MAX_PENDING,
+    slowClientTimeoutMs: e.SLOW_CLIENT_TIMEOUT_MS,
     lagPollMs: e.LAG_POLL_MS,
     lagWindow: e.LAG_WINDOW,
     logLevel: e.LOG_LEVEL,

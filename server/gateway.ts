@@ -55,6 +55,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     isDegraded: () => ingest.degraded,
     lagReport: () => lag.report,
     deltaIntervalMs: config.deltaIntervalMs,
+    backlog: { maxPendingPackets: config.slowClientMaxPending, maxBehindMs: config.slowClientTimeoutMs },
     metrics,
     log,
   });

@@ -1,9 +1,10 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 import { encodeDrivers } from '../lib/driver-wire';
 import type { LagReport } from '../lib/lag/lag-report';
 import { SOCKET_PATH, type ClientToServerEvents, type DriverTuple, type ServerToClientEvents } from '../lib/protocol';
+import { ClientBacklog, decide, type BacklogPolicy } from './client-backlog';
 import type { DriverView } from './driver-view';
 import type { GatewayMetrics } from './metrics';
 
@@ -16,6 +17,7 @@ export interface LiveSocketOptions {
   readonly isDegraded: () => boolean;
   readonly lagReport: () => LagReport;
   readonly deltaIntervalMs: number;
+  readonly backlog: BacklogPolicy;
   readonly metrics: GatewayMetrics;
   readonly log: Logger;
 }
@@ -24,6 +26,10 @@ export interface LiveSocketOptions {
  * Socket.IO delivery. Drivers: a subscriber gets a snapshot of the driver view, then the deltas
  * every subscriber shares; one delta is built per interval whatever the number of viewers, and
  * Socket.IO encodes a room broadcast once. Lag: the latest report on subscribe, then each new one.
+ *
+ * A client that does not keep up is left out of deltas (its missed changes are conflated into
+ * one snapshot once it drains) and disconnected if it stays behind, so that no client can make
+ * the gateway's memory grow without bound.
  */
 export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
@@ -43,17 +49,26 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
     );
   const roomSize = (room: string): number => io.sockets.adapter.rooms.get(room)?.size ?? 0;
 
+  const backlogs = new Map<string, ClientBacklog>();
+  const sendSnapshot = (socket: Socket, sentAt: number): void => {
+    const data = encode(o.view.snapshot(), [], sentAt);
+    socket.emit('drivers:snapshot', { seq, sentAt, ids: o.view.dictionary(), data });
+    o.metrics.messagesOut.inc({ event: 'drivers:snapshot' });
+    o.metrics.bytesOut.inc({ event: 'drivers:snapshot' }, data.byteLength);
+  };
+
   io.on('connection', (socket) => {
+    backlogs.set(socket.id, new ClientBacklog(socket.conn));
+    socket.on('disconnect', () => backlogs.delete(socket.id));
     o.metrics.socketClients.inc();
     socket.on('disconnect', () => o.metrics.socketClients.dec());
     o.log.debug({ id: socket.id, address: socket.handshake.address }, 'client connected');
     socket.on('drivers:subscribe', () => {
       void socket.join(DRIVERS_ROOM);
-      const sentAt = Date.now();
-      const data = encode(o.view.snapshot(), [], sentAt);
-      socket.emit('drivers:snapshot', { seq, sentAt, ids: o.view.dictionary(), data });
-      o.metrics.messagesOut.inc({ event: 'drivers:snapshot' });
-      o.metrics.bytesOut.inc({ event: 'drivers:snapshot' }, data.byteLength);
+      const backlog = backlogs.get(socket.id);
+      // A client that is not reading gets its snapshot once it drains, however often it asks.
+      if (backlog && backlog.pendingPackets > o.backlog.maxPendingPackets) backlog.needsSnapshot = true;
+      else sendSnapshot(socket, Date.now());
     });
     socket.on('drivers:unsubscribe', () => void socket.leave(DRIVERS_ROOM));
     socket.on('lag:subscribe', () => {
@@ -70,9 +85,28 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
     if (!delta) return;
     seq++;
     const sentAt = Date.now();
+    const leftOut: string[] = [];
+    for (const id of io.sockets.adapter.rooms.get(DRIVERS_ROOM) ?? []) {
+      const socket = io.sockets.sockets.get(id);
+      const backlog = backlogs.get(id);
+      if (!socket || !backlog) continue;
+      const decision = decide(backlog, o.backlog, sentAt);
+      if (decision === 'send') continue;
+      leftOut.push(id);
+      if (decision === 'skip') o.metrics.deltasDropped.inc();
+      if (decision === 'snapshot') sendSnapshot(socket, sentAt);
+      if (decision === 'disconnect') {
+        o.metrics.slowClientsDisconnected.inc();
+        o.log.warn(
+          { id, address: socket.handshake.address, pendingPackets: backlog.pendingPackets, behindMs: sentAt - backlog.behindSince },
+          'disconnected a client too slow to keep up with driver deltas',
+        );
+        socket.disconnect(true);
+      }
+    }
     const data = encode(delta.upserts, delta.removals, sentAt);
-    io.to(DRIVERS_ROOM).emit('drivers:delta', { seq, sentAt, base: delta.base, newIds: delta.newIds, data });
-    const receivers = roomSize(DRIVERS_ROOM);
+    io.to(DRIVERS_ROOM).except(leftOut).emit('drivers:delta', { seq, sentAt, base: delta.base, newIds: delta.newIds, data });
+    const receivers = roomSize(DRIVERS_ROOM) - leftOut.length;
     o.metrics.messagesOut.inc({ event: 'drivers:delta' }, receivers);
     o.metrics.bytesOut.inc({ event: 'drivers:delta' }, data.byteLength * receivers);
   }, o.deltaIntervalMs);

@@ -28,6 +28,16 @@ export function createMetrics() {
     labelNames: ['event'] as const,
     registers: [registry],
   });
+  const deltasDropped = new Counter({
+    name: 'streamwatch_driver_deltas_dropped_total',
+    help: 'Driver deltas not sent to a client that was behind (it gets a snapshot once it drains)',
+    registers: [registry],
+  });
+  const slowClientsDisconnected = new Counter({
+    name: 'streamwatch_slow_clients_disconnected_total',
+    help: 'Clients disconnected for staying behind longer than the limit',
+    registers: [registry],
+  });
   const conflated = new Counter({
     name: 'streamwatch_driver_updates_conflated_total',
     help: 'Driver positions superseded before the next delta went out',
@@ -52,6 +62,8 @@ export function createMetrics() {
     socketClients,
     messagesOut,
     bytesOut,
+    deltasDropped,
+    slowClientsDisconnected,
     conflated,
     recordLag(report: LagReport): void {
       consumerLag.reset();

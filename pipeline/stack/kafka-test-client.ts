@@ -19,7 +19,8 @@ export function testKafka(brokers: string[]) {
       return { partition: meta.partition, offset: meta.baseOffset ?? '-1' };
     },
     /**
-     * Reads `topic` from the beginning until `done(all messages so far)` holds; fails after
+     * Reads `topic` from the beginning until `done(all messages so far)` holds, asked once per
+     * fetched batch (not per message, which is quadratic on a long topic); fails after
      * `timeoutMs` saying how many messages it saw.
      */
     async readUntil(topic: string, done: (messages: KafkaMessage[]) => boolean, timeoutMs = 90_000): Promise<KafkaMessage[]> {
@@ -32,8 +33,8 @@ export function testKafka(brokers: string[]) {
           const timer = setTimeout(() => reject(new Error(`gave up on ${topic} after ${timeoutMs / 1000} s with ${messages.length} messages`)), timeoutMs);
           void consumer.run({
             autoCommit: false,
-            eachMessage: async ({ message }) => {
-              messages.push(message);
+            eachBatch: async ({ batch }) => {
+              messages.push(...batch.messages);
               if (done(messages)) {
                 clearTimeout(timer);
                 resolve();
