@@ -1,4 +1,7 @@
+import type { TriageState } from './alert-workflow';
 import type { LagReport } from './lag/lag-report';
+import type { AlertActionRequest } from './schemas/alert-action';
+import type { FraudAlert } from './schemas/fraud-alert';
 import { driverStatuses, type DriverStatus } from './schemas/driver-location';
 
 /**
@@ -47,12 +50,23 @@ export interface GatewayStatus {
   readonly newestEventTime: number;
 }
 
+/** An alert and where triage stands. */
+export interface AlertRecord {
+  readonly alert: FraudAlert;
+  readonly triage: Omit<TriageState, 'appliedActionIds'>;
+}
+
+export type ActionResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
 export interface ServerToClientEvents {
   'drivers:snapshot': (snapshot: DriverSnapshot) => void;
   'drivers:delta': (delta: DriverDelta) => void;
   'gateway:status': (status: GatewayStatus) => void;
   /** The whole lag report, on subscribe and after every poll (it is small). */
   'lag:report': (report: LagReport) => void;
+  'alerts:snapshot': (alerts: AlertRecord[]) => void;
+  /** Alerts that changed (new, or triage moved), sent at most once per delta interval. */
+  'alerts:update': (alerts: AlertRecord[]) => void;
 }
 
 export interface ClientToServerEvents {
@@ -60,6 +74,9 @@ export interface ClientToServerEvents {
   'drivers:unsubscribe': () => void;
   'lag:subscribe': () => void;
   'lag:unsubscribe': () => void;
+  'alerts:subscribe': () => void;
+  /** Acknowledged once the action is durably in alert-actions, or refused with a reason. */
+  'alerts:action': (request: AlertActionRequest, done: (result: ActionResult) => void) => void;
 }
 
 export const SOCKET_PATH = '/socket.io';

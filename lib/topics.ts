@@ -49,6 +49,25 @@ export const topics = {
     retentionMs: 7 * 24 * HOUR,
     description: 'Raw driver locations that failed validation: original bytes, reason in headers.',
   },
+  fraudAlerts: {
+    name: 'fraud.alerts',
+    key: 'alertId',
+    valueSchema: 'FraudAlert',
+    partitions: 2,
+    cleanupPolicy: 'delete',
+    retentionMs: 7 * 24 * HOUR,
+    description: 'Suspicious payments, one record per alert, card data masked (BIN + last 4 + token).',
+  },
+  alertActions: {
+    name: 'alert-actions',
+    key: 'alertId',
+    valueSchema: 'AlertAction',
+    partitions: 2,
+    // A log, not compacted: every action of an alert is kept, in order, for the audit trail.
+    cleanupPolicy: 'delete',
+    retentionMs: 30 * 24 * HOUR,
+    description: 'Triage actions (acknowledge, assign, resolve, comment), applied by every gateway.',
+  },
 } as const satisfies Record<string, TopicSpec>;
 
 export type TopicKey = keyof typeof topics;

@@ -2,6 +2,7 @@ import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DriverPosition } from '../lib/schemas/driver-location';
 import { topics } from '../lib/topics';
+import { CatchUp } from './catch-up';
 import type { DriverView } from './driver-view';
 import type { IngestOutcome } from './metrics';
 
@@ -42,8 +43,7 @@ export class DriverIngest {
   private lastFetchAt = 0;
   private stopped = false;
   private readonly clock: { now(): number };
-  /** Partition -> offset that must be reached before the view is complete. */
-  private readonly catchUpTo = new Map<number, bigint>();
+  private catchUp: CatchUp | null = null;
   private caughtUp = false;
 
   constructor(private readonly o: IngestOptions) {
@@ -61,13 +61,10 @@ export class DriverIngest {
   }
 
   async start(): Promise<void> {
-    const topic = topics.driversPositions.name;
     const admin = this.o.kafka.admin();
     await admin.connect();
     try {
-      for (const p of await admin.fetchTopicOffsets(topic)) {
-        if (BigInt(p.high) > BigInt(p.low)) this.catchUpTo.set(p.partition, BigInt(p.high));
-      }
+      this.catchUp = await CatchUp.at(admin, [topics.driversPositions.name]);
     } finally {
       await admin.disconnect();
     }
@@ -120,7 +117,10 @@ export class DriverIngest {
       eachBatch: async ({ batch }) => {
         for (const message of batch.messages) this.handle(message, batch.partition);
         const last = batch.messages.at(-1);
-        if (last) this.reached(batch.partition, BigInt(last.offset) + 1n);
+        if (last) {
+          this.catchUp?.reached(batch.topic, batch.partition, BigInt(last.offset) + 1n);
+          this.updateReadiness();
+        }
       },
     });
   }
@@ -165,16 +165,8 @@ export class DriverIngest {
     }
   }
 
-  private reached(partition: number, nextOffset: bigint): void {
-    const target = this.catchUpTo.get(partition);
-    if (target !== undefined && nextOffset >= target) {
-      this.catchUpTo.delete(partition);
-      this.updateReadiness();
-    }
-  }
-
   private updateReadiness(): void {
-    if (!this.caughtUp && this.catchUpTo.size === 0) {
+    if (!this.caughtUp && this.catchUp?.done) {
       this.caughtUp = true;
       this.o.log.info({ drivers: this.o.view.size, records: this.stats.records }, 'driver view caught up');
     }

@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Logger } from 'pino';
 import { kafkaLogCreator } from '../lib/kafka-client-log';
 import { topics } from '../lib/topics';
+import { submitAlertAction } from './alert-actions';
+import { AlertIngest } from './alert-ingest';
+import { AlertView } from './alert-view';
 import type { GatewayConfig } from './config';
 import { DriverIngest } from './driver-ingest';
 import { DriverView } from './driver-view';
@@ -35,12 +38,23 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     count: (outcome) => metrics.ingestRecords.inc({ topic: topics.driversPositions.name, outcome }),
     clock,
   });
+  const alerts = new AlertView();
+  const alertIngest = new AlertIngest(kafka, `streamwatch-gateway-${config.gatewayId}-alerts`, alerts, log);
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   const admin = kafka.admin();
   const timestamps = new RecordTimestamps(kafka, `streamwatch-gateway-${config.gatewayId}-lag-reader`, log);
   const lag = new LagMonitor({ admin, pollMs: config.lagPollMs, windowSize: config.lagWindow, log, clock, timestamps });
+  const ready = (): boolean => ingest.ready && alertIngest.ready;
   const health = {
-    ready: () => ingest.ready,
-    details: () => ({ degraded: ingest.degraded, drivers: view.size, newestEventTime: view.newestEventTime, ingest: ingest.stats }),
+    ready,
+    details: () => ({
+      degraded: ingest.degraded,
+      drivers: view.size,
+      alerts: alerts.size,
+      newestEventTime: view.newestEventTime,
+      ingest: ingest.stats,
+      alertIngest: alertIngest.stats,
+    }),
   };
   const server = createServer((req, res) => {
     if (handleOps(req, res, health, metrics.registry)) return;
@@ -51,9 +65,11 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   });
   const socket = attachLiveSocket(server, {
     view,
-    isReady: () => ingest.ready,
+    isReady: ready,
     isDegraded: () => ingest.degraded,
     lagReport: () => lag.report,
+    alerts,
+    submitAlertAction: (request, by) => submitAlertAction(request, by, alerts, producer, () => clock.now()),
     deltaIntervalMs: config.deltaIntervalMs,
     backlog: { maxPendingPackets: config.slowClientMaxPending, maxBehindMs: config.slowClientTimeoutMs },
     metrics,
@@ -63,8 +79,9 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
-  await admin.connect();
+  await Promise.all([admin.connect(), producer.connect()]);
   await ingest.start();
+  await alertIngest.start();
   lag.onReport = (report) => {
     metrics.recordLag(report);
     socket.publishLag(report);
@@ -77,6 +94,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   return {
     server,
     view,
+    alerts,
     ingest,
     lag,
     close: async () => {
@@ -85,6 +103,8 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
       await timestamps.stop();
       await socket.close();
       await ingest.stop();
+      await alertIngest.stop();
+      await producer.disconnect();
       await admin.disconnect();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -3,19 +3,24 @@ import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import { encodeDrivers } from '../lib/driver-wire';
 import type { LagReport } from '../lib/lag/lag-report';
-import { SOCKET_PATH, type ClientToServerEvents, type DriverTuple, type ServerToClientEvents } from '../lib/protocol';
+import { SOCKET_PATH, type ActionResult, type ClientToServerEvents, type DriverTuple, type ServerToClientEvents } from '../lib/protocol';
+import type { AlertView } from './alert-view';
 import { ClientBacklog, decide, type BacklogPolicy } from './client-backlog';
 import type { DriverView } from './driver-view';
 import type { GatewayMetrics } from './metrics';
 
 const DRIVERS_ROOM = 'drivers';
 const LAG_ROOM = 'lag';
+const ALERTS_ROOM = 'alerts';
 
 export interface LiveSocketOptions {
   readonly view: DriverView;
   readonly isReady: () => boolean;
   readonly isDegraded: () => boolean;
   readonly lagReport: () => LagReport;
+  readonly alerts: AlertView;
+  /** Records a triage action for the operator `by`. */
+  readonly submitAlertAction: (request: unknown, by: string) => Promise<ActionResult>;
   readonly deltaIntervalMs: number;
   readonly backlog: BacklogPolicy;
   readonly metrics: GatewayMetrics;
@@ -77,9 +82,27 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
       o.metrics.messagesOut.inc({ event: 'lag:report' });
     });
     socket.on('lag:unsubscribe', () => void socket.leave(LAG_ROOM));
+    socket.on('alerts:subscribe', () => {
+      void socket.join(ALERTS_ROOM);
+      socket.emit('alerts:snapshot', o.alerts.snapshot());
+      o.metrics.messagesOut.inc({ event: 'alerts:snapshot' });
+    });
+    socket.on('alerts:action', (request, done) => {
+      // Validated in submitAlertAction; a client that sends no callback gets nothing back.
+      if (typeof done !== 'function') return;
+      o.submitAlertAction(request, operatorOf(socket)).then(done, (err: unknown) => {
+        o.log.error({ err }, 'could not write an alert action');
+        done({ ok: false, reason: 'the action could not be recorded; try again' });
+      });
+    });
   });
 
   const deltas = setInterval(() => {
+    const alerts = o.alerts.takeChanged();
+    if (alerts.length > 0) {
+      io.to(ALERTS_ROOM).emit('alerts:update', alerts);
+      o.metrics.messagesOut.inc({ event: 'alerts:update' }, roomSize(ALERTS_ROOM));
+    }
     o.metrics.conflated.inc(o.view.takeConflatedCount());
     const delta = o.view.takeDelta();
     if (!delta) return;
@@ -127,4 +150,13 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
       await io.close();
     },
   };
+}
+
+/**
+ * Who is acting, as the client names itself in the handshake. Until sign-in exists (#7) this
+ * is a label, not an identity.
+ */
+function operatorOf(socket: Socket): string {
+  const name: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.operator;
+  return typeof name === 'string' && /^[\w .@-]{1,64}$/.test(name) ? name : 'anonymous';
 }

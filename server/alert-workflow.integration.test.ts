@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import pino from 'pino';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SOCKET_PATH, type ActionResult, type AlertRecord, type ClientToServerEvents, type ServerToClientEvents } from '../lib/protocol';
+import type { AlertActionRequest } from '../lib/schemas/alert-action';
+import type { FraudAlert } from '../lib/schemas/fraud-alert';
+import { topics } from '../lib/topics';
+import { loadConfig } from './config';
+import { startGateway } from './gateway';
+import { freePort } from './testing/free-port';
+
+/** Triage shared by two gateway instances on one broker, and rebuilt by a third. */
+const run = Date.now().toString(36);
+const brokers = inject('brokers');
+const kafka = new Kafka({ clientId: 'alert-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+const gateways: Awaited<ReturnType<typeof startGateway>>[] = [];
+const sockets: Socket[] = [];
+
+async function gateway(name: string) {
+  const port = await freePort();
+  const g = await startGateway(
+    loadConfig({ PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `${name}-${run}`, DELTA_INTERVAL_MS: '50' }),
+    pino({ level: 'silent' }),
+    (_req, res) => void res.writeHead(404).end(),
+  );
+  gateways.push(g);
+  return { g, url: `http://127.0.0.1:${port}` };
+}
+
+function operator(url: string, name: string) {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { path: SOCKET_PATH, transports: ['websocket'], auth: { operator: name } });
+  sockets.push(socket);
+  const alerts = new Map<string, AlertRecord>();
+  socket.on('connect', () => socket.emit('alerts:subscribe'));
+  socket.on('alerts:snapshot', (all) => all.forEach((r) => alerts.set(r.alert.alertId, r)));
+  socket.on('alerts:update', (changed) => changed.forEach((r) => alerts.set(r.alert.alertId, r)));
+  const act = (request: AlertActionRequest | Record<string, unknown>) => new Promise<ActionResult>((resolve) => socket.emit('alerts:action', request as AlertActionRequest, resolve));
+  return { socket, alerts, act };
+}
+
+async function until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<number> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return Date.now() - started;
+}
+
+const alert: FraudAlert = {
+  alertId: `al-${run}`,
+  rule: 'velocity',
+  score: 0.93,
+  cardToken: 'tok_5f2c9a81d3',
+  bin: '411111',
+  last4: '1111',
+  paymentIds: ['pay-1', 'pay-2', 'pay-3'],
+  lat: 12.97,
+  lon: 77.6,
+  eventTime: Date.now() - 2_000,
+  detectedAt: Date.now() - 1_500,
+};
+
+let a: Awaited<ReturnType<typeof gateway>>;
+let b: Awaited<ReturnType<typeof gateway>>;
+
+beforeAll(async () => {
+  await producer.connect();
+  [a, b] = await Promise.all([gateway('gw-a'), gateway('gw-b')]);
+  await producer.send({ topic: topics.fraudAlerts.name, messages: [{ key: alert.alertId, value: JSON.stringify(alert) }] });
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  for (const g of gateways) await g.close();
+  await producer.disconnect();
+});
+
+describe('alert triage across gateways', () => {
+  it('shows an acknowledge made on one gateway on the other', async () => {
+    const asha = operator(a.url, 'asha');
+    const ravi = operator(b.url, 'ravi');
+    await until('both see the new alert', () => asha.alerts.get(alert.alertId)?.triage.status === 'new' && ravi.alerts.has(alert.alertId));
+
+    const sent = Date.now();
+    expect(await asha.act({ type: 'acknowledge', actionId: randomUUID(), alertId: alert.alertId })).toEqual({ ok: true });
+    await until('gateway B shows it acknowledged', () => ravi.alerts.get(alert.alertId)?.triage.status === 'acknowledged');
+    console.log(`[alerts] acknowledge on gateway A visible to a client of gateway B ${Date.now() - sent} ms after it was sent`);
+    expect(ravi.alerts.get(alert.alertId)!.alert.bin).toBe('411111');
+  });
+
+  it('refuses an action the state does not allow, and one that is malformed, with a reason', async () => {
+    const ravi = operator(b.url, 'ravi');
+    await until('snapshot', () => ravi.alerts.get(alert.alertId)?.triage.status === 'acknowledged');
+    expect(await ravi.act({ type: 'acknowledge', actionId: randomUUID(), alertId: alert.alertId })).toEqual({ ok: false, reason: 'the alert is already acknowledged' });
+    expect(await ravi.act({ type: 'acknowledge', actionId: randomUUID(), alertId: 'no-such-alert' })).toEqual({ ok: false, reason: 'no alert no-such-alert' });
+    const bad = await ravi.act({ type: 'assign', actionId: 'not-a-uuid', alertId: alert.alertId });
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.reason).toMatch(/^invalid action: actionId/);
+  });
+
+  it('applies a retried action once, and records who acted', async () => {
+    const asha = operator(a.url, 'asha');
+    await until('snapshot', () => asha.alerts.has(alert.alertId));
+    const comment = { type: 'comment', actionId: randomUUID(), alertId: alert.alertId, text: 'same card seen in 3 cities' } as const;
+    expect(await asha.act(comment)).toEqual({ ok: true });
+    expect(await asha.act(comment)).toEqual({ ok: true });
+    await until('the comment', () => (asha.alerts.get(alert.alertId)?.triage.comments.length ?? 0) > 0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(asha.alerts.get(alert.alertId)!.triage.comments).toEqual([{ by: 'asha', at: expect.any(Number), text: comment.text }]);
+  });
+
+  it('assign and resolve on B reach A, and a new gateway rebuilds the same state from the topics', async () => {
+    const asha = operator(a.url, 'asha');
+    const ravi = operator(b.url, 'ravi');
+    await until('snapshots', () => asha.alerts.has(alert.alertId) && ravi.alerts.has(alert.alertId));
+    expect(await ravi.act({ type: 'assign', actionId: randomUUID(), alertId: alert.alertId, assignee: 'ravi' })).toEqual({ ok: true });
+    await until('assigned on A', () => asha.alerts.get(alert.alertId)?.triage.assignee === 'ravi');
+    expect(await ravi.act({ type: 'resolve', actionId: randomUUID(), alertId: alert.alertId, resolution: 'fraud' })).toEqual({ ok: true });
+    await until('resolved on A', () => asha.alerts.get(alert.alertId)?.triage.status === 'resolved');
+
+    const c = await gateway('gw-c');
+    const meera = operator(c.url, 'meera');
+    await until('the new gateway has the alert', () => meera.alerts.get(alert.alertId)?.triage.status === 'resolved');
+    expect(meera.alerts.get(alert.alertId)!.triage).toEqual(asha.alerts.get(alert.alertId)!.triage);
+  });
+});

@@ -1,0 +1,30 @@
+import type { Admin } from 'kafkajs';
+
+/**
+ * Tracks when a replaying consumer has read every partition up to the end offsets it saw at
+ * start, which is when its view is complete and the gateway may call itself ready.
+ */
+export class CatchUp {
+  private constructor(private readonly remaining: Map<string, bigint>) {}
+
+  static async at(admin: Admin, topics: readonly string[]): Promise<CatchUp> {
+    const remaining = new Map<string, bigint>();
+    for (const topic of topics) {
+      for (const p of await admin.fetchTopicOffsets(topic)) {
+        if (BigInt(p.high) > BigInt(p.low)) remaining.set(`${topic}/${p.partition}`, BigInt(p.high));
+      }
+    }
+    return new CatchUp(remaining);
+  }
+
+  get done(): boolean {
+    return this.remaining.size === 0;
+  }
+
+  /** Records that `topic/partition` has been read up to (not including) `nextOffset`. */
+  reached(topic: string, partition: number, nextOffset: bigint): void {
+    const key = `${topic}/${partition}`;
+    const target = this.remaining.get(key);
+    if (target !== undefined && nextOffset >= target) this.remaining.delete(key);
+  }
+}
