@@ -23,23 +23,36 @@ export interface WireDriver {
 const HEADER = 8;
 const align4 = (n: number): number => (n + 3) & ~3;
 
-export function encodeDrivers(drivers: readonly WireDriver[], removals: readonly number[], sentAt: number): Uint8Array {
-  const n = drivers.length;
+/** Byte offsets of each section for `n` drivers and `r` removals, and the total size. */
+function layout(n: number, r: number) {
   const indexAt = HEADER;
   const lonLatAt = indexAt + 4 * n;
   const tsAt = lonLatAt + 8 * n;
   const headingAt = tsAt + 4 * n;
   const statusAt = headingAt + 2 * n;
   const removalsAt = align4(statusAt + n);
-  const buffer = new ArrayBuffer(removalsAt + 4 * removals.length);
+  return { indexAt, lonLatAt, tsAt, headingAt, statusAt, removalsAt, size: removalsAt + 4 * r };
+}
+
+function sections(buffer: ArrayBuffer, n: number, r: number) {
+  const at = layout(n, r);
+  return {
+    index: new Uint32Array(buffer, at.indexAt, n),
+    lonLat: new Float32Array(buffer, at.lonLatAt, 2 * n),
+    ts: new Int32Array(buffer, at.tsAt, n),
+    heading: new Uint16Array(buffer, at.headingAt, n),
+    status: new Uint8Array(buffer, at.statusAt, n),
+    removals: new Uint32Array(buffer, at.removalsAt, r),
+  };
+}
+
+export function encodeDrivers(drivers: readonly WireDriver[], removals: readonly number[], sentAt: number): Uint8Array {
+  const n = drivers.length;
+  const buffer = new ArrayBuffer(layout(n, removals.length).size);
   const view = new DataView(buffer);
   view.setUint32(0, n, true);
   view.setUint32(4, removals.length, true);
-  const index = new Uint32Array(buffer, indexAt, n);
-  const lonLat = new Float32Array(buffer, lonLatAt, 2 * n);
-  const ts = new Int32Array(buffer, tsAt, n);
-  const heading = new Uint16Array(buffer, headingAt, n);
-  const status = new Uint8Array(buffer, statusAt, n);
+  const { index, lonLat, ts, heading, status, removals: removed } = sections(buffer, n, removals.length);
   drivers.forEach((d, i) => {
     index[i] = d.index;
     lonLat[2 * i] = d.lon;
@@ -48,7 +61,7 @@ export function encodeDrivers(drivers: readonly WireDriver[], removals: readonly
     heading[i] = Math.round(d.headingDeg * 10) % 3600;
     status[i] = d.status;
   });
-  new Uint32Array(buffer, removalsAt, removals.length).set(removals);
+  removed.set(removals);
   return new Uint8Array(buffer);
 }
 
@@ -66,23 +79,13 @@ export function decodeDrivers(data: ArrayBuffer | Uint8Array, sentAt: number): D
   const view = new DataView(buffer);
   const n = view.getUint32(0, true);
   const r = view.getUint32(4, true);
-  const indexAt = HEADER;
-  const lonLatAt = indexAt + 4 * n;
-  const tsAt = lonLatAt + 8 * n;
-  const headingAt = tsAt + 4 * n;
-  const statusAt = headingAt + 2 * n;
-  const removalsAt = align4(statusAt + n);
-  if (buffer.byteLength !== removalsAt + 4 * r) {
+  if (buffer.byteLength !== layout(n, r).size) {
     throw new Error(`driver frame of ${buffer.byteLength} bytes does not hold ${n} drivers and ${r} removals`);
   }
-  const index = new Uint32Array(buffer, indexAt, n);
-  const lonLat = new Float32Array(buffer, lonLatAt, 2 * n);
-  const ts = new Int32Array(buffer, tsAt, n);
-  const heading = new Uint16Array(buffer, headingAt, n);
-  const status = new Uint8Array(buffer, statusAt, n);
+  const { index, lonLat, ts, heading, status, removals } = sections(buffer, n, r);
   const drivers: WireDriver[] = new Array(n);
   for (let i = 0; i < n; i++) {
     drivers[i] = { index: index[i]!, lon: lonLat[2 * i]!, lat: lonLat[2 * i + 1]!, status: status[i]!, headingDeg: heading[i]! / 10, ts: sentAt + ts[i]! };
   }
-  return { drivers, removals: [...new Uint32Array(buffer, removalsAt, r)] };
+  return { drivers, removals: [...removals] };
 }
