@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import pino from 'pino';
+import { bengaluru } from '../lib/city';
+import { topics } from '../lib/topics';
+import { Fleet } from '../pipeline/simulator/fleet';
+import { freePorts } from '../pipeline/stack/free-ports';
+import { startStack } from '../pipeline/stack/stack';
+import { loadStackConfig } from '../pipeline/stack/stack-config';
+import { DriverIngest } from '../server/driver-ingest';
+import { DriverView } from '../server/driver-view';
+import { writeResults } from './results';
+
+/**
+ * Gateway ingest against the fastest a kafkajs consumer can go: both read the same pre-filled
+ * drivers.positions from a real local broker, in the same run. Target: ratio >= 0.8.
+ */
+const records = Number(process.env.BENCH_INGEST_RECORDS ?? 200_000);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const home = mkdtempSync(join(tmpdir(), 'streamwatch-bench-'));
+const [kafkaPort, controllerPort] = await freePorts(2);
+const say = (line: string): void => console.error(line);
+const stack = await startStack(
+  loadStackConfig({ STREAMWATCH_HOME: home, KAFKA_PORT: String(kafkaPort), KAFKA_CONTROLLER_PORT: String(controllerPort) }, root),
+  say,
+  { broker: true, flink: false, simulator: false, gateway: false },
+);
+const kafka = new Kafka({ clientId: 'bench', brokers: stack.brokers, logLevel: logLevel.NOTHING });
+
+try {
+  say(`[bench] producing ${records.toLocaleString('en-US')} driver positions...`);
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const fleet = new Fleet({ city: bengaluru, drivers: 20_000, seed: 3 });
+  const base = Date.now() - 3_600_000;
+  for (let sent = 0; sent < records; ) {
+    fleet.step(1_000);
+    const batch = fleet.drivers.slice(0, Math.min(20_000, records - sent)).map((d) => {
+      const l = fleet.location(d, base + sent);
+      return { key: l.driverId, value: JSON.stringify(l) };
+    });
+    for (let i = 0; i < batch.length; i += 5_000) await producer.send({ topic: topics.driversPositions.name, messages: batch.slice(i, i + 5_000) });
+    sent += batch.length;
+  }
+  await producer.disconnect();
+
+  // Alternating rounds, best of each, so that neither side pays for a cold cache alone.
+  let noop = Infinity;
+  let gateway = Infinity;
+  for (let round = 0; round < 2; round++) {
+    noop = Math.min(noop, await readWithNoopConsumer());
+    gateway = Math.min(gateway, await readWithGatewayIngest());
+  }
+
+  const rate = (ms: number): number => records / (ms / 1000);
+  writeResults('ingest', `gateway ingest vs a no-op kafkajs consumer, ${records.toLocaleString('en-US')} records, best of 2 alternating rounds (${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB)`, [
+    { name: 'drivers.positions ingest', value: rate(gateway), unit: 'rec/s', baseline: rate(noop), ratio: rate(gateway) / rate(noop), target: '>= 0.8' },
+  ]);
+} finally {
+  await stack.stop();
+  rmSync(home, { recursive: true, force: true });
+}
+
+function readWithNoopConsumer(): Promise<number> {
+  return timeToRead(async (done) => {
+    const consumer = kafka.consumer({ groupId: `bench-noop-${Date.now()}` });
+    let seen = 0;
+    await consumer.connect();
+    await consumer.subscribe({ topic: topics.driversPositions.name, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        seen += batch.messages.length;
+        if (seen >= records) done();
+      },
+    });
+    return () => consumer.disconnect();
+  });
+}
+
+function readWithGatewayIngest(): Promise<number> {
+  return timeToRead(async (done) => {
+    const view = new DriverView();
+    const ingest = new DriverIngest({ kafka, gatewayId: `bench-${Date.now()}`, view, log: pino({ level: 'silent' }) });
+    const check = setInterval(() => {
+      if (ingest.stats.records >= records) done();
+    }, 5);
+    await ingest.start();
+    return async () => {
+      clearInterval(check);
+      await ingest.stop();
+    };
+  });
+}
+
+/** Milliseconds from start until `done` is called; `start` returns how to stop. */
+async function timeToRead(start: (done: () => void) => Promise<() => Promise<void>>): Promise<number> {
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((r) => (finish = r));
+  const began = performance.now();
+  const stop = await start(() => finish());
+  await finished;
+  const ms = performance.now() - began;
+  await stop();
+  return ms;
+}
