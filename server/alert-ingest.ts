@@ -16,7 +16,8 @@ export interface AlertIngestStats {
 /**
  * Reads fraud.alerts and alert-actions from the beginning into the alert view, on every
  * gateway: the topics are the shared truth, so every instance shows the same triage state and
- * a restarted one rebuilds it.
+ * a restarted one rebuilds it. fraud.alerts is written exactly-once (transactions): it is read
+ * committed (kafkajs's default), so aborted alerts never show.
  */
 export class AlertIngest {
   readonly stats: AlertIngestStats = { alerts: 0, actions: 0, invalid: 0 };
@@ -44,14 +45,13 @@ export class AlertIngest {
     } finally {
       await admin.disconnect();
     }
+    this.catchUp.follow(this.consumer, () => undefined);
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [topics.fraudAlerts.name, topics.alertActions.name], fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         for (const m of batch.messages) this.handle(batch.topic, batch.partition, m);
-        const last = batch.messages.at(-1);
-        if (last) this.catchUp?.reached(batch.topic, batch.partition, BigInt(last.offset) + 1n);
       },
     });
   }

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { Admin, Consumer } from 'kafkajs';
 
 /**
  * Tracks when a replaying consumer has read every partition up to the end offsets it saw at
@@ -15,6 +15,18 @@ export class CatchUp {
       }
     }
     return new CatchUp(remaining);
+  }
+
+  /**
+   * Follows a consumer's progress. kafkajs hands batches that hold only transaction markers or
+   * aborted records to no handler, but still reports them here; counting only delivered
+   * messages would never reach an end offset that lies past a commit marker.
+   */
+  follow(consumer: Consumer, onProgress: () => void): void {
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      this.reached(payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n);
+      onProgress();
+    });
   }
 
   get done(): boolean {

@@ -68,6 +68,7 @@ export class DriverIngest {
     } finally {
       await admin.disconnect();
     }
+    this.catchUp.follow(this.consumer, () => this.updateReadiness());
     this.updateReadiness();
     this.lastFetchAt = this.clock.now();
     await this.run();
@@ -100,6 +101,7 @@ export class DriverIngest {
     this.o.log.warn({ rebuilds: this.stats.rebuilds }, 'rebuilding the driver consumer');
     await this.consumer.disconnect().catch(() => undefined);
     this.consumer = this.createConsumer();
+    this.catchUp?.follow(this.consumer, () => this.updateReadiness());
     try {
       await this.run();
     } catch (err) {
@@ -116,11 +118,6 @@ export class DriverIngest {
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         for (const message of batch.messages) this.handle(message, batch.partition);
-        const last = batch.messages.at(-1);
-        if (last) {
-          this.catchUp?.reached(batch.topic, batch.partition, BigInt(last.offset) + 1n);
-          this.updateReadiness();
-        }
       },
     });
   }

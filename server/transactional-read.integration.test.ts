@@ -1,0 +1,66 @@
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import pino from 'pino';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { FraudAlert } from '../lib/schemas/fraud-alert';
+import { topics } from '../lib/topics';
+import { loadConfig } from './config';
+import { startGateway } from './gateway';
+import { freePort } from './testing/free-port';
+
+/**
+ * fraud.alerts is written in transactions. A read-committed gateway must show committed alerts
+ * only, and must not stall on the transaction markers at the end of a partition (which kafkajs
+ * never hands to a batch handler).
+ */
+const run = Date.now().toString(36);
+const brokers = inject('brokers');
+const kafka = new Kafka({ clientId: 'tx-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
+
+const alert = (n: number): FraudAlert => ({
+  alertId: `tx-${run}-${n}`,
+  rule: 'card-testing',
+  score: 0.8,
+  cardToken: 'tok_0123456789',
+  bin: '555555',
+  last4: '4444',
+  paymentIds: [`p-${n}`],
+  eventTime: Date.now(),
+  detectedAt: Date.now(),
+});
+
+afterAll(async () => {
+  await gateway?.close();
+});
+
+describe('reading a transactional topic', () => {
+  it('shows committed alerts only and becomes ready although partitions end in commit markers', async () => {
+    const producer = kafka.producer({ transactionalId: `tx-test-${run}`, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const write = async (n: number, outcome: 'commit' | 'abort') => {
+      const tx = await producer.transaction();
+      await tx.send({ topic: topics.fraudAlerts.name, messages: [{ key: alert(n).alertId, value: JSON.stringify(alert(n)) }] });
+      await (outcome === 'commit' ? tx.commit() : tx.abort());
+    };
+    await write(1, 'commit');
+    await write(2, 'abort');
+    await write(3, 'commit');
+    await producer.disconnect();
+
+    const port = await freePort();
+    gateway = await startGateway(
+      loadConfig({ PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `tx-${run}` }),
+      pino({ level: 'silent' }),
+      (_req, res) => void res.writeHead(404).end(),
+    );
+    const deadline = Date.now() + 30_000;
+    while ((await fetch(`http://127.0.0.1:${port}/readyz`)).status !== 200) {
+      if (Date.now() > deadline) throw new Error('the gateway never became ready: it stalled on the transaction markers');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const ids = gateway.alerts.snapshot().map((r) => r.alert.alertId);
+    expect(ids).toContain(`tx-${run}-1`);
+    expect(ids).toContain(`tx-${run}-3`);
+    expect(ids).not.toContain(`tx-${run}-2`);
+  });
+});
