@@ -33,6 +33,10 @@ export class AlertIngest {
     this.consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 50 });
   }
 
+  get catchUpProgress(): { partitionsDone: number; partitions: number } | null {
+    return this.catchUp?.progress ?? null;
+  }
+
   get ready(): boolean {
     return this.catchUp?.done ?? false;
   }

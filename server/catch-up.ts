@@ -5,7 +5,11 @@ import type { Admin, Consumer } from 'kafkajs';
  * start, which is when its view is complete and the gateway may call itself ready.
  */
 export class CatchUp {
-  private constructor(private readonly remaining: Map<string, bigint>) {}
+  private readonly total: number;
+
+  private constructor(private readonly remaining: Map<string, bigint>) {
+    this.total = remaining.size;
+  }
 
   static async at(admin: Admin, topics: readonly string[]): Promise<CatchUp> {
     const remaining = new Map<string, bigint>();
@@ -31,6 +35,11 @@ export class CatchUp {
 
   get done(): boolean {
     return this.remaining.size === 0;
+  }
+
+  /** Partitions replayed so far, of those that had records at start. */
+  get progress(): { partitionsDone: number; partitions: number } {
+    return { partitionsDone: this.total - this.remaining.size, partitions: this.total };
   }
 
   /** Records that `topic/partition` has been read up to (not including) `nextOffset`. */

@@ -51,6 +51,10 @@ export class DriverIngest {
     this.consumer = this.createConsumer();
   }
 
+  get catchUpProgress(): { partitionsDone: number; partitions: number } | null {
+    return this.catchUp?.progress ?? null;
+  }
+
   get ready(): boolean {
     return this.caughtUp;
   }

@@ -49,6 +49,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     ready,
     details: () => ({
       degraded: ingest.degraded,
+      catchUp: { drivers: ingest.catchUpProgress, alerts: alertIngest.catchUpProgress },
       drivers: view.size,
       alerts: alerts.size,
       newestEventTime: view.newestEventTime,
