@@ -36,3 +36,14 @@ test('the map needs nothing from outside this machine', async ({ page }) => {
   await dashboard.waitForDrawnDrivers(1);
   expect([...hosts]).toEqual(['127.0.0.1']);
 });
+
+test('zoomed in, the map receives only the drivers around what it shows', async ({ page }) => {
+  const dashboard = new DashboardPage(page);
+  await dashboard.open();
+  const whole = await dashboard.waitForDrawnDrivers(1500);
+  await dashboard.zoom(6);
+  await expect.poll(() => dashboard.renderedDrivers(), { timeout: 20_000 }).toBeLessThan(whole / 3);
+  expect(await dashboard.renderedDrivers()).toBeGreaterThan(0);
+  await dashboard.zoom(-8);
+  await expect.poll(() => dashboard.renderedDrivers(), { timeout: 20_000 }).toBeGreaterThanOrEqual(whole * 0.95);
+});

@@ -2,6 +2,7 @@ import type { TriageState } from './alert-workflow';
 import type { LagReport } from './lag/lag-report';
 import type { AlertActionRequest } from './schemas/alert-action';
 import type { FraudAlert } from './schemas/fraud-alert';
+import type { Viewport } from './viewport';
 import { driverStatuses, type DriverStatus } from './schemas/driver-location';
 
 /**
@@ -72,6 +73,11 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   'drivers:subscribe': () => void;
   'drivers:unsubscribe': () => void;
+  /**
+   * Only drivers inside this viewport from now on (a fresh snapshot follows); null for the
+   * whole city. Deltas of a viewport client count their own sequence.
+   */
+  'drivers:viewport': (viewport: Viewport | null) => void;
   'lag:subscribe': () => void;
   'lag:unsubscribe': () => void;
   'alerts:subscribe': () => void;

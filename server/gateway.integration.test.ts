@@ -38,8 +38,8 @@ async function sendRaw(loc: DriverLocation): Promise<void> {
 }
 
 /** A subscribed client and the driver state it has seen, kept as the protocol says. */
-function client() {
-  const c = driverClient(base);
+function client(viewport: Parameters<typeof driverClient>[1] = null) {
+  const c = driverClient(base, viewport);
   sockets.push(c.socket);
   return c;
 }
@@ -141,5 +141,34 @@ describe('gateway', () => {
     expect(body).toMatch(/^streamwatch_socket_clients [1-9]/m);
     expect(body).toMatch(/^streamwatch_nodejs_eventloop_lag_p99_seconds /m);
     expect(body).toContain(`streamwatch_consumer_group_status{group="${flinkJobs.driversPositions.consumerGroup}"}`);
+  });
+
+  it('sends a zoomed-in client only the drivers in its viewport, with removals as they leave', async () => {
+    const east = { west: 77.7, south: 12.8, east: 77.8, north: 13.2 };
+    const zoomed = client(east);
+    const whole = client();
+    await sendRaw(location(20, 77.75));
+    await sendRaw(location(21, 77.55));
+    await until(() => whole.drivers.has(`gw-${run}-20`) && whole.drivers.has(`gw-${run}-21`), 'both on the whole-city client');
+    await until(() => zoomed.drivers.has(`gw-${run}-20`), 'driver 20 in the viewport');
+    expect(zoomed.drivers.has(`gw-${run}-21`)).toBe(false);
+    expect([...zoomed.drivers.values()].every(([, lon, lat]) => lon >= east.west && lon <= east.east && lat >= east.south && lat <= east.north)).toBe(true);
+
+    await sendRaw(location(20, 77.6));
+    await until(() => !zoomed.drivers.has(`gw-${run}-20`), 'driver 20 removed after leaving the viewport');
+    await sendRaw(location(21, 77.76));
+    await until(() => zoomed.drivers.has(`gw-${run}-21`), 'driver 21 added after entering the viewport');
+    for (const c of [zoomed, whole]) {
+      for (let i = 1; i < c.seqs.length; i++) expect(c.seqs[i], `sequence ${c.seqs.join(',')}`).toBe(c.seqs[i - 1]! + 1);
+    }
+    expect(whole.drivers.get(`gw-${run}-20`)?.[1]).toBe(Math.fround(77.6));
+  });
+
+  it('ignores an invalid viewport and keeps serving the client', async () => {
+    const c = client();
+    await until(() => c.drivers.size > 0, 'a snapshot');
+    c.socket.emit('drivers:viewport', { west: 78, south: 13, east: 77, north: 12 });
+    await sendRaw(location(22, 77.57));
+    await until(() => c.drivers.has(`gw-${run}-22`), 'deltas still flowing');
   });
 });

@@ -1,15 +1,14 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
-import { encodeDrivers } from '../lib/driver-wire';
 import type { LagReport } from '../lib/lag/lag-report';
-import { SOCKET_PATH, type ActionResult, type ClientToServerEvents, type DriverTuple, type ServerToClientEvents } from '../lib/protocol';
+import { SOCKET_PATH, type ActionResult, type ClientToServerEvents, type ServerToClientEvents } from '../lib/protocol';
 import type { AlertView } from './alert-view';
-import { ClientBacklog, decide, type BacklogPolicy } from './client-backlog';
+import type { BacklogPolicy } from './client-backlog';
+import { DriverStream } from './driver-stream';
 import type { DriverView } from './driver-view';
 import type { GatewayMetrics } from './metrics';
 
-const DRIVERS_ROOM = 'drivers';
 const LAG_ROOM = 'lag';
 const ALERTS_ROOM = 'alerts';
 
@@ -28,13 +27,9 @@ export interface LiveSocketOptions {
 }
 
 /**
- * Socket.IO delivery. Drivers: a subscriber gets a snapshot of the driver view, then the deltas
- * every subscriber shares; one delta is built per interval whatever the number of viewers, and
- * Socket.IO encodes a room broadcast once. Lag: the latest report on subscribe, then each new one.
- *
- * A client that does not keep up is left out of deltas (its missed changes are conflated into
- * one snapshot once it drains) and disconnected if it stays behind, so that no client can make
- * the gateway's memory grow without bound.
+ * Socket.IO delivery: drivers (see DriverStream), alerts (snapshot, then changed alerts once per
+ * interval, actions with an acknowledgement) and lag (the latest report on subscribe, then each
+ * new one).
  */
 export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
@@ -45,37 +40,14 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
     // Next's dev server shares this HTTP server and answers its own (HMR) upgrades.
     destroyUpgrade: false,
   });
-  let seq = 0;
-  const encode = (tuples: readonly DriverTuple[], removals: readonly string[], sentAt: number): Uint8Array =>
-    encodeDrivers(
-      tuples.map(([id, lon, lat, status, headingDeg, ts]) => ({ index: o.view.indexFor(id), lon, lat, status, headingDeg, ts })),
-      removals.map((id) => o.view.indexFor(id)),
-      sentAt,
-    );
+  const drivers = new DriverStream(io, { view: o.view, backlog: o.backlog, metrics: o.metrics, log: o.log });
   const roomSize = (room: string): number => io.sockets.adapter.rooms.get(room)?.size ?? 0;
 
-  const backlogs = new Map<string, ClientBacklog>();
-  const sendSnapshot = (socket: Socket, sentAt: number): void => {
-    const data = encode(o.view.snapshot(), [], sentAt);
-    socket.emit('drivers:snapshot', { seq, sentAt, ids: o.view.dictionary(), data });
-    o.metrics.messagesOut.inc({ event: 'drivers:snapshot' });
-    o.metrics.bytesOut.inc({ event: 'drivers:snapshot' }, data.byteLength);
-  };
-
   io.on('connection', (socket) => {
-    backlogs.set(socket.id, new ClientBacklog(socket.conn));
-    socket.on('disconnect', () => backlogs.delete(socket.id));
     o.metrics.socketClients.inc();
     socket.on('disconnect', () => o.metrics.socketClients.dec());
     o.log.debug({ id: socket.id, address: socket.handshake.address }, 'client connected');
-    socket.on('drivers:subscribe', () => {
-      void socket.join(DRIVERS_ROOM);
-      const backlog = backlogs.get(socket.id);
-      // A client that is not reading gets its snapshot once it drains, however often it asks.
-      if (backlog && backlog.pendingPackets > o.backlog.maxPendingPackets) backlog.needsSnapshot = true;
-      else sendSnapshot(socket, Date.now());
-    });
-    socket.on('drivers:unsubscribe', () => void socket.leave(DRIVERS_ROOM));
+    drivers.attach(socket);
     socket.on('lag:subscribe', () => {
       void socket.join(LAG_ROOM);
       socket.emit('lag:report', o.lagReport());
@@ -104,34 +76,7 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
       o.metrics.messagesOut.inc({ event: 'alerts:update' }, roomSize(ALERTS_ROOM));
     }
     o.metrics.conflated.inc(o.view.takeConflatedCount());
-    const delta = o.view.takeDelta();
-    if (!delta) return;
-    seq++;
-    const sentAt = Date.now();
-    const leftOut: string[] = [];
-    for (const id of io.sockets.adapter.rooms.get(DRIVERS_ROOM) ?? []) {
-      const socket = io.sockets.sockets.get(id);
-      const backlog = backlogs.get(id);
-      if (!socket || !backlog) continue;
-      const decision = decide(backlog, o.backlog, sentAt);
-      if (decision === 'send') continue;
-      leftOut.push(id);
-      if (decision === 'skip') o.metrics.deltasDropped.inc();
-      if (decision === 'snapshot') sendSnapshot(socket, sentAt);
-      if (decision === 'disconnect') {
-        o.metrics.slowClientsDisconnected.inc();
-        o.log.warn(
-          { id, address: socket.handshake.address, pendingPackets: backlog.pendingPackets, behindMs: sentAt - backlog.behindSince },
-          'disconnected a client too slow to keep up with driver deltas',
-        );
-        socket.disconnect(true);
-      }
-    }
-    const data = encode(delta.upserts, delta.removals, sentAt);
-    io.to(DRIVERS_ROOM).except(leftOut).emit('drivers:delta', { seq, sentAt, base: delta.base, newIds: delta.newIds, data });
-    const receivers = roomSize(DRIVERS_ROOM) - leftOut.length;
-    o.metrics.messagesOut.inc({ event: 'drivers:delta' }, receivers);
-    o.metrics.bytesOut.inc({ event: 'drivers:delta' }, data.byteLength * receivers);
+    drivers.tick(Date.now());
   }, o.deltaIntervalMs);
 
   const status = setInterval(() => {

@@ -128,4 +128,21 @@ describe('DriverStore', () => {
     expect(store.getSnapshot().resyncs).toBe(1);
     expect(socket.sent.at(-1)).toBe('drivers:subscribe');
   });
+
+  it('asks for a viewport, ignores deltas until its snapshot, and repeats it after a reconnect', () => {
+    const { socket, store, flush } = setup();
+    socket.connected = true;
+    socket.receive('connect');
+    socket.receive('drivers:snapshot', snapshot(0, ['a', 'b'], [pos(0, 77.1), pos(1, 77.9)]));
+    const east = { west: 77.8, south: 12.8, east: 78, north: 13.2 };
+    store.setViewport(east);
+    store.setViewport({ ...east });
+    socket.receive('drivers:delta', delta(1, 2, [], [pos(0, 77.2)]));
+    socket.receive('drivers:snapshot', snapshot(0, ['a', 'b'], [pos(1, 77.9)]));
+    flush();
+    expect(store.getSnapshot().ids).toEqual(['b']);
+    expect(socket.sent).toEqual(['drivers:subscribe', 'drivers:viewport']);
+    socket.receive('connect');
+    expect(socket.sent.slice(-2)).toEqual(['drivers:viewport', 'drivers:subscribe']);
+  });
 });

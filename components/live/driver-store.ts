@@ -1,5 +1,6 @@
 import { decodeDrivers } from '../../lib/driver-wire';
 import { extendDictionary, type DriverDelta, type DriverSnapshot, type DriverTuple } from '../../lib/protocol';
+import type { Viewport } from '../../lib/viewport';
 import type { LiveSocket } from './socket-connection';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
@@ -53,6 +54,7 @@ export class DriverStore {
   private connection: ConnectionState = 'connecting';
   private resyncs = 0;
   private degraded = false;
+  private viewport: Viewport | null = null;
   private scheduled = false;
 
   constructor(
@@ -62,6 +64,7 @@ export class DriverStore {
   ) {
     socket.on('connect', () => {
       this.connection = 'live';
+      if (this.viewport) socket.emit('drivers:viewport', this.viewport);
       socket.emit('drivers:subscribe');
       this.changed();
     });
@@ -85,6 +88,17 @@ export class DriverStore {
   };
 
   getSnapshot = (): DriverFrame => this.frame;
+
+  /**
+   * Asks for the drivers inside `viewport` only (null: the whole city). Deltas are ignored
+   * until the fresh snapshot for the new viewport arrives.
+   */
+  setViewport(viewport: Viewport | null): void {
+    if (JSON.stringify(viewport) === JSON.stringify(this.viewport)) return;
+    this.viewport = viewport;
+    this.lastSeq = -1;
+    if (this.socket.connected) this.socket.emit('drivers:viewport', viewport);
+  }
 
   private onSnapshot(s: DriverSnapshot): void {
     this.drivers.clear();

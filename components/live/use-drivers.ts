@@ -6,7 +6,7 @@ import { liveSocket } from './socket-connection';
 
 let store: DriverStore | null = null;
 
-function driverStore(): DriverStore {
+export function driverStore(): DriverStore {
   store ??= new DriverStore(liveSocket());
   return store;
 }

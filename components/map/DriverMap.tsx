@@ -1,11 +1,13 @@
 'use client';
 
-import { MapView, type PickingInfo } from '@deck.gl/core';
+import { MapView, WebMercatorViewport, type MapViewState, type PickingInfo } from '@deck.gl/core';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import DeckGL from '@deck.gl/react';
 import { useEffect, useMemo, useRef } from 'react';
 import { statusFromCode } from '../../lib/protocol';
-import { useDrivers } from '../live/use-drivers';
+import { bengaluru } from '../../lib/city';
+import { covers, padded } from '../../lib/viewport';
+import { driverStore, useDrivers } from '../live/use-drivers';
 import type { DriverFrame } from '../live/driver-store';
 import { cityCenter, cityLayers } from './city-layers';
 import { colorsForStatuses } from './driver-colors';
@@ -28,6 +30,21 @@ declare global {
 export default function DriverMap() {
   const frame = useDrivers();
   const drawn = useRef<DriverFrame | null>(null);
+  const container = useRef<HTMLDivElement>(null);
+  const viewportTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  // Zoomed in, the gateway sends only the drivers in (a margin around) the visible area;
+  // showing the whole city, the shared broadcast.
+  const onViewStateChange = ({ viewState }: { viewState: MapViewState }): void => {
+    clearTimeout(viewportTimer.current);
+    viewportTimer.current = setTimeout(() => {
+      const el = container.current;
+      if (!el) return;
+      const [west, south, east, north] = new WebMercatorViewport({ ...viewState, width: el.clientWidth, height: el.clientHeight }).getBounds();
+      const wanted = padded({ west, south, east, north }, 0.25);
+      driverStore().setViewport(covers(wanted, bengaluru.bbox) ? null : wanted);
+    }, 250);
+  };
   const colors = useMemo(() => colorsForStatuses(frame?.statuses ?? new Uint8Array(0)), [frame?.statuses]);
 
   const drivers = useMemo(
@@ -75,13 +92,14 @@ export default function DriverMap() {
   };
 
   return (
-    <div data-testid="map.drivers" data-rendered-drivers={frame?.count ?? 0} className="absolute inset-0">
+    <div ref={container} data-testid="map.drivers" data-rendered-drivers={frame?.count ?? 0} className="absolute inset-0">
       <DeckGL
         views={new MapView({ repeat: false })}
         initialViewState={initialViewState}
         controller
         layers={[...staticLayers, drivers]}
         onAfterRender={onAfterRender}
+        onViewStateChange={onViewStateChange}
         getTooltip={getTooltip}
       />
       <Legend />

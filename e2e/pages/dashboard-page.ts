@@ -34,4 +34,14 @@ export class DashboardPage {
   positionsOf(ids: string[]): Promise<([number, number] | null)[]> {
     return this.page.evaluate((list) => list.map((id) => window.__streamwatch?.positionOf(id) ?? null), ids);
   }
+
+  /** Zooms the map with the mouse wheel at its centre (negative steps zoom out). */
+  async zoom(steps: number): Promise<void> {
+    const box = (await this.page.getByTestId('map.drivers').boundingBox())!;
+    await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < Math.abs(steps); i++) {
+      await this.page.mouse.wheel(0, steps > 0 ? -400 : 400);
+      await this.page.waitForTimeout(100);
+    }
+  }
 }

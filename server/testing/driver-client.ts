@@ -1,12 +1,13 @@
 import { io, type Socket } from 'socket.io-client';
 import { decodeDrivers } from '../../lib/driver-wire';
 import { extendDictionary, SOCKET_PATH, type ClientToServerEvents, type DriverTuple, type ServerToClientEvents } from '../../lib/protocol';
+import type { Viewport } from '../../lib/viewport';
 
 /**
  * A Socket.IO client for integration tests that keeps the driver state exactly as the protocol
  * describes it (dictionary, binary frames, sequence numbers), with nothing the browser adds.
  */
-export function driverClient(url: string) {
+export function driverClient(url: string, viewport: Viewport | null = null) {
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { path: SOCKET_PATH, transports: ['websocket'] });
   const drivers = new Map<string, DriverTuple>();
   const seqs: number[] = [];
@@ -16,7 +17,10 @@ export function driverClient(url: string) {
     for (const d of decoded.drivers) drivers.set(dictionary[d.index]!, [dictionary[d.index]!, d.lon, d.lat, d.status, d.headingDeg, d.ts]);
     for (const i of decoded.removals) drivers.delete(dictionary[i]!);
   };
-  socket.on('connect', () => socket.emit('drivers:subscribe'));
+  socket.on('connect', () => {
+    if (viewport) socket.emit('drivers:viewport', viewport);
+    socket.emit('drivers:subscribe');
+  });
   socket.on('drivers:snapshot', (s) => {
     drivers.clear();
     dictionary = [...s.ids];

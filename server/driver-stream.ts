@@ -1,0 +1,167 @@
+import type { Logger } from 'pino';
+import type { Server, Socket } from 'socket.io';
+import { encodeDrivers } from '../lib/driver-wire';
+import type { ClientToServerEvents, DriverTuple, ServerToClientEvents } from '../lib/protocol';
+import { contains, Viewport } from '../lib/viewport';
+import { ClientBacklog, decide, type BacklogPolicy } from './client-backlog';
+import type { DriverView } from './driver-view';
+import type { GatewayMetrics } from './metrics';
+
+const WHOLE_CITY_ROOM = 'drivers';
+
+type LiveServer = Server<ClientToServerEvents, ServerToClientEvents>;
+type LiveClient = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+interface ClientState {
+  readonly backlog: ClientBacklog;
+  subscribed: boolean;
+  /** null: the whole city, served by one shared broadcast. */
+  viewport: Viewport | null;
+  /** Sequence of this client's own deltas (viewport clients only). */
+  seq: number;
+  /** Drivers this viewport client currently holds. */
+  readonly inView: Set<string>;
+}
+
+export interface DriverStreamOptions {
+  readonly view: DriverView;
+  readonly backlog: BacklogPolicy;
+  readonly metrics: GatewayMetrics;
+  readonly log: Logger;
+}
+
+/**
+ * Driver delivery. A subscriber gets a snapshot, then deltas. Clients watching the whole city
+ * share one delta per interval (Socket.IO encodes a room broadcast once); a client that zoomed
+ * in sends its viewport and gets only the drivers inside it, with removals as they leave, in
+ * deltas of its own sequence.
+ *
+ * A client that does not keep up is left out of deltas (its missed changes are conflated into
+ * one snapshot once it drains) and disconnected if it stays behind, so that no client can make
+ * the gateway's memory grow without bound.
+ */
+export class DriverStream {
+  private seq = 0;
+  private readonly clients = new Map<string, ClientState>();
+
+  constructor(
+    private readonly io: LiveServer,
+    private readonly o: DriverStreamOptions,
+  ) {}
+
+  attach(socket: LiveClient): void {
+    const state: ClientState = { backlog: new ClientBacklog(socket.conn), subscribed: false, viewport: null, seq: 0, inView: new Set() };
+    this.clients.set(socket.id, state);
+    socket.on('disconnect', () => this.clients.delete(socket.id));
+    socket.on('drivers:subscribe', () => {
+      state.subscribed = true;
+      if (state.viewport === null) void socket.join(WHOLE_CITY_ROOM);
+      this.snapshotWhenReadable(socket, state);
+    });
+    socket.on('drivers:unsubscribe', () => {
+      state.subscribed = false;
+      void socket.leave(WHOLE_CITY_ROOM);
+    });
+    socket.on('drivers:viewport', (input) => {
+      const parsed = input === null ? null : Viewport.safeParse(input);
+      if (parsed && !parsed.success) {
+        this.o.log.debug({ id: socket.id, input }, 'ignored an invalid viewport');
+        return;
+      }
+      state.viewport = parsed ? parsed.data : null;
+      if (state.viewport === null) void socket.join(WHOLE_CITY_ROOM);
+      else void socket.leave(WHOLE_CITY_ROOM);
+      if (state.subscribed) this.snapshotWhenReadable(socket, state);
+    });
+  }
+
+  /** One delivery round: the shared delta, each viewport client's own, backpressure decisions. */
+  tick(now: number): void {
+    const delta = this.o.view.takeDelta();
+    if (!delta) return;
+    this.seq++;
+    const leftOut: string[] = [];
+    for (const [id, state] of this.clients) {
+      const socket = this.io.sockets.sockets.get(id);
+      if (!socket || !state.subscribed) continue;
+      const decision = decide(state.backlog, this.o.backlog, now);
+      if (decision === 'send' && state.viewport === null) continue;
+      leftOut.push(id);
+      if (decision === 'send') this.sendViewportDelta(socket, state, delta, now);
+      if (decision === 'skip') this.o.metrics.deltasDropped.inc();
+      if (decision === 'snapshot') this.sendSnapshot(socket, state, now);
+      if (decision === 'disconnect') this.cutOff(socket, state, now);
+    }
+    const data = this.encode(delta.upserts, delta.removals, now);
+    this.io.to(WHOLE_CITY_ROOM).except(leftOut).emit('drivers:delta', { seq: this.seq, sentAt: now, base: delta.base, newIds: delta.newIds, data });
+    const receivers = (this.io.sockets.adapter.rooms.get(WHOLE_CITY_ROOM)?.size ?? 0) - leftOut.filter((id) => this.clients.get(id)?.viewport === null).length;
+    this.o.metrics.messagesOut.inc({ event: 'drivers:delta' }, receivers);
+    this.o.metrics.bytesOut.inc({ event: 'drivers:delta' }, data.byteLength * receivers);
+  }
+
+  private snapshotWhenReadable(socket: LiveClient, state: ClientState): void {
+    // A client that is not reading gets its snapshot once it drains, however often it asks.
+    if (state.backlog.pendingPackets > this.o.backlog.maxPendingPackets) state.backlog.needsSnapshot = true;
+    else this.sendSnapshot(socket, state, Date.now());
+  }
+
+  private sendSnapshot(socket: LiveClient, state: ClientState, sentAt: number): void {
+    let drivers = this.o.view.snapshot();
+    let seq = this.seq;
+    if (state.viewport) {
+      const viewport = state.viewport;
+      drivers = drivers.filter(([, lon, lat]) => contains(viewport, lon, lat));
+      state.inView.clear();
+      for (const [id] of drivers) state.inView.add(id);
+      seq = state.seq;
+    }
+    const data = this.encode(drivers, [], sentAt);
+    socket.emit('drivers:snapshot', { seq, sentAt, ids: this.o.view.dictionary(), data });
+    this.o.metrics.messagesOut.inc({ event: 'drivers:snapshot' });
+    this.o.metrics.bytesOut.inc({ event: 'drivers:snapshot' }, data.byteLength);
+  }
+
+  private sendViewportDelta(
+    socket: LiveClient,
+    state: ClientState,
+    delta: { upserts: DriverTuple[]; removals: string[]; base: number; newIds: string[] },
+    sentAt: number,
+  ): void {
+    const viewport = state.viewport!;
+    const upserts: DriverTuple[] = [];
+    const removals: string[] = [];
+    for (const t of delta.upserts) {
+      if (contains(viewport, t[1], t[2])) {
+        upserts.push(t);
+        state.inView.add(t[0]);
+      } else if (state.inView.delete(t[0])) {
+        removals.push(t[0]);
+      }
+    }
+    for (const id of delta.removals) if (state.inView.delete(id)) removals.push(id);
+    // The dictionary grows for everyone; a delta goes out when there is anything to say.
+    if (upserts.length === 0 && removals.length === 0 && delta.newIds.length === 0) return;
+    state.seq++;
+    const data = this.encode(upserts, removals, sentAt);
+    socket.emit('drivers:delta', { seq: state.seq, sentAt, base: delta.base, newIds: delta.newIds, data });
+    this.o.metrics.messagesOut.inc({ event: 'drivers:delta' });
+    this.o.metrics.bytesOut.inc({ event: 'drivers:delta' }, data.byteLength);
+  }
+
+  private cutOff(socket: LiveClient, state: ClientState, now: number): void {
+    this.o.metrics.slowClientsDisconnected.inc();
+    this.o.log.warn(
+      { id: socket.id, address: socket.handshake.address, pendingPackets: state.backlog.pendingPackets, behindMs: now - state.backlog.behindSince },
+      'disconnected a client too slow to keep up with driver deltas',
+    );
+    socket.disconnect(true);
+  }
+
+  private encode(tuples: readonly DriverTuple[], removals: readonly string[], sentAt: number): Uint8Array {
+    return encodeDrivers(
+      tuples.map(([id, lon, lat, status, headingDeg, ts]) => ({ index: this.o.view.indexFor(id), lon, lat, status, headingDeg, ts })),
+      removals.map((id) => this.o.view.indexFor(id)),
+      sentAt,
+    );
+  }
+}
