@@ -52,8 +52,13 @@ export function startFlink(o: FlinkOptions, supervisor: Supervisor): Supervised 
       '--set', 'execution.checkpointing.num-retained=2',
       '--set', 'state.backend.type=hashmap',
       '--set', 'restart-strategy.type=exponential-delay',
+      // Everything the mini-cluster serves (REST, blob server, RPC) stays on loopback.
       '--set', 'rest.bind-address=127.0.0.1',
       '--set', 'rest.address=127.0.0.1',
+      '--set', 'jobmanager.bind-host=127.0.0.1',
+      '--set', 'jobmanager.rpc.address=127.0.0.1',
+      '--set', 'taskmanager.bind-host=127.0.0.1',
+      '--set', 'taskmanager.host=127.0.0.1',
     ],
     logFile: join(o.dataDir, 'flink.log'),
     // Flink logs whole generated classes on some errors: keep those in the file only.

@@ -11,6 +11,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Bootstrap servers of the real broker the integration tests share. */
     brokers: string;
+    /** Data directory of that stack; its processes name it on their command lines. */
+    stackHome: string;
   }
 }
 
@@ -31,6 +33,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     console.error(`[integration] ${reason}`),
   );
   project.provide('brokers', stack.brokers.join(','));
+  project.provide('stackHome', home);
   return async () => {
     await stack.stop();
     rmSync(home, { recursive: true, force: true });
