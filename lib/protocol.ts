@@ -1,5 +1,6 @@
 import type { TriageState } from './alert-workflow';
 import type { LagReport } from './lag/lag-report';
+import type { PipelineStatus } from './pipeline-status';
 import type { AlertActionRequest } from './schemas/alert-action';
 import type { FraudAlert } from './schemas/fraud-alert';
 import type { Viewport } from './viewport';
@@ -65,6 +66,8 @@ export interface ServerToClientEvents {
   'gateway:status': (status: GatewayStatus) => void;
   /** The whole lag report, on subscribe and after every poll (it is small). */
   'lag:report': (report: LagReport) => void;
+  /** Flink job health, on subscribe and after every poll. */
+  'pipeline:status': (status: PipelineStatus) => void;
   'alerts:snapshot': (alerts: AlertRecord[]) => void;
   /** Alerts that changed (new, or triage moved), sent at most once per delta interval. */
   'alerts:update': (alerts: AlertRecord[]) => void;
@@ -80,6 +83,7 @@ export interface ClientToServerEvents {
   'drivers:viewport': (viewport: Viewport | null) => void;
   'lag:subscribe': () => void;
   'lag:unsubscribe': () => void;
+  'pipeline:subscribe': () => void;
   'alerts:subscribe': () => void;
   /** Acknowledged once the action is durably in alert-actions, or refused with a reason. */
   'alerts:action': (request: AlertActionRequest, done: (result: ActionResult) => void) => void;

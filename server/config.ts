@@ -26,6 +26,7 @@ const Env = z.object({
   DRIVER_TTL_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
   SLOW_CLIENT_MAX_PENDING: z.coerce.number().int().min(2).default(40),
   SLOW_CLIENT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(15_000),
+  FLINK_REST_URL: z.string().url().optional(),
   LAG_POLL_MS: z.coerce.number().int().min(100).default(5_000),
   LAG_WINDOW: z.coerce.number().int().min(3).max(100).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -44,6 +45,8 @@ export interface GatewayConfig {
   /** A client with more unsent packets than this gets no deltas; behind for longer, it is cut. */
   readonly slowClientMaxPending: number;
   readonly slowClientTimeoutMs: number;
+  /** Flink's REST API (job state, checkpoints); null when not configured. */
+  readonly flinkRestUrl: string | null;
   /** How often consumer-group offsets are polled, and how many polls the lag rules look at. */
   readonly lagPollMs: number;
   readonly lagWindow: number;
@@ -67,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     driverTtlMs: e.DRIVER_TTL_MS,
     slowClientMaxPending: e.SLOW_CLIENT_MAX_PENDING,
     slowClientTimeoutMs: e.SLOW_CLIENT_TIMEOUT_MS,
+    flinkRestUrl: e.FLINK_REST_URL?.replace(/\/$/, '') ?? null,
     lagPollMs: e.LAG_POLL_MS,
     lagWindow: e.LAG_WINDOW,
     logLevel: e.LOG_LEVEL,

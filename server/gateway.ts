@@ -9,6 +9,7 @@ import { AlertView } from './alert-view';
 import type { GatewayConfig } from './config';
 import { DriverIngest } from './driver-ingest';
 import { DriverView } from './driver-view';
+import { FlinkMonitor } from './flink-monitor';
 import { LagMonitor } from './lag-monitor';
 import { RecordTimestamps } from './record-timestamps';
 import { attachLiveSocket } from './live-socket';
@@ -44,6 +45,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   const admin = kafka.admin();
   const timestamps = new RecordTimestamps(kafka, `streamwatch-gateway-${config.gatewayId}-lag-reader`, log);
   const lag = new LagMonitor({ admin, pollMs: config.lagPollMs, windowSize: config.lagWindow, log, clock, timestamps });
+  const flink = new FlinkMonitor(config.flinkRestUrl, config.lagPollMs, log, clock);
   const ready = (): boolean => ingest.ready && alertIngest.ready;
   const health = {
     ready,
@@ -69,6 +71,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     isReady: ready,
     isDegraded: () => ingest.degraded,
     lagReport: () => lag.report,
+    pipelineStatus: () => flink.status,
     alerts,
     submitAlertAction: (request, by) => submitAlertAction(request, by, alerts, producer, () => clock.now()),
     deltaIntervalMs: config.deltaIntervalMs,
@@ -88,6 +91,8 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     socket.publishLag(report);
   };
   lag.start();
+  flink.onStatus = (status) => socket.publishPipeline(status);
+  flink.start();
   const expiry = setInterval(() => {
     const expired = view.expireOlderThan(clock.now() - config.driverTtlMs);
     if (expired > 0) log.info({ expired, ttlMs: config.driverTtlMs }, 'expired drivers that stopped reporting');
@@ -98,8 +103,10 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     alerts,
     ingest,
     lag,
+    flink,
     close: async () => {
       clearInterval(expiry);
+      flink.stop();
       await lag.stop();
       await timestamps.stop();
       await socket.close();

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import type { LagReport } from '../lib/lag/lag-report';
+import type { PipelineStatus } from '../lib/pipeline-status';
 import { SOCKET_PATH, type ActionResult, type ClientToServerEvents, type ServerToClientEvents } from '../lib/protocol';
 import type { AlertView } from './alert-view';
 import type { BacklogPolicy } from './client-backlog';
@@ -11,12 +12,14 @@ import type { GatewayMetrics } from './metrics';
 
 const LAG_ROOM = 'lag';
 const ALERTS_ROOM = 'alerts';
+const PIPELINE_ROOM = 'pipeline';
 
 export interface LiveSocketOptions {
   readonly view: DriverView;
   readonly isReady: () => boolean;
   readonly isDegraded: () => boolean;
   readonly lagReport: () => LagReport;
+  readonly pipelineStatus: () => PipelineStatus;
   readonly alerts: AlertView;
   /** Records a triage action for the operator `by`. */
   readonly submitAlertAction: (request: unknown, by: string) => Promise<ActionResult>;
@@ -54,6 +57,10 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
       o.metrics.messagesOut.inc({ event: 'lag:report' });
     });
     socket.on('lag:unsubscribe', () => void socket.leave(LAG_ROOM));
+    socket.on('pipeline:subscribe', () => {
+      void socket.join(PIPELINE_ROOM);
+      socket.emit('pipeline:status', o.pipelineStatus());
+    });
     socket.on('alerts:subscribe', () => {
       void socket.join(ALERTS_ROOM);
       socket.emit('alerts:snapshot', o.alerts.snapshot());
@@ -85,6 +92,10 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
   }, 1000);
 
   return {
+    publishPipeline(status: PipelineStatus): void {
+      io.to(PIPELINE_ROOM).emit('pipeline:status', status);
+      o.metrics.messagesOut.inc({ event: 'pipeline:status' }, roomSize(PIPELINE_ROOM));
+    },
     publishLag(report: LagReport): void {
       io.to(LAG_ROOM).emit('lag:report', report);
       o.metrics.messagesOut.inc({ event: 'lag:report' }, roomSize(LAG_ROOM));

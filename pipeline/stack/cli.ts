@@ -30,7 +30,8 @@ try {
   const live = await waitForLiveData(stack.url, say, 300_000, () => stopping);
   say('');
   say(`  Streamwatch is live: ${stack.url}   (${live.drivers.toLocaleString('en-US')} drivers, up in ${elapsed()})`);
-  say(`  Kafka: ${stack.brokers.join(',')}   data and logs: ${config.home}   Ctrl-C stops everything`);
+  say(`  Kafka: ${stack.brokers.join(',')}   Flink: ${stack.flinkRestUrl ?? 'not started here'}   data and logs: ${config.home}`);
+  say('  Ctrl-C stops everything');
   say('');
 } catch (err) {
   const message = err instanceof StackError ? err.message : `${(err as Error).message}`;

@@ -14,6 +14,8 @@ export interface FlinkOptions {
   readonly heap: string;
   readonly parallelism: number;
   readonly checkpointIntervalMs: number;
+  /** Port of the mini-cluster's REST API (job state, checkpoints, metrics), on 127.0.0.1. */
+  readonly restPort: number;
 }
 
 /** Runs the Flink SQL jobs in one local mini-cluster JVM, checkpointing to the data dir. */
@@ -53,6 +55,7 @@ export function startFlink(o: FlinkOptions, supervisor: Supervisor): Supervised 
       '--set', 'state.backend.type=hashmap',
       '--set', 'restart-strategy.type=exponential-delay',
       // Everything the mini-cluster serves (REST, blob server, RPC) stays on loopback.
+      '--set', `rest.port=${o.restPort}`,
       '--set', 'rest.bind-address=127.0.0.1',
       '--set', 'rest.address=127.0.0.1',
       '--set', 'jobmanager.bind-host=127.0.0.1',

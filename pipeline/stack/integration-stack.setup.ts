@@ -13,6 +13,8 @@ declare module 'vitest' {
     brokers: string;
     /** Data directory of that stack; its processes name it on their command lines. */
     stackHome: string;
+    /** REST API of that stack's Flink mini-cluster. */
+    flinkRestUrl: string;
   }
 }
 
@@ -34,6 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   );
   project.provide('brokers', stack.brokers.join(','));
   project.provide('stackHome', home);
+  project.provide('flinkRestUrl', stack.flinkRestUrl ?? '');
   return async () => {
     await stack.stop();
     rmSync(home, { recursive: true, force: true });

@@ -12,6 +12,8 @@ const Env = z.object({
   KAFKA_HEAP: z.string().regex(/^\d+[mg]$/).default('768m'),
   FLINK_HEAP: z.string().regex(/^\d+[mg]$/).default('1g'),
   FLINK_PARALLELISM: z.coerce.number().int().min(1).max(16).default(2),
+  /** 0 picks a free port at start. */
+  FLINK_REST_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
   PORT: port(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -35,6 +37,7 @@ export interface StackConfig {
   readonly kafkaHeap: string;
   readonly flinkHeap: string;
   readonly flinkParallelism: number;
+  readonly flinkRestPort: number;
   readonly checkpointIntervalMs: number;
   readonly port: number;
   readonly simDrivers: number;
@@ -60,6 +63,7 @@ export function loadStackConfig(env: Record<string, string | undefined>, root: s
     kafkaHeap: e.KAFKA_HEAP,
     flinkHeap: e.FLINK_HEAP,
     flinkParallelism: e.FLINK_PARALLELISM,
+    flinkRestPort: e.FLINK_REST_PORT,
     checkpointIntervalMs: e.CHECKPOINT_INTERVAL_MS,
     port: e.PORT,
     simDrivers: e.SIM_DRIVERS,

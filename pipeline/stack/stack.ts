@@ -4,6 +4,7 @@ import { startFlink } from './flink-jobs';
 import { startBroker } from './kafka-broker';
 import { ensureTopics, waitForCluster } from './kafka-admin';
 import { buildModule, resolveClasspath } from './maven';
+import { freePorts } from './free-ports';
 import { requireJava, requireMaven, requirePortFree } from './preflight';
 import type { StackConfig } from './stack-config';
 import { formatPinoLine, Supervisor, type Say } from './supervisor';
@@ -18,6 +19,8 @@ export interface StackParts {
 export interface RunningStack {
   readonly brokers: string[];
   readonly url: string;
+  /** The Flink mini-cluster's REST API, when this stack runs Flink. */
+  readonly flinkRestUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -84,7 +87,10 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
   }
   await ensureTopics(brokers, say);
 
+  let flinkRestUrl: string | null = null;
   if (parts.flink) {
+    const restPort = config.flinkRestPort || (await freePorts(1))[0]!;
+    flinkRestUrl = `http://${config.host}:${restPort}`;
     const jobs = Object.keys(flinkJobs) as FlinkJobKey[];
     say(`[stack] starting Flink (local mini-cluster) with ${jobs.map((j) => flinkJobs[j].sqlFile).join(', ')}...`);
     startFlink(
@@ -97,6 +103,7 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
         heap: config.flinkHeap,
         parallelism: config.flinkParallelism,
         checkpointIntervalMs: config.checkpointIntervalMs,
+        restPort,
       },
       supervisor,
     );
@@ -119,10 +126,17 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
       command: process.execPath,
       args: tsNode('server/index.ts'),
       cwd: config.root,
-      env: { ...process.env, KAFKA_BROKERS: brokers.join(','), PORT: String(config.port), HOST: config.host, NODE_ENV: config.nodeEnv },
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: brokers.join(','),
+        PORT: String(config.port),
+        HOST: config.host,
+        NODE_ENV: config.nodeEnv,
+        ...(flinkRestUrl ? { FLINK_REST_URL: flinkRestUrl } : {}),
+      },
       logFile: join(config.home, 'logs/gateway.log'),
       echo: formatPinoLine,
     });
   }
-  return { brokers, url, stop: () => supervisor.stopAll() };
+  return { brokers, url, flinkRestUrl, stop: () => supervisor.stopAll() };
 }

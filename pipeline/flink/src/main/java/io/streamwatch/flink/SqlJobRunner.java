@@ -46,6 +46,8 @@ public final class SqlJobRunner {
         List<TableResult> jobs = new ArrayList<>();
         for (Path job : parsed.jobs) {
             String script = Files.readString(job);
+            // The job is known by its file (drivers-positions), in Flink's UI and to the gateway.
+            tEnv.getConfig().set("pipeline.name", jobName(job));
             for (String statement : SqlScript.statements(script, parsed.vars)) {
                 TableResult result = tEnv.executeSql(statement);
                 result.getJobClient().ifPresent(client -> {
@@ -64,6 +66,10 @@ public final class SqlJobRunner {
         for (TableResult job : jobs) {
             job.await();
         }
+    }
+
+    static String jobName(Path job) {
+        return job.getFileName().toString().replaceFirst("\\.sql$", "");
     }
 
     static final class Args {

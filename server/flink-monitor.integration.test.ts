@@ -1,0 +1,37 @@
+import pino from 'pino';
+import { describe, expect, inject, it } from 'vitest';
+import { flinkJobs } from '../lib/pipeline-jobs';
+import { FlinkMonitor } from './flink-monitor';
+
+/** Job health read from the REST API of the integration stack's real Flink mini-cluster. */
+const log = pino({ level: 'silent' });
+const jobName = flinkJobs.driversPositions.sqlFile.replace(/\.sql$/, '');
+
+describe('Flink monitor', () => {
+  it('sees the drivers-positions job running and checkpointing', async () => {
+    const monitor = new FlinkMonitor(inject('flinkRestUrl'), 500, log);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await monitor.poll();
+      const job = monitor.status.jobs.find((j) => j.name === jobName);
+      if (job?.state === 'RUNNING' && job.checkpoints.completed > 0) break;
+      if (Date.now() > deadline) throw new Error(`no running, checkpointing ${jobName} job: ${JSON.stringify(monitor.status)}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const job = monitor.status.jobs.find((j) => j.name === jobName)!;
+    expect(monitor.status.reachable).toBe(true);
+    expect(job.tasksRunning).toBe(job.tasksTotal);
+    expect(Date.now() - job.checkpoints.lastCompletedAt!).toBeLessThan(30_000);
+  });
+
+  it('reports a Flink that does not answer as unreachable, with the reason', async () => {
+    const monitor = new FlinkMonitor('http://127.0.0.1:1', 500, log);
+    await monitor.poll();
+    expect(monitor.status.reachable).toBe(false);
+    expect(monitor.status.error).toMatch(/fetch failed|ECONNREFUSED/);
+  });
+
+  it('says so when no Flink REST URL is configured', () => {
+    expect(new FlinkMonitor(null, 500, log).status.error).toMatch(/no Flink REST URL configured/);
+  });
+});

@@ -1,0 +1,90 @@
+import type { Logger } from 'pino';
+import type { FlinkJobStatus, PipelineStatus } from '../lib/pipeline-status';
+
+interface JobsOverview {
+  jobs: { jid: string; name: string; state: string; 'start-time': number; tasks: { running: number; total: number } }[];
+}
+interface Checkpoints {
+  counts: { completed: number; failed: number };
+  latest: { completed: { latest_ack_timestamp: number; end_to_end_duration: number } | null };
+}
+interface JobDetails {
+  vertices: { metrics: { 'read-records': number; 'write-records': number } }[];
+}
+
+/**
+ * Polls the REST API of the Flink cluster that runs the jobs (the local mini-cluster, or a real
+ * cluster's JobManager): job state, tasks, checkpoints and record counts. Flink answering
+ * nothing is a status too, not an error that stops the gateway.
+ */
+export class FlinkMonitor {
+  private latest: PipelineStatus;
+  private timer: NodeJS.Timeout | undefined;
+  /** Called after every poll. */
+  onStatus: (status: PipelineStatus) => void = () => undefined;
+
+  constructor(
+    private readonly restUrl: string | null,
+    private readonly pollMs: number,
+    private readonly log: Logger,
+    private readonly clock: { now(): number } = Date,
+  ) {
+    this.latest = { at: 0, reachable: false, error: restUrl ? 'not polled yet' : 'no Flink REST URL configured (FLINK_REST_URL)', jobs: [] };
+  }
+
+  get status(): PipelineStatus {
+    return this.latest;
+  }
+
+  start(): void {
+    if (!this.restUrl) return;
+    this.timer = setInterval(() => void this.poll(), this.pollMs);
+    void this.poll();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  async poll(): Promise<void> {
+    if (!this.restUrl) return;
+    const at = this.clock.now();
+    try {
+      const overview = await this.get<JobsOverview>('/jobs/overview');
+      const jobs = await Promise.all(overview.jobs.map((j) => this.jobStatus(j)));
+      this.latest = { at, reachable: true, error: null, jobs: jobs.sort((a, b) => a.name.localeCompare(b.name)) };
+    } catch (err) {
+      const error = (err as Error).message;
+      if (this.latest.reachable || this.latest.error !== error) this.log.warn({ restUrl: this.restUrl, error }, 'Flink REST API not answering');
+      this.latest = { at, reachable: false, error, jobs: [] };
+    }
+    this.onStatus(this.latest);
+  }
+
+  private async jobStatus(job: JobsOverview['jobs'][number]): Promise<FlinkJobStatus> {
+    const [checkpoints, details] = await Promise.all([this.get<Checkpoints>(`/jobs/${job.jid}/checkpoints`), this.get<JobDetails>(`/jobs/${job.jid}`)]);
+    const last = checkpoints.latest.completed;
+    return {
+      id: job.jid,
+      name: job.name,
+      state: job.state,
+      startedAt: job['start-time'],
+      tasksRunning: job.tasks.running,
+      tasksTotal: job.tasks.total,
+      checkpoints: {
+        completed: checkpoints.counts.completed,
+        failed: checkpoints.counts.failed,
+        lastCompletedAt: last?.latest_ack_timestamp ?? null,
+        lastDurationMs: last?.end_to_end_duration ?? null,
+      },
+      recordsIn: details.vertices.reduce((sum, v) => sum + v.metrics['read-records'], 0),
+      recordsOut: details.vertices.reduce((sum, v) => sum + v.metrics['write-records'], 0),
+    };
+  }
+
+  private async get<T>(path: string): Promise<T> {
+    const res = await fetch(`${this.restUrl}${path}`, { signal: AbortSignal.timeout(3_000) });
+    if (!res.ok) throw new Error(`GET ${path} answered ${res.status}`);
+    return (await res.json()) as T;
+  }
+}
