@@ -11,3 +11,10 @@ test('the lag page shows the Flink job consuming the raw topic, live', async ({ 
   await lag.group(flink).getByText(flink).click();
   await expect(lag.group(flink).getByText(/raw\.driver-locations\[\d\]/).first()).toBeVisible();
 });
+
+test('the lag page shows the Flink job running, from the mini-cluster', async ({ page }) => {
+  await new LagPage(page).open();
+  const job = page.getByTestId('pipeline.job.drivers-positions');
+  await expect(job).toBeVisible({ timeout: 30_000 });
+  await expect(job.getByTestId('pipeline.job.state')).toHaveText('RUNNING');
+});

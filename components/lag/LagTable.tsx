@@ -5,7 +5,7 @@ import { describeForecast } from '../../lib/lag/catch-up-forecast';
 import type { GroupLag } from '../../lib/lag/lag-report';
 import type { LagStatus } from '../../lib/lag/partition-status';
 import { statusSeverity } from '../../lib/lag/partition-status';
-import { useLag } from '../live/use-lag';
+import { useLag } from '../live/use-latest';
 
 const badge: Record<LagStatus, string> = {
   OK: 'bg-idle/20 text-idle',

@@ -1,0 +1,34 @@
+'use client';
+
+import { formatAge } from '../../lib/format-age';
+import { usePipeline } from '../live/use-latest';
+
+/** The Flink jobs feeding the dashboard: state, tasks, checkpoints. */
+export function FlinkJobs() {
+  const status = usePipeline();
+  if (!status) return null;
+  if (!status.reachable) {
+    return (
+      <p className="px-4 py-2 text-sm text-en-route" data-testid="pipeline.unreachable">
+        Flink: {status.error}
+      </p>
+    );
+  }
+  return (
+    <ul className="flex flex-wrap gap-3 px-4 py-3 text-sm" aria-label="Flink jobs">
+      {status.jobs.map((job) => (
+        <li key={job.id} className="rounded border border-edge bg-panel px-3 py-2" data-testid={`pipeline.job.${job.name}`}>
+          <span className="font-mono">{job.name}</span>{' '}
+          <span className={job.state === 'RUNNING' ? 'text-idle' : 'text-red-400'} data-testid="pipeline.job.state">
+            {job.state}
+          </span>
+          <span className="ml-3 text-muted">
+            tasks {job.tasksRunning}/{job.tasksTotal} · checkpoints {job.checkpoints.completed}
+            {job.checkpoints.failed > 0 ? ` (${job.checkpoints.failed} failed)` : ''} · last{' '}
+            {job.checkpoints.lastCompletedAt ? `${formatAge(status.at - job.checkpoints.lastCompletedAt)} ago` : '—'}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}

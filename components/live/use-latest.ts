@@ -1,0 +1,35 @@
+'use client';
+
+import { useSyncExternalStore } from 'react';
+import type { LagReport } from '../../lib/lag/lag-report';
+import type { PipelineStatus } from '../../lib/pipeline-status';
+import { LatestValueStore } from './latest-value-store';
+import { liveSocket } from './socket-connection';
+
+let lag: LatestValueStore<LagReport> | null = null;
+let pipeline: LatestValueStore<PipelineStatus> | null = null;
+
+const none = (): null => null;
+const noopSubscribe = (): (() => void) => () => undefined;
+
+function useLatest<T>(store: LatestValueStore<T> | null): T | null {
+  return useSyncExternalStore(store ? store.subscribe : noopSubscribe, store ? store.getSnapshot : none, none);
+}
+
+/** The latest consumer-lag report; null until the first arrives (and on the server). */
+export function useLag(): LagReport | null {
+  if (typeof window !== 'undefined' && !lag) {
+    const s = liveSocket();
+    lag = new LatestValueStore<LagReport>((h) => s.on('connect', h), () => s.emit('lag:subscribe'), (set) => s.on('lag:report', set), s.connected);
+  }
+  return useLatest(lag);
+}
+
+/** The latest Flink job health; null until the first arrives (and on the server). */
+export function usePipeline(): PipelineStatus | null {
+  if (typeof window !== 'undefined' && !pipeline) {
+    const s = liveSocket();
+    pipeline = new LatestValueStore<PipelineStatus>((h) => s.on('connect', h), () => s.emit('pipeline:subscribe'), (set) => s.on('pipeline:status', set), s.connected);
+  }
+  return useLatest(pipeline);
+}
