@@ -10,6 +10,7 @@ import { topics } from '../lib/topics';
 import { loadConfig } from './config';
 import { startGateway } from './gateway';
 import { freePort } from './testing/free-port';
+import { until } from './testing/until';
 
 /** Triage shared by two gateway instances on one broker, and rebuilt by a third. */
 const run = Date.now().toString(36);
@@ -39,15 +40,6 @@ function operator(url: string, name: string) {
   socket.on('alerts:update', (changed) => changed.forEach((r) => alerts.set(r.alert.alertId, r)));
   const act = (request: AlertActionRequest | Record<string, unknown>) => new Promise<ActionResult>((resolve) => socket.emit('alerts:action', request as AlertActionRequest, resolve));
   return { socket, alerts, act };
-}
-
-async function until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<number> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return Date.now() - started;
 }
 
 const alert: FraudAlert = {

@@ -19,6 +19,7 @@ import { Supervisor } from '../pipeline/stack/supervisor';
 import { loadConfig } from './config';
 import { startGateway } from './gateway';
 import { driverClient } from './testing/driver-client';
+import { until } from './testing/until';
 
 /** A broker of this test's own, stopped and restarted under a running gateway. */
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -51,15 +52,6 @@ async function produce(positions: DriverPosition[]): Promise<void> {
 
 const fleet = (lon: number, ts: number): DriverPosition[] =>
   Array.from({ length: 50 }, (_, i) => ({ driverId: `f-${i}`, lat: 12.9 + i / 1000, lon, status: 'idle', headingDeg: 0, speedKmh: 0, ts }));
-
-async function until(what: string, condition: () => boolean, timeoutMs = 60_000): Promise<number> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return Date.now() - started;
-}
 
 beforeAll(async () => {
   ports = await freePorts(3);

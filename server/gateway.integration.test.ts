@@ -11,6 +11,7 @@ import { topics } from '../lib/topics';
 import { driverClient } from './testing/driver-client';
 import { loadConfig } from './config';
 import { startGateway } from './gateway';
+import { until } from './testing/until';
 
 /** The gateway against the real broker and Flink job of the integration setup. */
 const brokers = inject('brokers');
@@ -44,14 +45,6 @@ function client(viewport: Parameters<typeof driverClient>[1] = null) {
   return c;
 }
 
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const readyz = async () => (await fetch(`${base}/readyz`)).json() as Promise<{ ready: boolean; ingest: { invalid: number } }>;
 
 beforeAll(async () => {
@@ -71,28 +64,28 @@ afterAll(async () => {
 describe('gateway', () => {
   it('answers health and becomes ready once it has replayed drivers.positions', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    await until(async () => (await readyz()).ready, 'readyz');
+    await until('readyz', async () => (await readyz()).ready);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
 
   it('sends a snapshot, then deltas in sequence, with positions that came through Flink', async () => {
     for (let n = 0; n < 5; n++) await sendRaw(location(n, 77.5 + n / 100));
     const c = client();
-    await until(() => [0, 1, 2, 3, 4].every((n) => c.drivers.has(`gw-${run}-${n}`)), 'five drivers on the socket');
+    await until('five drivers on the socket', () => [0, 1, 2, 3, 4].every((n) => c.drivers.has(`gw-${run}-${n}`)));
     // Positions travel as 32-bit floats (about half a metre).
     expect(c.drivers.get(`gw-${run}-3`)).toEqual([`gw-${run}-3`, Math.fround(77.53), Math.fround(12.95), 2, 90, expect.any(Number)]);
 
     await sendRaw(location(3, 77.777));
-    await until(() => c.drivers.get(`gw-${run}-3`)?.[1] === Math.fround(77.777), 'the moved driver');
+    await until('the moved driver', () => c.drivers.get(`gw-${run}-3`)?.[1] === Math.fround(77.777));
     for (let i = 1; i < c.seqs.length; i++) expect(c.seqs[i], `sequence ${c.seqs.join(',')}`).toBe(c.seqs[i - 1]! + 1);
   });
 
   it('gives a late subscriber the same state as an early one', async () => {
     const early = client();
     await sendRaw(location(7, 77.61));
-    await until(() => early.drivers.has(`gw-${run}-7`), 'driver 7 on the early client');
+    await until('driver 7 on the early client', () => early.drivers.has(`gw-${run}-7`));
     const late = client();
-    await until(() => late.drivers.has(`gw-${run}-7`), 'driver 7 on the late client');
+    await until('driver 7 on the late client', () => late.drivers.has(`gw-${run}-7`));
     expect(late.drivers.get(`gw-${run}-7`)).toEqual(early.drivers.get(`gw-${run}-7`));
   });
 
@@ -105,10 +98,10 @@ describe('gateway', () => {
         { key: `gw-${run}-violation`, value: JSON.stringify({ driverId: 'x', lat: 500 }) },
       ],
     });
-    await until(async () => (await readyz()).ingest.invalid === before + 2, 'two invalid records counted');
+    await until('two invalid records counted', async () => (await readyz()).ingest.invalid === before + 2);
     const c = client();
     await sendRaw(location(9, 77.62));
-    await until(() => c.drivers.has(`gw-${run}-9`), 'a valid driver after the bad records');
+    await until('a valid driver after the bad records', () => c.drivers.has(`gw-${run}-9`));
     expect(c.drivers.has(`gw-${run}-garbage`)).toBe(false);
   });
 
@@ -121,7 +114,7 @@ describe('gateway', () => {
     // Flink commits offsets with its checkpoints and trails the log end for some seconds after
     // traffic stops; the 15 s window (30 polls) spans that, as the 60 s default does.
     const flinkGroup = flinkJobs.driversPositions.consumerGroup;
-    await until(() => reports.length >= 2 && reports.at(-1)!.groups.some((g) => g.groupId === flinkGroup), 'a lag report with the Flink group');
+    await until('a lag report with the Flink group', () => reports.length >= 2 && reports.at(-1)!.groups.some((g) => g.groupId === flinkGroup));
     const g = reports.at(-1)!.groups.find((x) => x.groupId === flinkGroup)!;
     // Flink commits offsets only for partitions it has read records from.
     expect(new Set(g.partitions.map((p) => p.topic))).toEqual(new Set([topics.driverLocationsRaw.name]));
@@ -149,15 +142,15 @@ describe('gateway', () => {
     const whole = client();
     await sendRaw(location(20, 77.75));
     await sendRaw(location(21, 77.55));
-    await until(() => whole.drivers.has(`gw-${run}-20`) && whole.drivers.has(`gw-${run}-21`), 'both on the whole-city client');
-    await until(() => zoomed.drivers.has(`gw-${run}-20`), 'driver 20 in the viewport');
+    await until('both on the whole-city client', () => whole.drivers.has(`gw-${run}-20`) && whole.drivers.has(`gw-${run}-21`));
+    await until('driver 20 in the viewport', () => zoomed.drivers.has(`gw-${run}-20`));
     expect(zoomed.drivers.has(`gw-${run}-21`)).toBe(false);
     expect([...zoomed.drivers.values()].every(([, lon, lat]) => lon >= east.west && lon <= east.east && lat >= east.south && lat <= east.north)).toBe(true);
 
     await sendRaw(location(20, 77.6));
-    await until(() => !zoomed.drivers.has(`gw-${run}-20`), 'driver 20 removed after leaving the viewport');
+    await until('driver 20 removed after leaving the viewport', () => !zoomed.drivers.has(`gw-${run}-20`));
     await sendRaw(location(21, 77.76));
-    await until(() => zoomed.drivers.has(`gw-${run}-21`), 'driver 21 added after entering the viewport');
+    await until('driver 21 added after entering the viewport', () => zoomed.drivers.has(`gw-${run}-21`));
     for (const c of [zoomed, whole]) {
       for (let i = 1; i < c.seqs.length; i++) expect(c.seqs[i], `sequence ${c.seqs.join(',')}`).toBe(c.seqs[i - 1]! + 1);
     }
@@ -166,9 +159,9 @@ describe('gateway', () => {
 
   it('ignores an invalid viewport and keeps serving the client', async () => {
     const c = client();
-    await until(() => c.drivers.size > 0, 'a snapshot');
+    await until('a snapshot', () => c.drivers.size > 0);
     c.socket.emit('drivers:viewport', { west: 78, south: 13, east: 77, north: 12 });
     await sendRaw(location(22, 77.57));
-    await until(() => c.drivers.has(`gw-${run}-22`), 'deltas still flowing');
+    await until('deltas still flowing', () => c.drivers.has(`gw-${run}-22`));
   });
 });

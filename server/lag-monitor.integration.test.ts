@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { GroupLag } from '../lib/lag/lag-report';
 import { LagMonitor } from './lag-monitor';
 import { RecordTimestamps } from './record-timestamps';
+import { until } from './testing/until';
 
 /** The lag monitor against the real broker: groups made to be caught up, stopped and stalled. */
 const run = Date.now().toString(36);
@@ -17,15 +18,8 @@ let timestamps: RecordTimestamps;
 const backlogTime = Date.now() - 30_000;
 let producing: NodeJS.Timeout;
 
+const reportOfThisRun = (): string => JSON.stringify(monitor.report.groups.filter((g) => g.groupId.includes(run)));
 const group = (id: string): GroupLag | undefined => monitor.report.groups.find((g) => g.groupId === id);
-
-async function until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; report: ${JSON.stringify(monitor.report.groups.filter((g) => g.groupId.includes(run)))}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function consumer(groupId: string, handle: () => Promise<void> = async () => undefined): Promise<Consumer> {
   const c = kafka.consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 30_000 });
@@ -63,7 +57,7 @@ describe('lag monitor', () => {
   it('reports a group that keeps up as OK with lag near zero', async () => {
     await consumer(`it-keeps-up-${run}`);
     const id = `it-keeps-up-${run}`;
-    await until('keeps-up OK with a forecast', () => group(id)?.status === 'OK' && group(id)!.partitions[0]!.forecast.kind !== 'unknown');
+    await until('keeps-up OK with a forecast', () => group(id)?.status === 'OK' && group(id)!.partitions[0]!.forecast.kind !== 'unknown', 30_000, reportOfThisRun);
     expect(group(id)!.totalLag).toBeLessThan(20);
     expect(group(id)!.partitions[0]!.forecast.kind).toMatch(/caught-up|keeping-up|catching-up/);
   });
@@ -71,18 +65,18 @@ describe('lag monitor', () => {
   it('marks a group with no members and a stuck offset STOP, and OK with a falling lag once it consumes again', async () => {
     const id = `it-stopped-${run}`;
     await admin.setOffsets({ groupId: id, topic, partitions: [{ partition: 0, offset: '10' }] });
-    await until('STOP', () => group(id)?.status === 'STOP');
+    await until('STOP', () => group(id)?.status === 'STOP', 30_000, reportOfThisRun);
     expect(group(id)!.state).toBe('Empty');
     expect(group(id)!.partitions[0]!.committed).toBe(10);
-    await until('a time lag read from the record at offset 10', () => group(id)?.partitions[0]?.timeLagMs != null);
+    await until('a time lag read from the record at offset 10', () => group(id)?.partitions[0]?.timeLagMs != null, 30_000, reportOfThisRun);
     const timeLag = group(id)!.partitions[0]!.timeLagMs!;
     expect(timeLag).toBeGreaterThanOrEqual(Date.now() - backlogTime - 15_000);
     expect(timeLag).toBeLessThanOrEqual(Date.now() - backlogTime);
     expect(group(id)!.maxTimeLagMs).toBe(timeLag);
 
     await consumer(id);
-    await until('OK after catching up', () => group(id)?.status === 'OK');
-    await until('time lag back under a second', () => (group(id)?.partitions[0]?.timeLagMs ?? Infinity) < 1_000);
+    await until('OK after catching up', () => group(id)?.status === 'OK', 30_000, reportOfThisRun);
+    await until('time lag back under a second', () => (group(id)?.partitions[0]?.timeLagMs ?? Infinity) < 1_000, 30_000, reportOfThisRun);
     expect(['caught-up', 'catching-up']).toContain(group(id)!.partitions[0]!.forecast.kind);
   });
 
@@ -92,7 +86,7 @@ describe('lag monitor', () => {
     let release: () => void = () => undefined;
     const stuck = new Promise<void>((r) => (release = r));
     await consumer(id, () => stuck);
-    await until('STALL', () => group(id)?.status === 'STALL');
+    await until('STALL', () => group(id)?.status === 'STALL', 30_000, reportOfThisRun);
     expect(group(id)!.members).toBe(1);
     expect(group(id)!.partitions[0]!.forecast.kind).toBe('falling-behind');
     release();

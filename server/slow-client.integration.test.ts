@@ -9,6 +9,7 @@ import { freePort } from './testing/free-port';
 import { driverClient } from './testing/driver-client';
 import { loadConfig } from './config';
 import { startGateway } from './gateway';
+import { until } from './testing/until';
 
 /** A client that stops reading must not make the gateway's memory grow, nor slow the others. */
 const run = Date.now().toString(36);
@@ -41,14 +42,6 @@ const metric = async (name: string): Promise<number> => {
   const body = await (await fetch(`${base}/metrics`)).text();
   return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(body)?.[1] ?? 0);
 };
-
-async function until(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   await producer.connect();
