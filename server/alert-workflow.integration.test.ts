@@ -9,7 +9,8 @@ import type { FraudAlert } from '../lib/schemas/fraud-alert';
 import { topics } from '../lib/topics';
 import { loadConfig } from './config';
 import { startGateway } from './gateway';
-import { freePort } from './testing/free-port';
+// The test harness borrows the stack's port finder; the gateway itself never imports pipeline/.
+import { freePorts } from '../pipeline/stack/free-ports';
 import { until } from './testing/until';
 
 /** Triage shared by two gateway instances on one broker, and rebuilt by a third. */
@@ -21,7 +22,7 @@ const gateways: Awaited<ReturnType<typeof startGateway>>[] = [];
 const sockets: Socket[] = [];
 
 async function gateway(name: string) {
-  const port = await freePort();
+  const port = (await freePorts(1))[0]!;
   const g = await startGateway(
     loadConfig({ PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `${name}-${run}`, DELTA_INTERVAL_MS: '50' }),
     pino({ level: 'silent' }),

@@ -1,4 +1,3 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
@@ -11,6 +10,7 @@ import { topics } from '../lib/topics';
 import { driverClient } from './testing/driver-client';
 import { loadConfig } from './config';
 import { startGateway } from './gateway';
+import { freePorts } from '../pipeline/stack/free-ports';
 import { until } from './testing/until';
 
 /** The gateway against the real broker and Flink job of the integration setup. */
@@ -21,14 +21,6 @@ const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartiti
 let gateway: Awaited<ReturnType<typeof startGateway>>;
 let base: string;
 const sockets: Socket[] = [];
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function location(n: number, lon: number, ts = Date.now()): DriverLocation {
   return { driverId: `gw-${run}-${n}`, lat: 12.95, lon, status: 'on_trip', headingDeg: 90, speedKmh: 30, ts };
@@ -49,7 +41,7 @@ const readyz = async () => (await fetch(`${base}/readyz`)).json() as Promise<{ r
 
 beforeAll(async () => {
   await producer.connect();
-  const port = await freePort();
+  const [port] = await freePorts(1);
   base = `http://127.0.0.1:${port}`;
   const config = loadConfig({ PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `test-${run}`, DELTA_INTERVAL_MS: '100', LAG_POLL_MS: '500', LAG_WINDOW: '30' });
   gateway = await startGateway(config, pino({ level: 'silent' }), (_req, res) => void res.writeHead(404).end());

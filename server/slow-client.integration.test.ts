@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { DriverPosition } from '../lib/schemas/driver-location';
 import { topics } from '../lib/topics';
-import { freePort } from './testing/free-port';
+// The test harness borrows the stack's port finder; the gateway itself never imports pipeline/.
+import { freePorts } from '../pipeline/stack/free-ports';
 import { driverClient } from './testing/driver-client';
 import { loadConfig } from './config';
 import { startGateway } from './gateway';
@@ -45,7 +46,7 @@ const metric = async (name: string): Promise<number> => {
 
 beforeAll(async () => {
   await producer.connect();
-  const port = await freePort();
+  const port = (await freePorts(1))[0]!;
   base = `http://127.0.0.1:${port}`;
   const config = loadConfig({
     PORT: String(port),

@@ -5,7 +5,8 @@ import type { FraudAlert } from '../lib/schemas/fraud-alert';
 import { topics } from '../lib/topics';
 import { loadConfig } from './config';
 import { startGateway } from './gateway';
-import { freePort } from './testing/free-port';
+// The test harness borrows the stack's port finder; the gateway itself never imports pipeline/.
+import { freePorts } from '../pipeline/stack/free-ports';
 
 /**
  * fraud.alerts is written in transactions. A read-committed gateway must show committed alerts
@@ -47,7 +48,7 @@ describe('reading a transactional topic', () => {
     await write(3, 'commit');
     await producer.disconnect();
 
-    const port = await freePort();
+    const port = (await freePorts(1))[0]!;
     gateway = await startGateway(
       loadConfig({ PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `tx-${run}` }),
       pino({ level: 'silent' }),
