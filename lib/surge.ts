@@ -1,0 +1,54 @@
+/**
+ * Surge pricing per H3 cell: the rule, its settings, and the window arithmetic the Flink job
+ * uses, so the gateway, the dashboard and the oracle test all agree with the job.
+ *
+ * The multiplier grows with excess demand over supply in one window:
+ *
+ *   demand <= supply          -> 1.0x
+ *   supply == 0 (demand > 0)  -> 3.0x (the cap)
+ *   otherwise                 -> 1.0x + 0.5x per whole-or-part supply-sized excess,
+ *                                i.e. tenths = 10 + floor(5 * (demand - supply) / supply),
+ *                                capped at 3.0x
+ *
+ * It is computed in integer tenths so that Java (the Flink UDF) and TypeScript cannot round
+ * differently; lib/surge-vectors.json holds the cases both implementations are tested on.
+ */
+
+export const SURGE_BASE_TENTHS = 10;
+export const SURGE_CAP_TENTHS = 30;
+
+export function surgeTenths(demand: number, supply: number): number {
+  if (demand <= supply) return SURGE_BASE_TENTHS;
+  if (supply <= 0) return SURGE_CAP_TENTHS;
+  return Math.min(SURGE_CAP_TENTHS, SURGE_BASE_TENTHS + Math.floor((5 * (demand - supply)) / supply));
+}
+
+export function surgeMultiplier(demand: number, supply: number): number {
+  return surgeTenths(demand, supply) / 10;
+}
+
+export interface SurgeSettings {
+  /** H3 resolution of a surge cell (8: about 0.74 km², a few city blocks). */
+  readonly h3Resolution: number;
+  /** HOP window size and slide, in event time. */
+  readonly windowMs: number;
+  readonly slideMs: number;
+  /** Bounded out-of-orderness: the watermark trails the newest event by this much. */
+  readonly latenessMs: number;
+}
+
+export const defaultSurgeSettings: SurgeSettings = {
+  h3Resolution: 8,
+  windowMs: 60_000,
+  slideMs: 10_000,
+  latenessMs: 5_000,
+};
+
+/** Start times of the HOP windows holding an event at `t` (start <= t < start + size), as Flink assigns them. */
+export function hopWindowStarts(t: number, settings: Pick<SurgeSettings, 'windowMs' | 'slideMs'>): number[] {
+  const { windowMs, slideMs } = settings;
+  const last = t - (((t % slideMs) + slideMs) % slideMs);
+  const starts: number[] = [];
+  for (let start = last; start > t - windowMs; start -= slideMs) starts.push(start);
+  return starts;
+}
