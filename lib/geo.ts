@@ -27,3 +27,8 @@ export function bearingDeg(a: LonLat, b: LonLat): number {
 export function interpolate(a: LonLat, b: LonLat, fraction: number): LonLat {
   return { lon: a.lon + (b.lon - a.lon) * fraction, lat: a.lat + (b.lat - a.lat) * fraction };
 }
+
+/** A coordinate rounded to 6 decimals (~0.1 m), as the apps send them. */
+export function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

@@ -20,6 +20,13 @@ describe('kafkaLogCreator', () => {
     expect(lines[0]).toMatch(/^debug /);
   });
 
+  it("demotes a seeking consumer's pause/resume lines to debug", () => {
+    const { lines, logger } = capture();
+    kafkaLogCreator(logger)()({ namespace: 'ConsumerGroup', level: 4, log: { message: 'Pausing fetching from 1 topics' } });
+    kafkaLogCreator(logger)()({ namespace: 'ConsumerGroup', level: 4, log: { message: 'Consumer has joined the group' } });
+    expect(lines.map((l) => l.split(' ')[0])).toEqual(['debug', 'info']);
+  });
+
   it.each([
     [2, 'warn'],
     [4, 'info'],

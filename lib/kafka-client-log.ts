@@ -1,7 +1,8 @@
 /**
  * Adapts kafkajs's logging to a structured logger (pino's shape). kafkajs logs retriable
  * broker answers, such as a group coordinator still loading after a broker start, as errors
- * even though it retries them; those go to debug so that real errors stand out.
+ * even though it retries them; those go to debug so that real errors stand out, as do the
+ * pause/resume lines a seeking consumer prints on every seek.
  */
 
 export interface StructuredLogger {
@@ -30,6 +31,9 @@ const RETRIABLE = [
   'The group is rebalancing',
 ];
 
+// Flow control the gateway's seeking readers do many times a minute: noise at info.
+const ROUTINE_INFO = ['Pausing fetching from', 'Resuming fetching from'];
+
 export function isRetriableKafkaError(error: string | undefined): boolean {
   return error !== undefined && RETRIABLE.some((r) => error.includes(r));
 }
@@ -41,7 +45,7 @@ export function kafkaLogCreator(logger: StructuredLogger) {
       const entry = { kafka: namespace, ...fields };
       if (level === ERROR && !isRetriableKafkaError(log.error)) logger.error(entry, message);
       else if (level === ERROR || level === WARN) (isRetriableKafkaError(log.error) ? logger.debug : logger.warn).call(logger, entry, message);
-      else if (level === INFO) logger.info(entry, message);
+      else if (level === INFO && !ROUTINE_INFO.some((r) => message.startsWith(r))) logger.info(entry, message);
       else logger.debug(entry, message);
     };
 }

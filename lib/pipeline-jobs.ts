@@ -1,3 +1,4 @@
+import { defaultSurgeSettings, type SurgeSettings } from './surge';
 import type { TopicKey } from './topics';
 
 /**
@@ -18,20 +19,46 @@ export const flinkJobs = {
     inputs: ['driverLocationsRaw'],
     outputs: ['driversPositions', 'driverLocationsDlq'],
   },
+  surge: {
+    sqlFile: 'surge.sql',
+    consumerGroup: 'streamwatch-flink-surge',
+    inputs: ['driverLocationsRaw', 'rideRequestsRaw'],
+    outputs: ['surgeCells', 'rideRequestsDlq', 'lateEvents'],
+  },
 } as const satisfies Record<string, FlinkJobSpec>;
 
 export type FlinkJobKey = keyof typeof flinkJobs;
 
+/** What the analytics jobs are tuned by; the oracle tests recompute with the same values. */
+export interface PipelineSettings {
+  readonly surge: SurgeSettings;
+}
+
+export const defaultPipelineSettings: PipelineSettings = { surge: defaultSurgeSettings };
+
 /**
  * The ${...} variables a job's SQL may use: `kafka.bootstrap`, `topic.<key>` for every
- * catalog topic and `group.<jobKey>` for every job's consumer group.
+ * catalog topic, `group.<jobKey>` for every job's consumer group (also the prefix of its
+ * Kafka transactional ids) and the `surge.*` settings.
  */
 export function flinkSqlVariables(
   bootstrap: string,
   topicNames: Record<string, string>,
+  settings: PipelineSettings = defaultPipelineSettings,
+  groups: Record<string, string> = Object.fromEntries(Object.entries(flinkJobs).map(([k, j]) => [k, j.consumerGroup])),
 ): Record<string, string> {
   const vars: Record<string, string> = { 'kafka.bootstrap': bootstrap };
   for (const [key, name] of Object.entries(topicNames)) vars[`topic.${key}`] = name;
-  for (const [key, job] of Object.entries(flinkJobs)) vars[`group.${key}`] = job.consumerGroup;
+  for (const [key, group] of Object.entries(groups)) vars[`group.${key}`] = group;
+  const { surge } = settings;
+  vars['surge.h3Resolution'] = String(surge.h3Resolution);
+  vars['surge.windowSeconds'] = wholeSeconds(surge.windowMs, 'surge window');
+  vars['surge.slideSeconds'] = wholeSeconds(surge.slideMs, 'surge slide');
+  vars['surge.latenessSeconds'] = wholeSeconds(surge.latenessMs, 'allowed lateness');
   return vars;
+}
+
+function wholeSeconds(ms: number, what: string): string {
+  if (!Number.isInteger(ms / 1000) || ms <= 0) throw new Error(`${what} must be a positive whole number of seconds, got ${ms} ms`);
+  return String(ms / 1000);
 }

@@ -49,6 +49,42 @@ export const topics = {
     retentionMs: 7 * 24 * HOUR,
     description: 'Raw driver locations that failed validation: original bytes, reason in headers.',
   },
+  rideRequestsRaw: {
+    name: 'raw.ride-requests',
+    key: 'riderId',
+    valueSchema: 'RideRequest',
+    partitions: 4,
+    cleanupPolicy: 'delete',
+    retentionMs: 6 * HOUR,
+    description: 'Riders asking for a ride (pickup point, time): the demand side of surge.',
+  },
+  rideRequestsDlq: {
+    name: 'dlq.ride-requests',
+    key: null,
+    valueSchema: 'DeadLetter',
+    partitions: 1,
+    cleanupPolicy: 'delete',
+    retentionMs: 7 * 24 * HOUR,
+    description: 'Raw ride requests that failed validation: original bytes, reason in headers.',
+  },
+  surgeCells: {
+    name: 'surge.cells',
+    key: 'cell',
+    valueSchema: 'SurgeCell',
+    partitions: 2,
+    cleanupPolicy: 'compact',
+    retentionMs: -1,
+    description: 'Demand, supply and surge multiplier per H3 cell and window; written exactly-once.',
+  },
+  lateEvents: {
+    name: 'late.events',
+    key: null,
+    valueSchema: 'LateEvent',
+    partitions: 1,
+    cleanupPolicy: 'delete',
+    retentionMs: 7 * 24 * HOUR,
+    description: 'Events that arrived behind the watermark (beyond the allowed lateness): original bytes, source in headers.',
+  },
   fraudAlerts: {
     name: 'fraud.alerts',
     key: 'alertId',
@@ -87,6 +123,16 @@ export function topicConfigEntries(spec: TopicSpec): Record<string, string> {
   }
   return entries;
 }
+
+/** Headers late.events carries next to the original bytes. */
+export const lateEventHeaders = {
+  sourceTopic: 'late.source.topic',
+  sourcePartition: 'late.source.partition',
+  sourceOffset: 'late.source.offset',
+  eventTime: 'late.event.time',
+  watermark: 'late.watermark',
+  job: 'late.job',
+} as const;
 
 /** Headers the dead-letter topics carry next to the original bytes. */
 export const deadLetterHeaders = {

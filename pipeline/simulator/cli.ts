@@ -7,12 +7,13 @@ import { Simulator, type SimulatorOptions } from './simulator';
 
 const usage = `Usage: npm run simulate -- [options]
 
-Produces driver locations for a seeded Bengaluru fleet to the raw topic.
+Produces driver locations for a seeded Bengaluru fleet, and riders' ride requests, to the raw topics.
 
   --brokers host:port[,..]   Kafka bootstrap servers (default: $KAFKA_BROKERS or 127.0.0.1:19092)
   --drivers N                fleet size (default 3000; 20000+ for load)
   --seed N                   city and fleet seed (default 42)
   --interval-ms N            how often each driver reports (default 1000)
+  --requests-per-second N    mean ride requests per second citywide (default drivers / 150)
   --out-of-order-ratio R     share of records delivered late, 0..1 (default 0)
   --max-delay-ms N           how late at most (default 3000)
   --malformed-ratio R        share of records replaced by malformed ones, 0..1 (default 0)
@@ -36,6 +37,7 @@ function parseOptions(argv: string[]): { brokers: string[]; options: SimulatorOp
       drivers: { type: 'string' },
       seed: { type: 'string' },
       'interval-ms': { type: 'string' },
+      'requests-per-second': { type: 'string' },
       'out-of-order-ratio': { type: 'string' },
       'max-delay-ms': { type: 'string' },
       'malformed-ratio': { type: 'string' },
@@ -46,10 +48,12 @@ function parseOptions(argv: string[]): { brokers: string[]; options: SimulatorOp
     console.log(usage);
     process.exit(0);
   }
+  const drivers = numberFlag(values, 'drivers', 3000, 1, 200_000);
   return {
     brokers: parseBrokerList(values.brokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:19092'),
     options: {
-      drivers: numberFlag(values, 'drivers', 3000, 1, 200_000),
+      drivers,
+      requestsPerSecond: numberFlag(values, 'requests-per-second', drivers / 150, 0, 100_000),
       seed: numberFlag(values, 'seed', 42, 0, 2 ** 32 - 1),
       intervalMs: numberFlag(values, 'interval-ms', 1000, 100, 60_000),
       tickMs: 100,

@@ -1,5 +1,5 @@
 import { buildRoadNetwork, shortestRoute, type CityDefinition, type RoadNetwork } from '../../lib/city';
-import { bearingDeg, distanceMeters, interpolate, type LonLat } from '../../lib/geo';
+import { bearingDeg, distanceMeters, interpolate, round6, type LonLat } from '../../lib/geo';
 import { seededRandom, type Random } from '../../lib/random';
 import type { DriverLocation, DriverStatus } from '../../lib/schemas/driver-location';
 
@@ -185,8 +185,4 @@ export class Fleet {
     }
     return best;
   }
-}
-
-function round6(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
 }

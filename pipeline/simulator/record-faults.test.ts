@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../lib/random';
 import { DriverLocation } from '../../lib/schemas/driver-location';
-import { LateDelivery, malformedKinds, malformedPayload } from './record-faults';
+import { RideRequest } from '../../lib/schemas/ride-request';
+import { LateDelivery, malformedKinds, malformedPayload, malformedRequestKinds } from './record-faults';
 
 const good: DriverLocation = { driverId: 'drv-1', lat: 12.97, lon: 77.6, status: 'idle', headingDeg: 90, speedKmh: 0, ts: 1_790_000_000_000 };
 
-function parses(payload: Buffer): boolean {
+function parses(payload: Buffer, schema: typeof DriverLocation | typeof RideRequest = DriverLocation): boolean {
   try {
-    return DriverLocation.safeParse(JSON.parse(payload.toString('utf8'))).success;
+    return schema.safeParse(JSON.parse(payload.toString('utf8'))).success;
   } catch {
     return false;
   }
@@ -19,14 +20,20 @@ describe('malformedPayload', () => {
   });
 
   it.each(malformedKinds)('%s breaks the DriverLocation schema', (kind) => {
-    expect(parses(malformedPayload(kind, good))).toBe(false);
+    expect(parses(malformedPayload(kind, good, 'driverId'))).toBe(false);
+  });
+
+  const request: RideRequest = { requestId: 'req-1', riderId: 'rdr-1', lat: 12.97, lon: 77.6, ts: 1_790_000_000_000 };
+  it.each(malformedRequestKinds)('%s breaks the RideRequest schema', (kind) => {
+    expect(parses(Buffer.from(JSON.stringify(request)), RideRequest)).toBe(true);
+    expect(parses(malformedPayload(kind, request, 'requestId'), RideRequest)).toBe(false);
   });
 });
 
 describe('LateDelivery', () => {
   it('passes everything through when the ratio is 0', () => {
     const late = new LateDelivery(seededRandom(1), 0, 3000);
-    const record = { key: 'k', value: Buffer.from('v'), eventTimeMs: 1 };
+    const record = { topic: 't', key: 'k', value: Buffer.from('v'), eventTimeMs: 1 };
     expect(late.offer(record, 0)).toBe(record);
   });
 
@@ -35,7 +42,7 @@ describe('LateDelivery', () => {
     const released: { at: number; eventTimeMs: number }[] = [];
     let held = 0;
     for (let t = 0; t < 10_000; t += 10) {
-      if (late.offer({ key: 'k', value: Buffer.alloc(0), eventTimeMs: t }, t) === null) held++;
+      if (late.offer({ topic: 't', key: 'k', value: Buffer.alloc(0), eventTimeMs: t }, t) === null) held++;
       for (const r of late.due(t)) released.push({ at: t, eventTimeMs: r.eventTimeMs });
     }
     for (const r of late.drain()) released.push({ at: 13_000, eventTimeMs: r.eventTimeMs });

@@ -1,14 +1,13 @@
 import type { Random } from '../../lib/random';
-import type { DriverLocation } from '../../lib/schemas/driver-location';
 
 /**
  * Bad records on demand, for proving that the pipeline quarantines them: each kind breaks
- * one rule of the DriverLocation schema (or JSON itself).
+ * one rule of the record's schema (or JSON itself).
  */
 export const malformedKinds = [
   'truncated-json',
   'not-utf8',
-  'missing-driver-id',
+  'missing-id',
   'lat-not-a-number',
   'lat-out-of-range',
   'unknown-status',
@@ -16,15 +15,20 @@ export const malformedKinds = [
 ] as const;
 export type MalformedKind = (typeof malformedKinds)[number];
 
-export function malformedPayload(kind: MalformedKind, good: DriverLocation): Buffer {
+/** The kinds that break a ride request (which has no status). */
+export const malformedRequestKinds = malformedKinds.filter((k) => k !== 'unknown-status');
+
+/** A broken copy of a good record; `idField` names the record's identifier (dropped by missing-id). */
+export function malformedPayload<T extends { lat: number; ts: number }>(kind: MalformedKind, good: T, idField: keyof T): Buffer {
   const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
   switch (kind) {
     case 'truncated-json':
       return Buffer.from(JSON.stringify(good).slice(0, 20));
     case 'not-utf8':
       return Buffer.from([0xff, 0xfe, 0x00, 0x7b, 0xc3, 0x28]);
-    case 'missing-driver-id': {
-      const { driverId: _omitted, ...rest } = good;
+    case 'missing-id': {
+      const rest: Partial<T> = { ...good };
+      delete rest[idField];
       return json(rest);
     }
     case 'lat-not-a-number':
@@ -41,6 +45,7 @@ export function malformedPayload(kind: MalformedKind, good: DriverLocation): Buf
 }
 
 export interface PendingRecord {
+  readonly topic: string;
   readonly key: string;
   readonly value: Buffer;
   readonly eventTimeMs: number;

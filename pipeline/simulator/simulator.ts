@@ -2,10 +2,12 @@ import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafka
 import type { Logger } from 'pino';
 import { bengaluru } from '../../lib/city';
 import { seededRandom } from '../../lib/random';
+import type { RideRequest } from '../../lib/schemas/ride-request';
 import { topics } from '../../lib/topics';
+import { DemandModel } from './demand';
 import { reportingDrivers } from './emission-schedule';
 import { Fleet } from './fleet';
-import { LateDelivery, malformedKinds, malformedPayload, type PendingRecord } from './record-faults';
+import { LateDelivery, malformedKinds, malformedPayload, malformedRequestKinds, type PendingRecord } from './record-faults';
 
 export interface SimulatorOptions {
   readonly drivers: number;
@@ -18,10 +20,13 @@ export interface SimulatorOptions {
   readonly maxDelayMs: number;
   /** Share of records replaced by a malformed one. */
   readonly malformedRatio: number;
+  /** Mean ride requests per second across the city. */
+  readonly requestsPerSecond: number;
 }
 
 export interface SimulatorStats {
   sent: number;
+  requests: number;
   malformed: number;
   delayed: number;
 }
@@ -33,7 +38,8 @@ export interface Clock {
 /** Drives the fleet in real time and produces its driver locations to the raw topic. */
 export class Simulator {
   readonly fleet: Fleet;
-  readonly stats: SimulatorStats = { sent: 0, malformed: 0, delayed: 0 };
+  readonly demand: DemandModel;
+  readonly stats: SimulatorStats = { sent: 0, requests: 0, malformed: 0, delayed: 0 };
   private readonly producer: Producer;
   private readonly late: LateDelivery;
   private readonly faults;
@@ -48,6 +54,7 @@ export class Simulator {
     private readonly clock: Clock = Date,
   ) {
     this.fleet = new Fleet({ city: bengaluru, drivers: options.drivers, seed: options.seed });
+    this.demand = new DemandModel({ city: bengaluru, seed: options.seed, requestsPerSecond: options.requestsPerSecond, riders: Math.max(100, options.drivers * 4) });
     // Faults draw from their own stream so that turning them on does not change the city.
     this.faults = seededRandom(options.seed ^ 0x5eed);
     this.late = new LateDelivery(this.faults, options.outOfOrderRatio, options.maxDelayMs);
@@ -62,7 +69,10 @@ export class Simulator {
     await this.producer.connect();
     this.lastTickMs = this.clock.now();
     this.timer = setInterval(() => this.tick(), this.options.tickMs);
-    this.log.info({ drivers: this.options.drivers, seed: this.options.seed, topic: topics.driverLocationsRaw.name }, 'simulator producing');
+    this.log.info(
+      { drivers: this.options.drivers, requestsPerSecond: this.options.requestsPerSecond, seed: this.options.seed, topics: [topics.driverLocationsRaw.name, topics.rideRequestsRaw.name] },
+      'simulator producing',
+    );
   }
 
   async stop(): Promise<void> {
@@ -76,11 +86,17 @@ export class Simulator {
   private tick(): void {
     const now = this.clock.now();
     const from = this.fleet.elapsedMs;
-    this.fleet.step(now - this.lastTickMs);
+    const dt = now - this.lastTickMs;
+    this.fleet.step(dt);
     this.lastTickMs = now;
-    const records: PendingRecord[] = [];
+    const fresh: PendingRecord[] = [];
     for (const i of reportingDrivers(this.fleet.drivers.length, this.options.intervalMs, from, this.fleet.elapsedMs)) {
-      const record = this.late.offer(this.record(i, now), now);
+      fresh.push(this.record(i, now));
+    }
+    for (const request of this.demand.step(dt, now)) fresh.push(this.requestRecord(request));
+    const records: PendingRecord[] = [];
+    for (const r of fresh) {
+      const record = this.late.offer(r, now);
       if (record) records.push(record);
       else this.stats.delayed++;
     }
@@ -93,19 +109,42 @@ export class Simulator {
   private record(index: number, now: number): PendingRecord {
     const driver = this.fleet.drivers[index]!;
     const location = this.fleet.location(driver, now);
-    if (this.options.malformedRatio > 0 && this.faults.chance(this.options.malformedRatio)) {
-      this.stats.malformed++;
-      return { key: driver.id, value: malformedPayload(this.faults.pick(malformedKinds), location), eventTimeMs: now };
+    const topic = topics.driverLocationsRaw.name;
+    if (this.malformedNow()) {
+      return { topic, key: driver.id, value: malformedPayload(this.faults.pick(malformedKinds), location, 'driverId'), eventTimeMs: now };
     }
-    return { key: driver.id, value: Buffer.from(JSON.stringify(location)), eventTimeMs: now };
+    return { topic, key: driver.id, value: Buffer.from(JSON.stringify(location)), eventTimeMs: now };
+  }
+
+  private requestRecord(request: RideRequest): PendingRecord {
+    const topic = topics.rideRequestsRaw.name;
+    this.stats.requests++;
+    const value = this.malformedNow()
+      ? malformedPayload(this.faults.pick(malformedRequestKinds), request, 'requestId')
+      : Buffer.from(JSON.stringify(request));
+    return { topic, key: request.riderId, value, eventTimeMs: request.ts };
+  }
+
+  private malformedNow(): boolean {
+    if (this.options.malformedRatio <= 0 || !this.faults.chance(this.options.malformedRatio)) return false;
+    this.stats.malformed++;
+    return true;
   }
 
   private async send(records: PendingRecord[]): Promise<void> {
     try {
-      await this.producer.send({
-        topic: topics.driverLocationsRaw.name,
+      const byTopic = new Map<string, PendingRecord[]>();
+      for (const r of records) {
+        const list = byTopic.get(r.topic);
+        if (list) list.push(r);
+        else byTopic.set(r.topic, [r]);
+      }
+      await this.producer.sendBatch({
         compression: CompressionTypes.None,
-        messages: records.map((r) => ({ key: r.key, value: r.value, timestamp: String(r.eventTimeMs) })),
+        topicMessages: [...byTopic].map(([topic, rs]) => ({
+          topic,
+          messages: rs.map((r) => ({ key: r.key, value: r.value, timestamp: String(r.eventTimeMs) })),
+        })),
       });
       this.stats.sent += records.length;
     } catch (err) {

@@ -67,7 +67,7 @@ describe('drivers-positions Flink job', () => {
     const expectedReason: Record<MalformedKind, string> = {
       'truncated-json': 'not a JSON object',
       'not-utf8': 'not a JSON object',
-      'missing-driver-id': 'driverId missing',
+      'missing-id': 'driverId missing',
       'lat-not-a-number': 'lat missing or not a number',
       'lat-out-of-range': 'lat outside -90..90',
       'unknown-status': 'status not one of idle, en_route, on_trip, offline',
@@ -76,7 +76,7 @@ describe('drivers-positions Flink job', () => {
     const good: DriverLocation = { driverId: `it-${run}-bad`, lat: 12.97, lon: 77.6, status: 'idle', headingDeg: 0, speedKmh: 0, ts: Date.now() };
     const produced = [];
     for (const kind of malformedKinds) {
-      const payload = malformedPayload(kind, good);
+      const payload = malformedPayload(kind, good, 'driverId');
       const where = await k.produce(topics.driverLocationsRaw.name, `it-${run}-bad-${kind}`, payload, good.ts);
       produced.push({ kind, payload, ...where });
     }
@@ -102,7 +102,7 @@ describe('drivers-positions Flink job', () => {
     const dlqBefore = await k.endOffsets(topics.driverLocationsDlq.name);
     const simulator = new Simulator(
       k.kafka,
-      { drivers: 120, seed: 2024, intervalMs: 500, tickMs: 100, outOfOrderRatio: 0.1, maxDelayMs: 1500, malformedRatio: 0.05 },
+      { drivers: 120, seed: 2024, intervalMs: 500, tickMs: 100, outOfOrderRatio: 0.1, maxDelayMs: 1500, malformedRatio: 0.05, requestsPerSecond: 0 },
       pino({ level: 'silent' }),
     );
     await simulator.start();

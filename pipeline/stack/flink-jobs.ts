@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { flinkJobs, flinkSqlVariables, type FlinkJobKey } from '../../lib/pipeline-jobs';
+import { defaultPipelineSettings, flinkJobs, flinkSqlVariables, type FlinkJobKey, type PipelineSettings } from '../../lib/pipeline-jobs';
 import { topics } from '../../lib/topics';
 import type { Supervised, Supervisor } from './supervisor';
 
@@ -16,18 +15,28 @@ export interface FlinkOptions {
   readonly checkpointIntervalMs: number;
   /** Port of the mini-cluster's REST API (job state, checkpoints, metrics), on 127.0.0.1. */
   readonly restPort: number;
+  readonly settings?: PipelineSettings;
+  /** Topic names by catalog key, and consumer groups by job key, when not the catalog's (tests). */
+  readonly topicNames?: Record<string, string>;
+  readonly groups?: Record<string, string>;
+  /** Resume every job from its newest completed checkpoint in the data dir. */
+  readonly restoreLatest?: boolean;
+  /** Process name in logs; 'flink' by default. */
+  readonly name?: string;
 }
 
-/** Runs the Flink SQL jobs in one local mini-cluster JVM, checkpointing to the data dir. */
+/**
+ * Runs the Flink SQL jobs in one local mini-cluster JVM, each job checkpointing to its own
+ * directory under the data dir (so that a restart can restore each from its latest).
+ */
 export function startFlink(o: FlinkOptions, supervisor: Supervisor): Supervised {
   mkdirSync(o.dataDir, { recursive: true });
   const varsFile = join(o.dataDir, 'vars.properties');
-  const topicNames = Object.fromEntries(Object.entries(topics).map(([k, t]) => [k, t.name]));
-  const vars = flinkSqlVariables(o.brokers.join(','), topicNames);
+  const topicNames = o.topicNames ?? Object.fromEntries(Object.entries(topics).map(([k, t]) => [k, t.name]));
+  const vars = flinkSqlVariables(o.brokers.join(','), topicNames, o.settings ?? defaultPipelineSettings, o.groups);
   writeFileSync(varsFile, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-  const checkpoints = pathToFileURL(join(o.dataDir, 'checkpoints')).href;
   return supervisor.start({
-    name: 'flink',
+    name: o.name ?? 'flink',
     command: 'java',
     cwd: o.flinkDir,
     args: [
@@ -48,10 +57,15 @@ export function startFlink(o: FlinkOptions, supervisor: Supervisor): Supervised 
       ...o.jobs.flatMap((key) => ['--job', join(o.flinkDir, 'jobs', flinkJobs[key].sqlFile)]),
       '--vars',
       varsFile,
+      '--local', 'true',
+      '--checkpoints', join(o.dataDir, 'checkpoints'),
+      '--restore-latest', String(o.restoreLatest ?? false),
       '--set', `parallelism.default=${o.parallelism}`,
       '--set', `execution.checkpointing.interval=${o.checkpointIntervalMs}ms`,
-      '--set', `execution.checkpointing.dir=${checkpoints}`,
       '--set', 'execution.checkpointing.num-retained=2',
+      '--set', 'execution.checkpointing.externalized-checkpoint-retention=RETAIN_ON_CANCELLATION',
+      // Windows are aligned in the session time zone; UTC keeps them aligned to epoch time.
+      '--set', 'table.local-time-zone=UTC',
       '--set', 'state.backend.type=hashmap',
       '--set', 'restart-strategy.type=exponential-delay',
       // Everything the mini-cluster serves (REST, blob server, RPC) stays on loopback.

@@ -8,8 +8,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
@@ -17,14 +22,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one or more Flink SQL job files. Started with plain `java` it executes them in a local
- * mini-cluster; submitted with `flink run` it executes them on that cluster. It only reads and
- * submits statements: the jobs themselves live in the .sql files.
+ * Runs one or more Flink SQL job files, each as its own Flink job named after its file. With
+ * --local it starts one mini-cluster in this JVM and submits every job to it (one REST API,
+ * one slot pool); submitted with `flink run` (no --local) the jobs go to that cluster. It only
+ * reads and submits statements: the jobs themselves live in the .sql files.
  *
  * <pre>
  * SqlJobRunner --job jobs/drivers-positions.sql [--job ...] [--vars vars.properties]
- *              [--var name=value ...] [--set flink.key=value ...]
+ *              [--var name=value ...] [--set flink.key=value ...] [--local true]
+ *              [--checkpoints dir] [--restore-latest true]
  * </pre>
+ *
+ * --checkpoints gives each job its own directory (dir/job-name) so that --restore-latest can
+ * resume every job from its own newest completed checkpoint after a crash.
  */
 public final class SqlJobRunner {
     private static final Logger LOG = LoggerFactory.getLogger(SqlJobRunner.class);
@@ -38,16 +48,46 @@ public final class SqlJobRunner {
             System.exit(2);
             return;
         }
+        try {
+            run(parsed);
+        } catch (Exception e) {
+            // Without this the mini-cluster's threads would keep a JVM alive whose jobs never ran.
+            LOG.error("Flink SQL jobs failed", e);
+            System.err.println("streamwatch-flink: " + rootMessage(e));
+            System.exit(1);
+        }
+        // Streaming jobs never finish on their own; reaching here means a job ended.
+        System.err.println("streamwatch-flink: a streaming job finished; stopping");
+        System.exit(1);
+    }
+
+    private static void run(Args parsed) throws Exception {
         Configuration conf = new Configuration();
         parsed.settings.forEach(conf::setString);
-        TableEnvironment tEnv = TableEnvironment.create(
-                EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(conf).build());
+        if (parsed.local) startMiniCluster(conf, parsed.jobs.size());
 
         List<TableResult> jobs = new ArrayList<>();
         for (Path job : parsed.jobs) {
+            // One table environment per file: each job has its own catalog, so files may name
+            // their tables alike.
+            TableEnvironment tEnv = TableEnvironment.create(
+                    EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(conf).build());
             String script = Files.readString(job);
-            // The job is known by its file (drivers-positions), in Flink's UI and to the gateway.
-            tEnv.getConfig().set("pipeline.name", jobName(job));
+            String name = jobName(job);
+            tEnv.getConfig().set("pipeline.name", name);
+            if (parsed.checkpoints != null) {
+                Path dir = parsed.checkpoints.resolve(name);
+                tEnv.getConfig().set("execution.checkpointing.dir", dir.toUri().toString());
+                if (parsed.restoreLatest) {
+                    Optional<Path> latest = CheckpointDirs.latestCompleted(dir);
+                    if (latest.isPresent()) {
+                        tEnv.getConfig().set("execution.state-recovery.path", latest.get().toUri().toString());
+                        System.out.println("streamwatch-flink: " + name + " restores from " + latest.get());
+                    } else {
+                        System.out.println("streamwatch-flink: " + name + " has no completed checkpoint; starting fresh");
+                    }
+                }
+            }
             for (String statement : SqlScript.statements(script, parsed.vars)) {
                 TableResult result = tEnv.executeSql(statement);
                 result.getJobClient().ifPresent(client -> {
@@ -57,15 +97,35 @@ public final class SqlJobRunner {
                 });
             }
         }
-        if (jobs.isEmpty()) {
-            System.err.println("streamwatch-flink: the job files submitted no INSERT; nothing to run");
-            System.exit(2);
-        }
-        // Streaming jobs never finish on their own; waiting keeps the mini-cluster alive and
-        // surfaces a failed job as a non-zero exit the stack can report.
+        if (jobs.isEmpty()) throw new IllegalArgumentException("the job files submitted no INSERT; nothing to run");
         for (TableResult job : jobs) {
             job.await();
         }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return e.getMessage() + (root != e ? " (" + root.getMessage() + ")" : "");
+    }
+
+    /**
+     * One mini-cluster for all jobs, then point the table environment at its REST API: per-job
+     * mini-clusters would each want the same REST port and their own slots.
+     */
+    private static void startMiniCluster(Configuration conf, int jobs) throws Exception {
+        int parallelism = Integer.parseInt(conf.toMap().getOrDefault("parallelism.default", "1"));
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(jobs * parallelism)
+                .build());
+        cluster.start();
+        java.net.URI rest = cluster.getRestAddress().get();
+        conf.set(DeploymentOptions.TARGET, "remote");
+        conf.set(RestOptions.ADDRESS, rest.getHost());
+        conf.set(RestOptions.PORT, rest.getPort());
+        System.out.println("streamwatch-flink: mini-cluster REST API at " + rest);
     }
 
     static String jobName(Path job) {
@@ -76,6 +136,9 @@ public final class SqlJobRunner {
         final List<Path> jobs = new ArrayList<>();
         final Map<String, String> vars = new LinkedHashMap<>();
         final Map<String, String> settings = new LinkedHashMap<>();
+        boolean local;
+        Path checkpoints;
+        boolean restoreLatest;
 
         static Args parse(String[] args) throws IOException {
             Args a = new Args();
@@ -92,10 +155,14 @@ public final class SqlJobRunner {
                     case "--vars" -> loadProperties(Path.of(value), a.vars);
                     case "--var" -> putPair(value, a.vars, flag);
                     case "--set" -> putPair(value, a.settings, flag);
+                    case "--local" -> a.local = Boolean.parseBoolean(value);
+                    case "--checkpoints" -> a.checkpoints = Path.of(value).toAbsolutePath();
+                    case "--restore-latest" -> a.restoreLatest = Boolean.parseBoolean(value);
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             }
             if (a.jobs.isEmpty()) throw new IllegalArgumentException("give at least one --job file.sql");
+            if (a.restoreLatest && a.checkpoints == null) throw new IllegalArgumentException("--restore-latest needs --checkpoints dir");
             return a;
         }
 

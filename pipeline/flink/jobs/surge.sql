@@ -1,0 +1,208 @@
+-- Surge per H3 cell: demand (ride requests) against supply (distinct idle drivers) in HOP
+-- windows of event time, and the multiplier they imply (lib/surge.ts, the SurgeMultiplier UDF).
+--
+-- Both kinds of event go through one windowed aggregation so they share one watermark and
+-- one set of windows. Events behind the watermark are written to late.events with their
+-- source coordinates before the window could drop them; invalid ride requests go to their
+-- dead-letter topic. surge.cells is written in Kafka transactions (exactly-once): readers see
+-- a window only after the checkpoint that holds it completed.
+--
+-- Event time is the record's timestamp, which producers set to the event's ts (CreateTime).
+
+CREATE TEMPORARY SYSTEM FUNCTION h3_cell AS 'io.streamwatch.flink.udf.H3Cell';
+CREATE TEMPORARY SYSTEM FUNCTION surge_multiplier AS 'io.streamwatch.flink.udf.SurgeMultiplier';
+
+CREATE TABLE driver_locations_raw (
+  payload       BYTES,
+  src_topic     STRING           METADATA FROM 'topic' VIRTUAL,
+  src_partition INT              METADATA FROM 'partition' VIRTUAL,
+  src_offset    BIGINT           METADATA FROM 'offset' VIRTUAL,
+  event_time    TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  WATERMARK FOR event_time AS event_time - INTERVAL '${surge.latenessSeconds}' SECOND
+) WITH (
+  'connector' = 'kafka',
+  'topic' = '${topic.driverLocationsRaw}',
+  'properties.bootstrap.servers' = '${kafka.bootstrap}',
+  'properties.group.id' = '${group.surge}',
+  'properties.auto.offset.reset' = 'earliest',
+  'scan.startup.mode' = 'group-offsets',
+  'scan.watermark.idle-timeout' = '5 s',
+  'format' = 'raw'
+);
+
+CREATE TABLE ride_requests_raw (
+  payload       BYTES,
+  src_topic     STRING           METADATA FROM 'topic' VIRTUAL,
+  src_partition INT              METADATA FROM 'partition' VIRTUAL,
+  src_offset    BIGINT           METADATA FROM 'offset' VIRTUAL,
+  event_time    TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  WATERMARK FOR event_time AS event_time - INTERVAL '${surge.latenessSeconds}' SECOND
+) WITH (
+  'connector' = 'kafka',
+  'topic' = '${topic.rideRequestsRaw}',
+  'properties.bootstrap.servers' = '${kafka.bootstrap}',
+  'properties.group.id' = '${group.surge}',
+  'properties.auto.offset.reset' = 'earliest',
+  'scan.startup.mode' = 'group-offsets',
+  'scan.watermark.idle-timeout' = '5 s',
+  'format' = 'raw'
+);
+
+CREATE TABLE surge_cells (
+  cell        STRING,
+  windowStart BIGINT,
+  windowEnd   BIGINT,
+  demand      BIGINT,
+  supply      BIGINT,
+  multiplier  DOUBLE,
+  PRIMARY KEY (cell) NOT ENFORCED
+) WITH (
+  'connector' = 'upsert-kafka',
+  'topic' = '${topic.surgeCells}',
+  'properties.bootstrap.servers' = '${kafka.bootstrap}',
+  'key.format' = 'raw',
+  'value.format' = 'json',
+  'sink.delivery-guarantee' = 'exactly-once',
+  'sink.transactional-id-prefix' = '${group.surge}-cells',
+  -- Within the broker's transaction.max.timeout.ms (15 min by default).
+  'properties.transaction.timeout.ms' = '600000'
+);
+
+CREATE TABLE ride_requests_dlq (
+  payload BYTES,
+  headers MAP<STRING, BYTES> METADATA
+) WITH (
+  'connector' = 'kafka',
+  'topic' = '${topic.rideRequestsDlq}',
+  'properties.bootstrap.servers' = '${kafka.bootstrap}',
+  'sink.delivery-guarantee' = 'at-least-once',
+  'format' = 'raw'
+);
+
+CREATE TABLE late_events (
+  payload BYTES,
+  headers MAP<STRING, BYTES> METADATA
+) WITH (
+  'connector' = 'kafka',
+  'topic' = '${topic.lateEvents}',
+  'properties.bootstrap.servers' = '${kafka.bootstrap}',
+  'sink.delivery-guarantee' = 'at-least-once',
+  'format' = 'raw'
+);
+
+-- A record is late when its event time is at or behind the watermark its source operator has
+-- already passed; the window downstream has a watermark no further on, so nothing this lets
+-- through can be dropped there.
+CREATE TEMPORARY VIEW ride_requests_checked AS
+SELECT *,
+  CASE
+    WHEN payload IS NULL                                  THEN 'empty record'
+    WHEN NOT (body IS JSON OBJECT)                        THEN 'not a JSON object'
+    WHEN requestId IS NULL OR CHAR_LENGTH(requestId) = 0  THEN 'requestId missing'
+    WHEN CHAR_LENGTH(requestId) > 64                      THEN 'requestId longer than 64'
+    WHEN riderId IS NULL OR CHAR_LENGTH(riderId) = 0      THEN 'riderId missing'
+    WHEN CHAR_LENGTH(riderId) > 64                        THEN 'riderId longer than 64'
+    WHEN lat IS NULL                                      THEN 'lat missing or not a number'
+    WHEN lat < -90 OR lat > 90                            THEN 'lat outside -90..90'
+    WHEN lon IS NULL                                      THEN 'lon missing or not a number'
+    WHEN lon < -180 OR lon > 180                          THEN 'lon outside -180..180'
+    WHEN ts IS NULL OR ts <= 0                            THEN 'ts missing or not epoch milliseconds'
+    ELSE CAST(NULL AS STRING)
+  END AS reason,
+  (wm IS NOT NULL AND event_time <= wm) AS late
+FROM (
+  SELECT payload, src_topic, src_partition, src_offset, event_time, body,
+    JSON_VALUE(body, '$.requestId')               AS requestId,
+    JSON_VALUE(body, '$.riderId')                 AS riderId,
+    TRY_CAST(JSON_VALUE(body, '$.lat') AS DOUBLE) AS lat,
+    TRY_CAST(JSON_VALUE(body, '$.lon') AS DOUBLE) AS lon,
+    TRY_CAST(JSON_VALUE(body, '$.ts') AS BIGINT)  AS ts,
+    CURRENT_WATERMARK(event_time)                 AS wm
+  FROM (SELECT *, CAST(payload AS STRING) AS body FROM ride_requests_raw)
+);
+
+-- Invalid driver pings are drivers-positions' to dead-letter; here they are only left out.
+CREATE TEMPORARY VIEW driver_pings_checked AS
+SELECT *,
+  (driverId IS NOT NULL AND CHAR_LENGTH(driverId) BETWEEN 1 AND 64
+    AND lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180
+    AND status IN ('idle', 'en_route', 'on_trip', 'offline')) AS usable,
+  (wm IS NOT NULL AND event_time <= wm) AS late
+FROM (
+  SELECT payload, src_topic, src_partition, src_offset, event_time,
+    JSON_VALUE(body, '$.driverId')                AS driverId,
+    JSON_VALUE(body, '$.status')                  AS status,
+    TRY_CAST(JSON_VALUE(body, '$.lat') AS DOUBLE) AS lat,
+    TRY_CAST(JSON_VALUE(body, '$.lon') AS DOUBLE) AS lon,
+    CURRENT_WATERMARK(event_time)                 AS wm
+  FROM (SELECT *, CAST(payload AS STRING) AS body FROM driver_locations_raw)
+);
+
+CREATE TEMPORARY VIEW surge_events AS
+SELECT h3_cell(lat, lon, ${surge.h3Resolution}) AS cell, 'demand' AS kind, requestId AS id, event_time
+FROM ride_requests_checked
+WHERE reason IS NULL AND NOT late
+UNION ALL
+SELECT h3_cell(lat, lon, ${surge.h3Resolution}) AS cell, 'supply' AS kind, driverId AS id, event_time
+FROM driver_pings_checked
+WHERE usable AND status = 'idle' AND NOT late;
+
+EXECUTE STATEMENT SET
+BEGIN
+
+INSERT INTO surge_cells
+SELECT
+  cell,
+  -- Epoch ms of the window bounds (the session time zone is UTC; windows are whole seconds).
+  CAST(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', window_start) AS BIGINT) * 1000 AS windowStart,
+  CAST(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', window_end) AS BIGINT) * 1000   AS windowEnd,
+  demand,
+  supply,
+  surge_multiplier(demand, supply) AS multiplier
+FROM (
+  SELECT cell, window_start, window_end,
+    COUNT(DISTINCT id) FILTER (WHERE kind = 'demand') AS demand,
+    COUNT(DISTINCT id) FILTER (WHERE kind = 'supply') AS supply
+  FROM TABLE(HOP(TABLE surge_events, DESCRIPTOR(event_time),
+                 INTERVAL '${surge.slideSeconds}' SECOND, INTERVAL '${surge.windowSeconds}' SECOND))
+  WHERE cell IS NOT NULL
+  GROUP BY cell, window_start, window_end
+);
+
+INSERT INTO ride_requests_dlq
+SELECT
+  payload,
+  MAP[
+    'dlq.reason',           CAST(reason AS BYTES),
+    'dlq.source.topic',     CAST(src_topic AS BYTES),
+    'dlq.source.partition', CAST(CAST(src_partition AS STRING) AS BYTES),
+    'dlq.source.offset',    CAST(CAST(src_offset AS STRING) AS BYTES),
+    'dlq.job',              CAST('surge' AS BYTES)
+  ]
+FROM ride_requests_checked
+WHERE reason IS NOT NULL;
+
+INSERT INTO late_events
+SELECT payload, MAP[
+    'late.source.topic',     CAST(src_topic AS BYTES),
+    'late.source.partition', CAST(CAST(src_partition AS STRING) AS BYTES),
+    'late.source.offset',    CAST(CAST(src_offset AS STRING) AS BYTES),
+    'late.event.time',       CAST(CAST(event_time AS STRING) AS BYTES),
+    'late.watermark',        CAST(CAST(wm AS STRING) AS BYTES),
+    'late.job',              CAST('surge' AS BYTES)
+  ]
+FROM ride_requests_checked
+WHERE reason IS NULL AND late
+UNION ALL
+SELECT payload, MAP[
+    'late.source.topic',     CAST(src_topic AS BYTES),
+    'late.source.partition', CAST(CAST(src_partition AS STRING) AS BYTES),
+    'late.source.offset',    CAST(CAST(src_offset AS STRING) AS BYTES),
+    'late.event.time',       CAST(CAST(event_time AS STRING) AS BYTES),
+    'late.watermark',        CAST(CAST(wm AS STRING) AS BYTES),
+    'late.job',              CAST('surge' AS BYTES)
+  ]
+FROM driver_pings_checked
+WHERE usable AND late;
+
+END;
