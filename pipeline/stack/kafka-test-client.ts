@@ -1,5 +1,8 @@
 import { Kafka, logLevel, Partitioners, type KafkaMessage, type RecordMetadata } from 'kafkajs';
 
+/** A consumed record and the partition it came from. */
+export type ReadMessage = KafkaMessage & { readonly partition: number };
+
 /** Small helpers for integration tests that talk to the real broker. */
 export function testKafka(brokers: string[]) {
   const kafka = new Kafka({ clientId: 'streamwatch-test', brokers, logLevel: logLevel.NOTHING });
@@ -21,20 +24,24 @@ export function testKafka(brokers: string[]) {
     /**
      * Reads `topic` from the beginning until `done(all messages so far)` holds, asked once per
      * fetched batch (not per message, which is quadratic on a long topic); fails after
-     * `timeoutMs` saying how many messages it saw.
+     * `timeoutMs` saying how many messages it saw, or with `returnAtTimeout` returns what it
+     * has then, for a test that explains what is missing.
      */
-    async readUntil(topic: string, done: (messages: KafkaMessage[]) => boolean, timeoutMs = 90_000): Promise<KafkaMessage[]> {
+    async readUntil(topic: string, done: (messages: ReadMessage[]) => boolean, timeoutMs = 90_000, returnAtTimeout = false): Promise<ReadMessage[]> {
       const consumer = kafka.consumer({ groupId: `streamwatch-test-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 100 });
-      const messages: KafkaMessage[] = [];
+      const messages: ReadMessage[] = [];
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
       try {
         await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`gave up on ${topic} after ${timeoutMs / 1000} s with ${messages.length} messages`)), timeoutMs);
+          const timer = setTimeout(
+            () => (returnAtTimeout ? resolve() : reject(new Error(`gave up on ${topic} after ${timeoutMs / 1000} s with ${messages.length} messages`))),
+            timeoutMs,
+          );
           void consumer.run({
             autoCommit: false,
             eachBatch: async ({ batch }) => {
-              messages.push(...batch.messages);
+              for (const m of batch.messages) messages.push({ ...m, partition: batch.partition });
               if (done(messages)) {
                 clearTimeout(timer);
                 resolve();

@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { flinkJobs, type FlinkJobKey, type PipelineSettings } from '../../lib/pipeline-jobs';
+import { topics, type TopicKey, type TopicSpec } from '../../lib/topics';
+import { startFlink } from './flink-jobs';
+import { freePorts } from './free-ports';
+import { ensureTopics } from './kafka-admin';
+import { buildModule, resolveClasspath } from './maven';
+import { Supervisor, type Supervised } from './supervisor';
+
+/**
+ * Flink jobs of their own for a test: every catalog topic and consumer group under a fresh
+ * prefix, so a test can feed a job exactly the input it means to, kill its JVM, and restart
+ * it from its checkpoints without touching the shared stack's jobs.
+ */
+
+export interface IsolatedPipeline {
+  readonly prefix: string;
+  /** Topic name for a catalog key, under this pipeline's prefix. */
+  topic(key: TopicKey): string;
+  /** Starts (or restarts) the Flink JVM; `restoreLatest` resumes each job from its newest checkpoint. */
+  start(restoreLatest?: boolean): Promise<Supervised>;
+  /** Resolves once every job's tasks are all RUNNING (a job that failed to start fails this). */
+  running(timeoutMs?: number): Promise<void>;
+  /** Ends the JVM with SIGKILL, as a crash would. */
+  kill(): Promise<void>;
+  readonly restUrl: () => string;
+  stop(): Promise<void>;
+}
+
+export async function isolatedPipeline(options: {
+  brokers: string[];
+  dataDir: string;
+  jobs: readonly FlinkJobKey[];
+  settings: PipelineSettings;
+  checkpointIntervalMs?: number;
+}): Promise<IsolatedPipeline> {
+  const prefix = `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const topicNames = Object.fromEntries(Object.entries(topics).map(([k, t]) => [k, `${prefix}.${t.name}`])) as Record<TopicKey, string>;
+  const groups = Object.fromEntries(Object.entries(flinkJobs).map(([k, j]) => [k, `${prefix}-${j.consumerGroup}`]));
+  const specs: TopicSpec[] = Object.entries(topics).map(([k, t]) => ({ ...t, name: topicNames[k as TopicKey] }));
+  await ensureTopics(options.brokers, () => undefined, specs);
+
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const flinkModule = { label: 'Flink jobs', dir: join(root, 'pipeline/flink'), cacheDir: join(root, '.streamwatch/build/flink') };
+  const quiet = (): void => undefined;
+  const classpath = await resolveClasspath(flinkModule, quiet);
+  await buildModule(flinkModule, quiet);
+
+  let supervisor: Supervisor | null = null;
+  let current: Supervised | null = null;
+  let restUrl = '';
+  return {
+    prefix,
+    topic: (key) => topicNames[key],
+    restUrl: () => restUrl,
+    async start(restoreLatest = false) {
+      const [restPort] = await freePorts(1);
+      restUrl = `http://127.0.0.1:${restPort}`;
+      supervisor = new Supervisor(quiet, () => undefined);
+      current = startFlink(
+        {
+          flinkDir: flinkModule.dir,
+          classpath,
+          dataDir: options.dataDir,
+          brokers: options.brokers,
+          jobs: options.jobs,
+          heap: '768m',
+          parallelism: 2,
+          checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
+          restPort: restPort!,
+          settings: options.settings,
+          topicNames,
+          groups,
+          restoreLatest,
+          name: `flink-${prefix}`,
+        },
+        supervisor,
+      );
+      return current;
+    },
+    async running(timeoutMs = 120_000) {
+      const deadline = Date.now() + timeoutMs;
+      const want = options.jobs.map((j) => flinkJobs[j].sqlFile.replace(/\.sql$/, ''));
+      for (;;) {
+        if (current && current.process.exitCode !== null) throw new Error(`Flink exited (code ${current.process.exitCode}); see ${join(options.dataDir, 'flink.log')}`);
+        try {
+          const overview = (await (await fetch(`${restUrl}/jobs/overview`)).json()) as { jobs: { name: string; state: string; tasks: Record<string, number> }[] };
+          const up = want.every((name) => overview.jobs.some((j) => j.name === name && j.state === 'RUNNING' && j.tasks.running === j.tasks.total));
+          if (up) return;
+        } catch {
+          // REST API not up yet
+        }
+        if (Date.now() > deadline) throw new Error(`Flink jobs ${want.join(', ')} not running after ${timeoutMs / 1000} s`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    },
+    async kill() {
+      if (!current) return;
+      current.process.kill('SIGKILL');
+      await current.exited;
+      current = null;
+    },
+    async stop() {
+      await supervisor?.stopAll(5000);
+      current = null;
+    },
+  };
+}

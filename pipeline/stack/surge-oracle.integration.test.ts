@@ -1,0 +1,208 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Partitioners, type Message } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { bengaluru } from '../../lib/city';
+import { seededRandom } from '../../lib/random';
+import { SurgeCell } from '../../lib/schemas/surge-cell';
+import type { SurgeSettings } from '../../lib/surge';
+import { lateEventHeaders, topics } from '../../lib/topics';
+import { DemandModel } from '../simulator/demand';
+import { reportingDrivers } from '../simulator/emission-schedule';
+import { Fleet } from '../simulator/fleet';
+import { malformedKinds, malformedPayload, malformedRequestKinds } from '../simulator/record-faults';
+import { recomputeSurge, surgeWindowKey, type RawRecord } from '../verify/surge-oracle';
+import { isolatedPipeline, type IsolatedPipeline } from './isolated-flink';
+import { header, testKafka, type ReadMessage } from './kafka-test-client';
+
+/**
+ * The surge job against an oracle: minutes of simulated city (drivers and riders) go into
+ * fresh raw topics shuffled within the allowed lateness, with malformed records and a few
+ * events far behind the watermark; every window the job commits must equal the offline
+ * recomputation from the raw topics, and every window the oracle finds must be committed.
+ */
+
+const settings: SurgeSettings = { h3Resolution: 8, windowMs: 20_000, slideMs: 5_000, latenessMs: 5_000 };
+const DURATION_MS = 5 * 60_000;
+const STEP_MS = 250;
+const LATE_EVENTS = 20;
+
+const brokers = inject('brokers').split(',');
+const k = testKafka(brokers);
+let pipeline: IsolatedPipeline;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'streamwatch-surge-'));
+  pipeline = await isolatedPipeline({ brokers, dataDir, jobs: ['surge'], settings: { surge: settings } });
+  await pipeline.start();
+  await pipeline.running();
+});
+
+afterAll(async () => {
+  await pipeline?.stop();
+  await k.close();
+  if (!process.env.KEEP_TEST_DATA) rmSync(dataDir, { recursive: true, force: true });
+});
+
+interface Outgoing {
+  readonly topic: string;
+  readonly message: Message;
+  readonly sendAt: number;
+}
+
+/** The simulated run: pings and requests in send order, shuffled within the lateness. */
+function simulatedRun(t0: number): { outgoing: Outgoing[]; flushTs: number } {
+  const fleet = new Fleet({ city: bengaluru, drivers: 300, seed: 4242 });
+  const demand = new DemandModel({ city: bengaluru, seed: 4242, requestsPerSecond: 12, riders: 3000 });
+  const rnd = seededRandom(99);
+  const pings = pipeline.topic('driverLocationsRaw');
+  const requests = pipeline.topic('rideRequestsRaw');
+  const outgoing: Outgoing[] = [];
+  const add = (topic: string, key: string, value: Buffer, ts: number): void => {
+    // A third of the events are held back by up to the lateness less a safety margin.
+    const delay = rnd.chance(0.3) ? rnd.between(0, settings.latenessMs - 1500) : 0;
+    outgoing.push({ topic, message: { key, value, timestamp: String(ts) }, sendAt: ts + delay });
+  };
+  for (let t = STEP_MS; t <= DURATION_MS; t += STEP_MS) {
+    const ts = t0 + t;
+    fleet.step(STEP_MS);
+    for (const i of reportingDrivers(fleet.drivers.length, 2000, t - STEP_MS, t)) {
+      const loc = fleet.location(fleet.drivers[i]!, ts);
+      const value = rnd.chance(0.01) ? malformedPayload(rnd.pick(malformedKinds), loc, 'driverId') : Buffer.from(JSON.stringify(loc));
+      add(pings, loc.driverId, value, ts);
+    }
+    for (const r of demand.step(STEP_MS, ts)) {
+      const value = rnd.chance(0.01) ? malformedPayload(rnd.pick(malformedRequestKinds), r, 'requestId') : Buffer.from(JSON.stringify(r));
+      add(requests, r.riderId, value, ts);
+    }
+  }
+  outgoing.sort((a, b) => a.sendAt - b.sendAt);
+  // Far behind the watermark: sent in the last minute with event times a minute older.
+  for (let i = 0; i < LATE_EVENTS; i++) {
+    const sendAt = t0 + DURATION_MS - 60_000 + i * 2000;
+    const ts = sendAt - 60_000;
+    const late = { requestId: `late-${i}`, riderId: `rdr-late-${i}`, lat: 12.9788, lon: 77.5996, ts };
+    const at = outgoing.findIndex((o) => o.sendAt > sendAt);
+    outgoing.splice(at, 0, { topic: requests, message: { key: late.riderId, value: JSON.stringify(late), timestamp: String(ts) }, sendAt });
+  }
+  // One event per partition well past the end moves every partition's watermark past every
+  // real window; the windows holding these never close and are not compared.
+  const flushTs = t0 + DURATION_MS + 60_000;
+  for (const topic of [pings, requests]) {
+    for (let partition = 0; partition < 4; partition++) {
+      const value = topic === pings
+        ? { driverId: `flush-${partition}`, lat: 12.97, lon: 77.59, status: 'idle', ts: flushTs }
+        : { requestId: `flush-${partition}`, riderId: `flush-${partition}`, lat: 12.97, lon: 77.59, ts: flushTs };
+      outgoing.push({ topic, message: { partition, key: `flush-${partition}`, value: JSON.stringify(value), timestamp: String(flushTs) }, sendAt: flushTs });
+    }
+  }
+  return { outgoing, flushTs };
+}
+
+/**
+ * Sends in event-time order at SPEEDUP times real time, as a live city would (only faster),
+ * so the job reads a live stream rather than a backlog.
+ */
+const SPEEDUP = 8;
+
+async function produceInOrder(outgoing: Outgoing[]): Promise<void> {
+  const producer = k.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    const first = outgoing[0]!.sendAt;
+    const started = Date.now();
+    for (let i = 0; i < outgoing.length; ) {
+      const dueBy = first + (Date.now() - started + 250) * SPEEDUP;
+      let j = i;
+      while (j < outgoing.length && outgoing[j]!.sendAt <= dueBy) j++;
+      if (j === i) {
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      const chunk = outgoing.slice(i, j);
+      i = j;
+      const byTopic = new Map<string, Message[]>();
+      for (const o of chunk) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), o.message]);
+      await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+const coordinates = (topic: string, m: ReadMessage): string => `${topic}/${m.partition}/${m.offset}`;
+
+describe('surge job against the offline oracle', () => {
+  it('commits every window exactly as recomputed from the raw topics, late events aside', async () => {
+    const t0 = Math.floor((Date.now() - 10 * 60_000) / 1000) * 1000;
+    const { outgoing, flushTs } = simulatedRun(t0);
+    const perTopic = (key: 'driverLocationsRaw' | 'rideRequestsRaw') => outgoing.filter((o) => o.topic === pipeline.topic(key)).length;
+    await produceInOrder(outgoing);
+
+    // The oracle reads what the broker holds, not what the test meant to send.
+    const [rawPings, rawRequests] = await Promise.all([
+      k.readUntil(pipeline.topic('driverLocationsRaw'), (all) => all.length >= perTopic('driverLocationsRaw')),
+      k.readUntil(pipeline.topic('rideRequestsRaw'), (all) => all.length >= perTopic('rideRequestsRaw')),
+    ]);
+    const lateTopic = pipeline.topic('lateEvents');
+    const toRaw = (kind: RawRecord['kind']) => (m: ReadMessage): RawRecord => ({ kind, value: m.value, timestamp: Number(m.timestamp) });
+    const compared = (w: { windowEnd: number }) => w.windowEnd <= flushTs;
+
+    // Windows fire in watermark order and commit together at a checkpoint: once the last real
+    // window is visible, everything before it is too (one more checkpoint's wait for safety).
+    const lastEnd = Math.max(...[...recomputeSurge([...rawPings.map(toRaw('ping')), ...rawRequests.map(toRaw('request'))], settings).values()].filter(compared).map((w) => w.windowEnd));
+    const surgeTopic = pipeline.topic('surgeCells');
+    const windowEndOf = (m: ReadMessage) => (JSON.parse(m.value!.toString('utf8')) as SurgeCell).windowEnd;
+    await k.readUntil(surgeTopic, (all) => all.some((m) => windowEndOf(m) >= lastEnd), 180_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    const committed = await k.readUntil(surgeTopic, () => false, 8000, true);
+
+    // The oracle leaves out exactly what the job declared late.
+    const n = await k.endOffsets(lateTopic);
+    const late = n === 0 ? [] : await k.readUntil(lateTopic, (all) => all.length >= n);
+    const lateAt = new Set(late.map((m) => `${header(m, lateEventHeaders.sourceTopic)}/${header(m, lateEventHeaders.sourcePartition)}/${header(m, lateEventHeaders.sourceOffset)}`));
+    const onTime = (topic: string) => (m: ReadMessage) => !lateAt.has(coordinates(topic, m));
+    const raw: RawRecord[] = [
+      ...rawPings.filter(onTime(pipeline.topic('driverLocationsRaw'))).map(toRaw('ping')),
+      ...rawRequests.filter(onTime(pipeline.topic('rideRequestsRaw'))).map(toRaw('request')),
+    ];
+    const expected = new Map([...recomputeSurge(raw, settings)].filter(([, w]) => compared(w)));
+
+    const actual = new Map<string, SurgeCell>();
+    let duplicates = 0;
+    for (const m of committed) {
+      const cell = SurgeCell.parse(JSON.parse(m.value!.toString('utf8')));
+      if (!compared(cell)) continue;
+      const key = surgeWindowKey(cell.cell, cell.windowStart);
+      if (actual.has(key)) duplicates++;
+      actual.set(key, cell);
+    }
+
+    const differing = [...expected].filter(([key, w]) => JSON.stringify(actual.get(key)) !== JSON.stringify(w));
+    const missing = [...expected.keys()].filter((key) => !actual.has(key));
+    if (missing.length > 0) {
+      const ends = missing.map((key) => expected.get(key)!.windowEnd - t0);
+      console.log(`[surge oracle] ${missing.length} windows missing, ends ${Math.min(...ends)}..${Math.max(...ends)} ms after t0; e.g.`, JSON.stringify(missing.slice(0, 8).map((key) => expected.get(key))));
+      console.log('[surge oracle] differing e.g.', JSON.stringify(differing.filter(([key]) => actual.has(key)).slice(0, 8).map(([key, w]) => [w, actual.get(key)])));
+    }
+    const extra = [...actual.keys()].filter((key) => !expected.has(key));
+    const surging = [...expected.values()].filter((w) => w.multiplier > 1).length;
+    console.log(
+      `[surge oracle] ${raw.length} raw events over ${DURATION_MS / 60_000} min, ${expected.size} windows compared ` +
+        `(${surging} surging), ${differing.length} differ, ${extra.length} extra, ${duplicates} duplicates, ${late.length} set aside as late (${LATE_EVENTS} sent late)`,
+    );
+    expect(expected.size).toBeGreaterThan(1000);
+    expect(surging).toBeGreaterThan(50);
+    expect(missing.length).toBe(0);
+    expect(differing.slice(0, 3)).toEqual([]);
+    expect(extra).toEqual([]);
+    expect(duplicates).toBe(0);
+    // Every event sent far behind the watermark was set aside as late, not dropped.
+    const lateIds = new Set(late.map((m) => (JSON.parse(m.value!.toString()) as { requestId?: string }).requestId));
+    expect(Array.from({ length: LATE_EVENTS }, (_, i) => `late-${i}`).filter((id) => !lateIds.has(id))).toEqual([]);
+    // ...and nothing that was only shuffled within the allowed lateness.
+    expect(late.length).toBe(LATE_EVENTS);
+  }, 400_000);
+});

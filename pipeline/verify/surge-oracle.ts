@@ -1,0 +1,83 @@
+import { latLngToCell } from 'h3-js';
+import { driverStatuses } from '../../lib/schemas/driver-location';
+import { RideRequest } from '../../lib/schemas/ride-request';
+import type { SurgeCell } from '../../lib/schemas/surge-cell';
+import { hopWindowStarts, surgeMultiplier, type SurgeSettings } from '../../lib/surge';
+
+/**
+ * Recomputes surge.cells offline from the raw records, independently of Flink: the same rule
+ * (lib/surge.ts), windows assigned by event time (the record timestamp), H3 by h3-js. What
+ * the job left out as late is passed in so both count the same events.
+ */
+
+export interface RawRecord {
+  readonly kind: 'request' | 'ping';
+  readonly value: Buffer | null;
+  /** The record's timestamp: its event time. */
+  readonly timestamp: number;
+}
+
+/** Key of one window of one cell. */
+export function surgeWindowKey(cell: string, windowStart: number): string {
+  return `${cell}@${windowStart}`;
+}
+
+export function recomputeSurge(records: Iterable<RawRecord>, settings: SurgeSettings): Map<string, SurgeCell> {
+  const windows = new Map<string, { cell: string; start: number; demand: Set<string>; supply: Set<string> }>();
+  for (const record of records) {
+    const event = record.kind === 'request' ? demandOf(record.value) : supplyOf(record.value);
+    if (!event) continue;
+    const cell = latLngToCell(event.lat, event.lon, settings.h3Resolution);
+    for (const start of hopWindowStarts(record.timestamp, settings)) {
+      const key = surgeWindowKey(cell, start);
+      let w = windows.get(key);
+      if (!w) windows.set(key, (w = { cell, start, demand: new Set(), supply: new Set() }));
+      (record.kind === 'request' ? w.demand : w.supply).add(event.id);
+    }
+  }
+  const out = new Map<string, SurgeCell>();
+  for (const [key, w] of windows) {
+    out.set(key, {
+      cell: w.cell,
+      windowStart: w.start,
+      windowEnd: w.start + settings.windowMs,
+      demand: w.demand.size,
+      supply: w.supply.size,
+      multiplier: surgeMultiplier(w.demand.size, w.supply.size),
+    });
+  }
+  return out;
+}
+
+interface CountedEvent {
+  readonly id: string;
+  readonly lat: number;
+  readonly lon: number;
+}
+
+function json(value: Buffer | null): Record<string, unknown> | null {
+  if (!value) return null;
+  try {
+    const parsed: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(value));
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A valid ride request (the RideRequest schema, as the job's dead-letter checks). */
+function demandOf(value: Buffer | null): CountedEvent | null {
+  const parsed = RideRequest.safeParse(json(value));
+  return parsed.success ? { id: parsed.data.requestId, lat: parsed.data.lat, lon: parsed.data.lon } : null;
+}
+
+/** A ping counted as supply: an idle driver with an id and a position (the job's rule). */
+function supplyOf(value: Buffer | null): CountedEvent | null {
+  const o = json(value);
+  if (!o) return null;
+  const { driverId, lat, lon, status } = o;
+  if (typeof driverId !== 'string' || driverId.length < 1 || driverId.length > 64) return null;
+  if (typeof lat !== 'number' || lat < -90 || lat > 90 || typeof lon !== 'number' || lon < -180 || lon > 180) return null;
+  if (typeof status !== 'string' || !(driverStatuses as readonly string[]).includes(status) || status !== 'idle') return null;
+  return { id: driverId, lat, lon };
+}
