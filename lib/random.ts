@@ -25,3 +25,9 @@ export function seededRandom(seed: number): Random {
     chance: (probability) => next() < probability,
   };
 }
+
+/** A standard normal draw (Box-Muller) from a seeded stream. */
+export function gaussian(rnd: Random): number {
+  const u = Math.max(rnd.next(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd.next());
+}

@@ -1,6 +1,6 @@
 import type { CityDefinition, Landmark } from '../../lib/city';
 import { round6 } from '../../lib/geo';
-import { seededRandom, type Random } from '../../lib/random';
+import { gaussian, seededRandom, type Random } from '../../lib/random';
 import type { RideRequest } from '../../lib/schemas/ride-request';
 
 /**
@@ -104,10 +104,6 @@ export function pickWeighted(weights: readonly number[], u: number): number {
   return weights.length - 1;
 }
 
-function gaussian(rnd: Random): number {
-  const u = Math.max(rnd.next(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd.next());
-}
 
 function clamp(x: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, x));

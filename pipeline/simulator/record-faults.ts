@@ -18,8 +18,11 @@ export type MalformedKind = (typeof malformedKinds)[number];
 /** The kinds that break a ride request (which has no status). */
 export const malformedRequestKinds = malformedKinds.filter((k) => k !== 'unknown-status');
 
+/** The kinds that break a payment (whose position fields are ipLat/ipLon). */
+export const malformedPaymentKinds = malformedKinds.filter((k) => !['unknown-status', 'lat-not-a-number', 'lat-out-of-range'].includes(k));
+
 /** A broken copy of a good record; `idField` names the record's identifier (dropped by missing-id). */
-export function malformedPayload<T extends { lat: number; ts: number }>(kind: MalformedKind, good: T, idField: keyof T): Buffer {
+export function malformedPayload<T extends { ts: number }>(kind: MalformedKind, good: T, idField: keyof T): Buffer {
   const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
   switch (kind) {
     case 'truncated-json':
