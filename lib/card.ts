@@ -35,3 +35,8 @@ export function maskCard(cardNumber: string): MaskedCard {
 export function formatMaskedCard(card: MaskedCard, length = 16): string {
   return card.bin + '*'.repeat(Math.max(0, length - 10)) + card.last4;
 }
+
+/** Card token keys go into the fraud job's SQL text, so they are kept to characters that need no quoting. */
+export function isUsableTokenKey(key: string): boolean {
+  return /^[A-Za-z0-9_-]{16,128}$/.test(key);
+}

@@ -1,3 +1,4 @@
+import { isUsableTokenKey } from './card';
 import { defaultSurgeSettings, type SurgeSettings } from './surge';
 import type { TopicKey } from './topics';
 
@@ -25,16 +26,36 @@ export const flinkJobs = {
     inputs: ['driverLocationsRaw', 'rideRequestsRaw'],
     outputs: ['surgeCells', 'rideRequestsDlq', 'lateEvents'],
   },
+  fraud: {
+    sqlFile: 'fraud.sql',
+    consumerGroup: 'streamwatch-flink-fraud',
+    inputs: ['paymentsRaw'],
+    outputs: ['fraudAlerts', 'paymentsDlq'],
+  },
 } as const satisfies Record<string, FlinkJobSpec>;
 
 export type FlinkJobKey = keyof typeof flinkJobs;
 
 /** What the analytics jobs are tuned by; the oracle tests recompute with the same values. */
-export interface PipelineSettings {
-  readonly surge: SurgeSettings;
+export interface FraudSettings {
+  /** Bounded out-of-orderness of payments; every rule waits this long before firing. */
+  readonly latenessMs: number;
+  /** Key of the card token (HMAC); a secret in production (CARD_TOKEN_KEY). */
+  readonly cardTokenKey: string;
 }
 
-export const defaultPipelineSettings: PipelineSettings = { surge: defaultSurgeSettings };
+/** The local stack's key: fine for simulated cards, never for real ones. */
+export const DEV_CARD_TOKEN_KEY = 'streamwatch-dev-card-token-key';
+
+export interface PipelineSettings {
+  readonly surge: SurgeSettings;
+  readonly fraud: FraudSettings;
+}
+
+export const defaultPipelineSettings: PipelineSettings = {
+  surge: defaultSurgeSettings,
+  fraud: { latenessMs: 1000, cardTokenKey: DEV_CARD_TOKEN_KEY },
+};
 
 /**
  * The ${...} variables a job's SQL may use: `kafka.bootstrap`, `topic.<key>` for every
@@ -55,6 +76,9 @@ export function flinkSqlVariables(
   vars['surge.windowSeconds'] = wholeSeconds(surge.windowMs, 'surge window');
   vars['surge.slideSeconds'] = wholeSeconds(surge.slideMs, 'surge slide');
   vars['surge.latenessSeconds'] = wholeSeconds(surge.latenessMs, 'allowed lateness');
+  vars['fraud.latenessSeconds'] = wholeSeconds(settings.fraud.latenessMs, 'payment lateness');
+  if (!isUsableTokenKey(settings.fraud.cardTokenKey)) throw new Error('the card token key must be 16-128 characters of A-Z a-z 0-9 _ -');
+  vars['fraud.tokenKey'] = settings.fraud.cardTokenKey;
   return vars;
 }
 

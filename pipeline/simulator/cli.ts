@@ -7,13 +7,16 @@ import { Simulator, type SimulatorOptions } from './simulator';
 
 const usage = `Usage: npm run simulate -- [options]
 
-Produces driver locations for a seeded Bengaluru fleet, and riders' ride requests, to the raw topics.
+Produces driver locations for a seeded Bengaluru fleet, riders' ride requests and card payments
+(with injected fraud and its ground truth) to the raw topics.
 
   --brokers host:port[,..]   Kafka bootstrap servers (default: $KAFKA_BROKERS or 127.0.0.1:19092)
   --drivers N                fleet size (default 3000; 20000+ for load)
   --seed N                   city and fleet seed (default 42)
   --interval-ms N            how often each driver reports (default 1000)
   --requests-per-second N    mean ride requests per second citywide (default drivers / 150)
+  --payments-per-second N    mean card payments per second (default drivers / 300)
+  --fraud-per-minute N       injected fraud cases per minute, written to fraud.ground-truth (default 6)
   --out-of-order-ratio R     share of records delivered late, 0..1 (default 0)
   --max-delay-ms N           how late at most (default 3000)
   --malformed-ratio R        share of records replaced by malformed ones, 0..1 (default 0)
@@ -38,6 +41,8 @@ function parseOptions(argv: string[]): { brokers: string[]; options: SimulatorOp
       seed: { type: 'string' },
       'interval-ms': { type: 'string' },
       'requests-per-second': { type: 'string' },
+      'payments-per-second': { type: 'string' },
+      'fraud-per-minute': { type: 'string' },
       'out-of-order-ratio': { type: 'string' },
       'max-delay-ms': { type: 'string' },
       'malformed-ratio': { type: 'string' },
@@ -54,6 +59,8 @@ function parseOptions(argv: string[]): { brokers: string[]; options: SimulatorOp
     options: {
       drivers,
       requestsPerSecond: numberFlag(values, 'requests-per-second', drivers / 150, 0, 100_000),
+      paymentsPerSecond: numberFlag(values, 'payments-per-second', drivers / 300, 0, 100_000),
+      fraudCasesPerMinute: numberFlag(values, 'fraud-per-minute', 6, 0, 600),
       seed: numberFlag(values, 'seed', 42, 0, 2 ** 32 - 1),
       intervalMs: numberFlag(values, 'interval-ms', 1000, 100, 60_000),
       tickMs: 100,

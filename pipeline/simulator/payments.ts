@@ -51,11 +51,16 @@ const FAR_CITIES = [
   { lat: 1.3521, lon: 103.8198 },
 ];
 const RULES: FraudCase['rule'][] = ['card-testing', 'velocity', 'impossible-travel', 'amount-anomaly'];
+/** Twice the velocity rule's window (6 payments in 2 minutes) between an ordinary card's payments. */
+const MIN_CYCLE_SECONDS = 240;
 
 export class PaymentModel {
   private readonly rnd: Random;
   private readonly cards: Card[];
   private readonly scripted: Scripted[] = [];
+  /** Ordinary cards pay in turn, in a seeded order: a card pays once per cycle, never in bursts. */
+  private readonly order: number[];
+  private turn = 0;
   private nowMs = 0;
   private carry = 0;
   private issued = 0;
@@ -64,7 +69,12 @@ export class PaymentModel {
 
   constructor(private readonly options: PaymentOptions) {
     this.rnd = seededRandom(options.seed ^ 0xca4d);
+    const cycleSeconds = options.cards / Math.max(options.paymentsPerSecond, 1e-9);
+    if (cycleSeconds < MIN_CYCLE_SECONDS) {
+      throw new Error(`${options.cards} cards at ${options.paymentsPerSecond}/s would pay every ${cycleSeconds.toFixed(0)} s; ordinary cards must pay less often than every ${MIN_CYCLE_SECONDS} s or they look like velocity fraud`);
+    }
     this.cards = Array.from({ length: options.cards }, (_, i) => this.newCard(`rdr-${String(i + 1).padStart(6, '0')}`));
+    this.order = shuffled(options.cards, this.rnd);
     this.nextCaseAtMs = this.caseEveryMs() / 2;
   }
 
@@ -81,7 +91,7 @@ export class PaymentModel {
     const ordinary = Math.floor(this.carry + this.rnd.next() - 0.5);
     this.carry -= ordinary;
     for (let i = 0; i < ordinary; i++) {
-      const card = this.rnd.pick(this.cards);
+      const card = this.cards[this.order[this.turn++ % this.order.length]!]!;
       payments.push(this.payment(card, card.typicalAmount * Math.exp(0.25 * gaussian(this.rnd)), jitter(this.rnd, card.home, 0.01), eventTimeMs));
     }
     this.scripted.sort((a, b) => a.atMs - b.atMs);
@@ -125,12 +135,13 @@ export class PaymentModel {
         break;
       case 'impossible-travel':
         add(0, card.typicalAmount, somewhere, true);
-        add(150_000 + this.rnd.int(60_000), card.typicalAmount, this.rnd.pick(FAR_CITIES), true);
+        add(60_000 + this.rnd.int(60_000), card.typicalAmount, this.rnd.pick(FAR_CITIES), true);
         break;
       case 'amount-anomaly':
-        // An ordinary history first (not fraud), then one payment far above it.
-        for (let i = 0; i < 6; i++) add(i * 60_000, card.typicalAmount * Math.exp(0.25 * gaussian(this.rnd)), somewhere, false);
-        add(6 * 60_000 + 30_000, card.typicalAmount * (12 + this.rnd.int(8)), somewhere, true);
+        // An ordinary history first (not fraud), spaced so that no 6 payments fall within the
+        // velocity rule's 2 minutes, then one payment far above it.
+        for (let i = 0; i < 6; i++) add(i * 25_000, card.typicalAmount * Math.exp(0.25 * gaussian(this.rnd)), somewhere, false);
+        add(5 * 25_000 + 30_000, card.typicalAmount * (12 + this.rnd.int(8)), somewhere, true);
         break;
     }
   }
@@ -165,6 +176,15 @@ export class PaymentModel {
       typicalAmount: 150 + this.rnd.int(600),
     };
   }
+}
+
+function shuffled(n: number, rnd: Random): number[] {
+  const a = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rnd.int(i + 1);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
 }
 
 function jitter(rnd: Random, p: { lat: number; lon: number }, deg: number): { lat: number; lon: number } {

@@ -2,12 +2,14 @@ import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafka
 import type { Logger } from 'pino';
 import { bengaluru } from '../../lib/city';
 import { seededRandom } from '../../lib/random';
+import type { Payment } from '../../lib/schemas/payment';
 import type { RideRequest } from '../../lib/schemas/ride-request';
 import { topics } from '../../lib/topics';
 import { DemandModel } from './demand';
+import { PaymentModel } from './payments';
 import { reportingDrivers } from './emission-schedule';
 import { Fleet } from './fleet';
-import { LateDelivery, malformedKinds, malformedPayload, malformedRequestKinds, type PendingRecord } from './record-faults';
+import { LateDelivery, malformedKinds, malformedPaymentKinds, malformedPayload, malformedRequestKinds, type PendingRecord } from './record-faults';
 
 export interface SimulatorOptions {
   readonly drivers: number;
@@ -22,11 +24,16 @@ export interface SimulatorOptions {
   readonly malformedRatio: number;
   /** Mean ride requests per second across the city. */
   readonly requestsPerSecond: number;
+  /** Mean card payments per second, and fraud cases injected among them per minute. */
+  readonly paymentsPerSecond: number;
+  readonly fraudCasesPerMinute: number;
 }
 
 export interface SimulatorStats {
   sent: number;
   requests: number;
+  payments: number;
+  fraudCases: number;
   malformed: number;
   delayed: number;
 }
@@ -39,7 +46,8 @@ export interface Clock {
 export class Simulator {
   readonly fleet: Fleet;
   readonly demand: DemandModel;
-  readonly stats: SimulatorStats = { sent: 0, requests: 0, malformed: 0, delayed: 0 };
+  readonly payments: PaymentModel;
+  readonly stats: SimulatorStats = { sent: 0, requests: 0, payments: 0, fraudCases: 0, malformed: 0, delayed: 0 };
   private readonly producer: Producer;
   private readonly late: LateDelivery;
   private readonly faults;
@@ -55,6 +63,13 @@ export class Simulator {
   ) {
     this.fleet = new Fleet({ city: bengaluru, drivers: options.drivers, seed: options.seed });
     this.demand = new DemandModel({ city: bengaluru, seed: options.seed, requestsPerSecond: options.requestsPerSecond, riders: Math.max(100, options.drivers * 4) });
+    this.payments = new PaymentModel({
+      city: bengaluru,
+      seed: options.seed,
+      paymentsPerSecond: options.paymentsPerSecond,
+      cards: Math.max(100, options.drivers * 2),
+      fraudCasesPerMinute: options.fraudCasesPerMinute,
+    });
     // Faults draw from their own stream so that turning them on does not change the city.
     this.faults = seededRandom(options.seed ^ 0x5eed);
     this.late = new LateDelivery(this.faults, options.outOfOrderRatio, options.maxDelayMs);
@@ -70,7 +85,7 @@ export class Simulator {
     this.lastTickMs = this.clock.now();
     this.timer = setInterval(() => this.tick(), this.options.tickMs);
     this.log.info(
-      { drivers: this.options.drivers, requestsPerSecond: this.options.requestsPerSecond, seed: this.options.seed, topics: [topics.driverLocationsRaw.name, topics.rideRequestsRaw.name] },
+      { drivers: this.options.drivers, requestsPerSecond: this.options.requestsPerSecond, seed: this.options.seed, topics: [topics.driverLocationsRaw.name, topics.rideRequestsRaw.name, topics.paymentsRaw.name] },
       'simulator producing',
     );
   }
@@ -94,6 +109,8 @@ export class Simulator {
       fresh.push(this.record(i, now));
     }
     for (const request of this.demand.step(dt, now)) fresh.push(this.requestRecord(request));
+    const { payments, cases } = this.payments.step(dt, now);
+    for (const payment of payments) fresh.push(this.paymentRecord(payment));
     const records: PendingRecord[] = [];
     for (const r of fresh) {
       const record = this.late.offer(r, now);
@@ -101,6 +118,9 @@ export class Simulator {
       else this.stats.delayed++;
     }
     records.push(...this.late.due(now));
+    // Ground truth is never delayed or broken: it is what the fraud job is scored against.
+    for (const c of cases) records.push({ topic: topics.fraudGroundTruth.name, key: c.caseId, value: Buffer.from(JSON.stringify(c)), eventTimeMs: c.completedAt });
+    this.stats.fraudCases += cases.length;
     if (records.length === 0) return;
     // Sends are chained: a slow broker delays ticks' sends but never reorders them.
     this.sending = this.sending.then(() => this.send(records));
@@ -123,6 +143,15 @@ export class Simulator {
       ? malformedPayload(this.faults.pick(malformedRequestKinds), request, 'requestId')
       : Buffer.from(JSON.stringify(request));
     return { topic, key: request.riderId, value, eventTimeMs: request.ts };
+  }
+
+  private paymentRecord(payment: Payment): PendingRecord {
+    const topic = topics.paymentsRaw.name;
+    this.stats.payments++;
+    const value = this.malformedNow()
+      ? malformedPayload(this.faults.pick(malformedPaymentKinds), payment, 'paymentId')
+      : Buffer.from(JSON.stringify(payment));
+    return { topic, key: payment.riderId, value, eventTimeMs: payment.ts };
   }
 
   private malformedNow(): boolean {

@@ -102,7 +102,7 @@ describe('drivers-positions Flink job', () => {
     const dlqBefore = await k.endOffsets(topics.driverLocationsDlq.name);
     const simulator = new Simulator(
       k.kafka,
-      { drivers: 120, seed: 2024, intervalMs: 500, tickMs: 100, outOfOrderRatio: 0.1, maxDelayMs: 1500, malformedRatio: 0.05, requestsPerSecond: 0 },
+      { drivers: 120, seed: 2024, intervalMs: 500, tickMs: 100, outOfOrderRatio: 0.1, maxDelayMs: 1500, malformedRatio: 0.05, requestsPerSecond: 0, paymentsPerSecond: 0, fraudCasesPerMinute: 0 },
       pino({ level: 'silent' }),
     );
     await simulator.start();

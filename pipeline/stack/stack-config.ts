@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { isUsableTokenKey } from '../../lib/card';
 import { parseBrokerList } from '../../lib/kafka-brokers';
+import { defaultPipelineSettings, type PipelineSettings } from '../../lib/pipeline-jobs';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -15,6 +17,12 @@ const Env = z.object({
   /** 0 picks a free port at start. */
   FLINK_REST_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
+  /** HMAC key of card tokens on fraud alerts; the dev default is only for simulated cards. */
+  CARD_TOKEN_KEY: z.string().refine(isUsableTokenKey, '16-128 characters of A-Z a-z 0-9 _ -').optional(),
+  SURGE_H3_RESOLUTION: z.coerce.number().int().min(0).max(15).default(defaultPipelineSettings.surge.h3Resolution),
+  SURGE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(defaultPipelineSettings.surge.windowMs / 1000),
+  SURGE_SLIDE_SECONDS: z.coerce.number().int().min(1).default(defaultPipelineSettings.surge.slideMs / 1000),
+  LATENESS_SECONDS: z.coerce.number().int().min(1).default(defaultPipelineSettings.surge.latenessMs / 1000),
   PORT: port(3000),
   HOST: z.string().default('127.0.0.1'),
   SIM_DRIVERS: z.coerce.number().int().min(0).default(3000),
@@ -39,6 +47,7 @@ export interface StackConfig {
   readonly flinkParallelism: number;
   readonly flinkRestPort: number;
   readonly checkpointIntervalMs: number;
+  readonly pipeline: PipelineSettings;
   readonly port: number;
   readonly simDrivers: number;
   readonly simSeed: number;
@@ -65,6 +74,15 @@ export function loadStackConfig(env: Record<string, string | undefined>, root: s
     flinkParallelism: e.FLINK_PARALLELISM,
     flinkRestPort: e.FLINK_REST_PORT,
     checkpointIntervalMs: e.CHECKPOINT_INTERVAL_MS,
+    pipeline: {
+      surge: {
+        h3Resolution: e.SURGE_H3_RESOLUTION,
+        windowMs: e.SURGE_WINDOW_SECONDS * 1000,
+        slideMs: e.SURGE_SLIDE_SECONDS * 1000,
+        latenessMs: e.LATENESS_SECONDS * 1000,
+      },
+      fraud: { ...defaultPipelineSettings.fraud, cardTokenKey: e.CARD_TOKEN_KEY ?? defaultPipelineSettings.fraud.cardTokenKey },
+    },
     port: e.PORT,
     simDrivers: e.SIM_DRIVERS,
     simSeed: e.SIM_SEED,

@@ -104,6 +104,7 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
         parallelism: config.flinkParallelism,
         checkpointIntervalMs: config.checkpointIntervalMs,
         restPort,
+        settings: config.pipeline,
       },
       supervisor,
     );

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Partitioners, type Message } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bengaluru } from '../../lib/city';
+import { defaultPipelineSettings } from '../../lib/pipeline-jobs';
 import { seededRandom } from '../../lib/random';
 import { SurgeCell } from '../../lib/schemas/surge-cell';
 import type { SurgeSettings } from '../../lib/surge';
@@ -35,7 +36,7 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'streamwatch-surge-'));
-  pipeline = await isolatedPipeline({ brokers, dataDir, jobs: ['surge'], settings: { surge: settings } });
+  pipeline = await isolatedPipeline({ brokers, dataDir, jobs: ['surge'], settings: { ...defaultPipelineSettings, surge: settings } });
   await pipeline.start();
   await pipeline.running();
 });

@@ -1,0 +1,233 @@
+-- Fraud rules over card payments, in event time, each alert carrying its evidence:
+--   card-testing       a run of tiny payments then a large one (MATCH_RECOGNIZE)
+--   velocity           6 payments on one card within 2 minutes (MATCH_RECOGNIZE)
+--   impossible-travel  two consecutive payments >= 500 km apart faster than 900 km/h
+--   amount-anomaly     a payment >= 3x the card's recent mean and >= 6 deviations above it
+--
+-- Card numbers stop here: alerts carry BIN (first 6), last 4 and a keyed token (CardToken
+-- UDF). Invalid payments, and payments behind the watermark, go to dlq.payments, which like
+-- raw.payments is in PCI scope. fraud.alerts is written in Kafka transactions (exactly-once).
+
+CREATE TEMPORARY SYSTEM FUNCTION card_token AS 'io.streamwatch.flink.udf.CardToken';
+CREATE TEMPORARY SYSTEM FUNCTION geo_distance_km AS 'io.streamwatch.flink.udf.GeoDistanceKm';
+CREATE TEMPORARY SYSTEM FUNCTION now_millis AS 'io.streamwatch.flink.udf.NowMillis';
+CREATE TEMPORARY SYSTEM FUNCTION id_list AS 'io.streamwatch.flink.udf.IdList';
+
+CREATE TABLE payments_raw (
+  payload       BYTES,
+  src_topic     STRING           METADATA FROM 'topic' VIRTUAL,
+  src_partition INT              METADATA FROM 'partition' VIRTUAL,
+  src_offset    BIGINT           METADATA FROM 'offset' VIRTUAL,
+  event_time    TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  -- A short delay: every rule fires only once the watermark passes its last payment.
+  WATERMARK FOR event_time AS event_time - INTERVAL '${fraud.latenessSeconds}' SECOND
+) WITH (
+  'connector' = 'kafka',
+  'topic' = '${topic.paymentsRaw}',
+  'properties.bootstrap.servers' = '${kafka.bootstrap}',
+  'properties.group.id' = '${group.fraud}',
+  'properties.auto.offset.reset' = 'earliest',
+  'scan.startup.mode' = 'group-offsets',
+  'scan.watermark.idle-timeout' = '5 s',
+  'format' = 'raw'
+);
+
+CREATE TABLE fraud_alerts (
+  alertId    STRING,
+  rule       STRING,
+  score      DOUBLE,
+  cardToken  STRING,
+  bin        STRING,
+  last4      STRING,
+  paymentIds ARRAY<STRING>,
+  lat        DOUBLE,
+  lon        DOUBLE,
+  eventTime  BIGINT,
+  detectedAt BIGINT
+) WITH (
+  'connector' = 'kafka',
+  'topic' = '${topic.fraudAlerts}',
+  'properties.bootstrap.servers' = '${kafka.bootstrap}',
+  'key.format' = 'raw',
+  'key.fields' = 'alertId',
+  'value.format' = 'json',
+  'value.fields-include' = 'ALL',
+  'value.json.encode.decimal-as-plain-number' = 'true',
+  'sink.delivery-guarantee' = 'exactly-once',
+  'sink.transactional-id-prefix' = '${group.fraud}-alerts',
+  'properties.transaction.timeout.ms' = '600000'
+);
+
+CREATE TABLE payments_dlq (
+  payload BYTES,
+  headers MAP<STRING, BYTES> METADATA
+) WITH (
+  'connector' = 'kafka',
+  'topic' = '${topic.paymentsDlq}',
+  'properties.bootstrap.servers' = '${kafka.bootstrap}',
+  'sink.delivery-guarantee' = 'at-least-once',
+  'format' = 'raw'
+);
+
+CREATE TEMPORARY VIEW payments_checked AS
+SELECT *,
+  CASE
+    WHEN payload IS NULL                                      THEN 'empty record'
+    WHEN NOT (body IS JSON OBJECT)                            THEN 'not a JSON object'
+    WHEN paymentId IS NULL OR CHAR_LENGTH(paymentId) = 0      THEN 'paymentId missing'
+    WHEN CHAR_LENGTH(paymentId) > 64                          THEN 'paymentId longer than 64'
+    WHEN cardNumber IS NULL OR NOT REGEXP(cardNumber, '^[0-9]{12,19}$')
+                                                              THEN 'cardNumber missing or not 12-19 digits'
+    WHEN cardCountry IS NULL OR NOT REGEXP(cardCountry, '^[A-Z]{2}$')
+                                                              THEN 'cardCountry not a 2-letter code'
+    WHEN merchant IS NULL OR CHAR_LENGTH(merchant) NOT BETWEEN 1 AND 128
+                                                              THEN 'merchant missing or longer than 128'
+    WHEN kind IS NULL OR kind NOT IN ('trip', 'marketplace')  THEN 'kind not one of trip, marketplace'
+    WHEN amount IS NULL OR amount <= 0 OR amount > 10000000   THEN 'amount missing or outside 0..10000000'
+    WHEN currency IS NULL OR NOT REGEXP(currency, '^[A-Z]{3}$')
+                                                              THEN 'currency not a 3-letter code'
+    WHEN deviceId IS NULL OR CHAR_LENGTH(deviceId) NOT BETWEEN 1 AND 64
+                                                              THEN 'deviceId missing or longer than 64'
+    WHEN ipLat IS NULL OR ipLat < -90 OR ipLat > 90           THEN 'ipLat missing or outside -90..90'
+    WHEN ipLon IS NULL OR ipLon < -180 OR ipLon > 180         THEN 'ipLon missing or outside -180..180'
+    WHEN riderId IS NULL OR CHAR_LENGTH(riderId) NOT BETWEEN 1 AND 64
+                                                              THEN 'riderId missing or longer than 64'
+    WHEN ts IS NULL OR ts <= 0                                THEN 'ts missing or not epoch milliseconds'
+    WHEN wm IS NOT NULL AND event_time <= wm                  THEN 'late: behind the watermark'
+    ELSE CAST(NULL AS STRING)
+  END AS reason
+FROM (
+  SELECT payload, src_topic, src_partition, src_offset, event_time, body,
+    JSON_VALUE(body, '$.paymentId')                 AS paymentId,
+    JSON_VALUE(body, '$.cardNumber')                AS cardNumber,
+    JSON_VALUE(body, '$.cardCountry')               AS cardCountry,
+    JSON_VALUE(body, '$.merchant')                  AS merchant,
+    JSON_VALUE(body, '$.kind')                      AS kind,
+    TRY_CAST(JSON_VALUE(body, '$.amount') AS DOUBLE) AS amount,
+    JSON_VALUE(body, '$.currency')                  AS currency,
+    JSON_VALUE(body, '$.deviceId')                  AS deviceId,
+    TRY_CAST(JSON_VALUE(body, '$.ipLat') AS DOUBLE) AS ipLat,
+    TRY_CAST(JSON_VALUE(body, '$.ipLon') AS DOUBLE) AS ipLon,
+    JSON_VALUE(body, '$.riderId')                   AS riderId,
+    TRY_CAST(JSON_VALUE(body, '$.ts') AS BIGINT)    AS ts,
+    CURRENT_WATERMARK(event_time)                   AS wm
+  FROM (SELECT *, CAST(payload AS STRING) AS body FROM payments_raw)
+);
+
+-- From here on no card number: a token to follow the card by, BIN and last 4 to show.
+CREATE TEMPORARY VIEW payments AS
+SELECT
+  paymentId,
+  card_token(cardNumber, '${fraud.tokenKey}')                  AS cardToken,
+  SUBSTRING(cardNumber FROM 1 FOR 6)                            AS bin,
+  SUBSTRING(cardNumber FROM CHAR_LENGTH(cardNumber) - 3 FOR 4)  AS last4,
+  amount, ipLat, ipLon, ts, event_time
+FROM payments_checked
+WHERE reason IS NULL;
+
+CREATE TEMPORARY VIEW card_testing AS
+SELECT CONCAT('card-testing-', lastId) AS alertId, 'card-testing' AS rule, CAST(0.9 AS DOUBLE) AS score,
+  cardToken, bin, last4, id_list(CONCAT(probeIds, ',', lastId)) AS paymentIds, lat, lon, eventTime
+FROM payments
+MATCH_RECOGNIZE (
+  PARTITION BY cardToken
+  ORDER BY event_time
+  MEASURES
+    LISTAGG(T.paymentId, ',') AS probeIds,
+    B.paymentId AS lastId,
+    B.bin AS bin, B.last4 AS last4, B.ipLat AS lat, B.ipLon AS lon, B.ts AS eventTime
+  ONE ROW PER MATCH
+  AFTER MATCH SKIP PAST LAST ROW
+  PATTERN (T{3,} B) WITHIN INTERVAL '10' MINUTE
+  DEFINE
+    T AS T.amount < 10,
+    B AS B.amount >= 1000
+);
+
+CREATE TEMPORARY VIEW velocity AS
+SELECT CONCAT('velocity-', lastId) AS alertId, 'velocity' AS rule, CAST(0.8 AS DOUBLE) AS score,
+  cardToken, bin, last4, id_list(ids) AS paymentIds, lat, lon, eventTime
+FROM payments
+MATCH_RECOGNIZE (
+  PARTITION BY cardToken
+  ORDER BY event_time
+  MEASURES
+    LISTAGG(V.paymentId, ',') AS ids,
+    LAST(V.paymentId) AS lastId,
+    LAST(V.bin) AS bin, LAST(V.last4) AS last4, LAST(V.ipLat) AS lat, LAST(V.ipLon) AS lon, LAST(V.ts) AS eventTime
+  ONE ROW PER MATCH
+  AFTER MATCH SKIP PAST LAST ROW
+  PATTERN (V{6}) WITHIN INTERVAL '2' MINUTE
+  DEFINE
+    V AS V.amount > 0
+);
+
+CREATE TEMPORARY VIEW impossible_travel AS
+SELECT CONCAT('impossible-travel-', lastId) AS alertId, 'impossible-travel' AS rule,
+  LEAST(CAST(1.0 AS DOUBLE), 0.5 + km / 4000) AS score,
+  cardToken, bin, last4, id_list(CONCAT(firstId, ',', lastId)) AS paymentIds, lat, lon, eventTime
+FROM payments
+MATCH_RECOGNIZE (
+  PARTITION BY cardToken
+  ORDER BY event_time
+  MEASURES
+    A.paymentId AS firstId,
+    B.paymentId AS lastId,
+    geo_distance_km(A.ipLat, A.ipLon, B.ipLat, B.ipLon) AS km,
+    B.bin AS bin, B.last4 AS last4, B.ipLat AS lat, B.ipLon AS lon, B.ts AS eventTime
+  ONE ROW PER MATCH
+  AFTER MATCH SKIP TO LAST B
+  PATTERN (A B)
+  DEFINE
+    B AS geo_distance_km(A.ipLat, A.ipLon, B.ipLat, B.ipLon) >= 500
+     AND geo_distance_km(A.ipLat, A.ipLon, B.ipLat, B.ipLon) * 3600000.0 / GREATEST(B.ts - A.ts, 60000) > 900
+);
+
+-- History = the card's previous 20 payments; needs at least 5 of them.
+CREATE TEMPORARY VIEW amount_anomaly AS
+SELECT CONCAT('amount-anomaly-', paymentId) AS alertId, 'amount-anomaly' AS rule,
+  LEAST(CAST(1.0 AS DOUBLE), z / 20) AS score,
+  cardToken, bin, last4, ARRAY[paymentId] AS paymentIds, ipLat AS lat, ipLon AS lon, ts AS eventTime
+FROM (
+  SELECT *, (amount - mean) / GREATEST(SQRT(GREATEST(sq / n - mean * mean, 0)), 0.1 * mean) AS z
+  FROM (
+    SELECT *, s / n AS mean
+    FROM (
+      SELECT paymentId, cardToken, bin, last4, amount, ipLat, ipLon, ts,
+        CAST(COUNT(*) OVER w - 1 AS DOUBLE)         AS n,
+        SUM(amount) OVER w - amount                 AS s,
+        SUM(amount * amount) OVER w - amount * amount AS sq
+      FROM payments
+      WINDOW w AS (PARTITION BY cardToken ORDER BY event_time ROWS BETWEEN 20 PRECEDING AND CURRENT ROW)
+    )
+    WHERE n >= 5
+  )
+)
+WHERE amount >= 3 * mean AND (amount - mean) / GREATEST(SQRT(GREATEST(sq / n - mean * mean, 0)), 0.1 * mean) >= 6;
+
+EXECUTE STATEMENT SET
+BEGIN
+
+INSERT INTO fraud_alerts
+SELECT alertId, rule, score, cardToken, bin, last4, paymentIds, lat, lon, eventTime, now_millis() AS detectedAt
+FROM (
+  SELECT * FROM card_testing
+  UNION ALL SELECT * FROM velocity
+  UNION ALL SELECT * FROM impossible_travel
+  UNION ALL SELECT alertId, rule, score, cardToken, bin, last4, paymentIds, lat, lon, eventTime FROM amount_anomaly
+);
+
+INSERT INTO payments_dlq
+SELECT
+  payload,
+  MAP[
+    'dlq.reason',           CAST(reason AS BYTES),
+    'dlq.source.topic',     CAST(src_topic AS BYTES),
+    'dlq.source.partition', CAST(CAST(src_partition AS STRING) AS BYTES),
+    'dlq.source.offset',    CAST(CAST(src_offset AS STRING) AS BYTES),
+    'dlq.job',              CAST('fraud' AS BYTES)
+  ]
+FROM payments_checked
+WHERE reason IS NOT NULL;
+
+END;
