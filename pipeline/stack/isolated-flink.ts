@@ -34,9 +34,13 @@ export async function isolatedPipeline(options: {
   jobs: readonly FlinkJobKey[];
   settings: PipelineSettings;
   checkpointIntervalMs?: number;
+  /** Topics to share with another pipeline (say its inputs), by catalog key. */
+  topicOverrides?: Partial<Record<TopicKey, string>>;
 }): Promise<IsolatedPipeline> {
   const prefix = `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const topicNames = Object.fromEntries(Object.entries(topics).map(([k, t]) => [k, `${prefix}.${t.name}`])) as Record<TopicKey, string>;
+  const topicNames = Object.fromEntries(
+    Object.entries(topics).map(([k, t]) => [k, options.topicOverrides?.[k as TopicKey] ?? `${prefix}.${t.name}`]),
+  ) as Record<TopicKey, string>;
   const groups = Object.fromEntries(Object.entries(flinkJobs).map(([k, j]) => [k, `${prefix}-${j.consumerGroup}`]));
   const specs: TopicSpec[] = Object.entries(topics).map(([k, t]) => ({ ...t, name: topicNames[k as TopicKey] }));
   await ensureTopics(options.brokers, () => undefined, specs);

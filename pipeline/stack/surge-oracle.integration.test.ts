@@ -1,18 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Partitioners, type Message } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bengaluru } from '../../lib/city';
 import { defaultPipelineSettings } from '../../lib/pipeline-jobs';
-import { seededRandom } from '../../lib/random';
 import { SurgeCell } from '../../lib/schemas/surge-cell';
 import type { SurgeSettings } from '../../lib/surge';
 import { lateEventHeaders, topics } from '../../lib/topics';
-import { DemandModel } from '../simulator/demand';
-import { reportingDrivers } from '../simulator/emission-schedule';
-import { Fleet } from '../simulator/fleet';
-import { malformedKinds, malformedPayload, malformedRequestKinds } from '../simulator/record-faults';
+import { flushRecords, simulatedCity, producePaced, type Outgoing } from '../verify/simulated-city';
 import { recomputeSurge, surgeWindowKey, type RawRecord } from '../verify/surge-oracle';
 import { isolatedPipeline, type IsolatedPipeline } from './isolated-flink';
 import { header, testKafka, type ReadMessage } from './kafka-test-client';
@@ -26,7 +21,6 @@ import { header, testKafka, type ReadMessage } from './kafka-test-client';
 
 const settings: SurgeSettings = { h3Resolution: 8, windowMs: 20_000, slideMs: 5_000, latenessMs: 5_000 };
 const DURATION_MS = 5 * 60_000;
-const STEP_MS = 250;
 const LATE_EVENTS = 20;
 
 const brokers = inject('brokers').split(',');
@@ -47,39 +41,20 @@ afterAll(async () => {
   if (!process.env.KEEP_TEST_DATA) rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface Outgoing {
-  readonly topic: string;
-  readonly message: Message;
-  readonly sendAt: number;
-}
-
-/** The simulated run: pings and requests in send order, shuffled within the lateness. */
+/** The simulated run, shuffled within the lateness, plus events far behind it and a flush. */
 function simulatedRun(t0: number): { outgoing: Outgoing[]; flushTs: number } {
-  const fleet = new Fleet({ city: bengaluru, drivers: 300, seed: 4242 });
-  const demand = new DemandModel({ city: bengaluru, seed: 4242, requestsPerSecond: 12, riders: 3000 });
-  const rnd = seededRandom(99);
   const pings = pipeline.topic('driverLocationsRaw');
   const requests = pipeline.topic('rideRequestsRaw');
-  const outgoing: Outgoing[] = [];
-  const add = (topic: string, key: string, value: Buffer, ts: number): void => {
-    // A third of the events are held back by up to the lateness less a safety margin.
-    const delay = rnd.chance(0.3) ? rnd.between(0, settings.latenessMs - 1500) : 0;
-    outgoing.push({ topic, message: { key, value, timestamp: String(ts) }, sendAt: ts + delay });
-  };
-  for (let t = STEP_MS; t <= DURATION_MS; t += STEP_MS) {
-    const ts = t0 + t;
-    fleet.step(STEP_MS);
-    for (const i of reportingDrivers(fleet.drivers.length, 2000, t - STEP_MS, t)) {
-      const loc = fleet.location(fleet.drivers[i]!, ts);
-      const value = rnd.chance(0.01) ? malformedPayload(rnd.pick(malformedKinds), loc, 'driverId') : Buffer.from(JSON.stringify(loc));
-      add(pings, loc.driverId, value, ts);
-    }
-    for (const r of demand.step(STEP_MS, ts)) {
-      const value = rnd.chance(0.01) ? malformedPayload(rnd.pick(malformedRequestKinds), r, 'requestId') : Buffer.from(JSON.stringify(r));
-      add(requests, r.riderId, value, ts);
-    }
-  }
-  outgoing.sort((a, b) => a.sendAt - b.sendAt);
+  // A third of the events are held back by up to the lateness less a safety margin.
+  const { outgoing } = simulatedCity({
+    t0,
+    durationMs: DURATION_MS,
+    seed: 4242,
+    topics: { pings, requests },
+    delayedShare: 0.3,
+    maxDelayMs: settings.latenessMs - 1500,
+    malformedShare: 0.01,
+  });
   // Far behind the watermark: sent in the last minute with event times a minute older.
   for (let i = 0; i < LATE_EVENTS; i++) {
     const sendAt = t0 + DURATION_MS - 60_000 + i * 2000;
@@ -91,46 +66,8 @@ function simulatedRun(t0: number): { outgoing: Outgoing[]; flushTs: number } {
   // One event per partition well past the end moves every partition's watermark past every
   // real window; the windows holding these never close and are not compared.
   const flushTs = t0 + DURATION_MS + 60_000;
-  for (const topic of [pings, requests]) {
-    for (let partition = 0; partition < 4; partition++) {
-      const value = topic === pings
-        ? { driverId: `flush-${partition}`, lat: 12.97, lon: 77.59, status: 'idle', ts: flushTs }
-        : { requestId: `flush-${partition}`, riderId: `flush-${partition}`, lat: 12.97, lon: 77.59, ts: flushTs };
-      outgoing.push({ topic, message: { partition, key: `flush-${partition}`, value: JSON.stringify(value), timestamp: String(flushTs) }, sendAt: flushTs });
-    }
-  }
+  outgoing.push(...flushRecords(pings, requests, flushTs));
   return { outgoing, flushTs };
-}
-
-/**
- * Sends in event-time order at SPEEDUP times real time, as a live city would (only faster),
- * so the job reads a live stream rather than a backlog.
- */
-const SPEEDUP = 8;
-
-async function produceInOrder(outgoing: Outgoing[]): Promise<void> {
-  const producer = k.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  try {
-    const first = outgoing[0]!.sendAt;
-    const started = Date.now();
-    for (let i = 0; i < outgoing.length; ) {
-      const dueBy = first + (Date.now() - started + 250) * SPEEDUP;
-      let j = i;
-      while (j < outgoing.length && outgoing[j]!.sendAt <= dueBy) j++;
-      if (j === i) {
-        await new Promise((r) => setTimeout(r, 100));
-        continue;
-      }
-      const chunk = outgoing.slice(i, j);
-      i = j;
-      const byTopic = new Map<string, Message[]>();
-      for (const o of chunk) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), o.message]);
-      await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-    }
-  } finally {
-    await producer.disconnect();
-  }
 }
 
 const coordinates = (topic: string, m: ReadMessage): string => `${topic}/${m.partition}/${m.offset}`;
@@ -140,7 +77,10 @@ describe('surge job against the offline oracle', () => {
     const t0 = Math.floor((Date.now() - 10 * 60_000) / 1000) * 1000;
     const { outgoing, flushTs } = simulatedRun(t0);
     const perTopic = (key: 'driverLocationsRaw' | 'rideRequestsRaw') => outgoing.filter((o) => o.topic === pipeline.topic(key)).length;
-    await produceInOrder(outgoing);
+    const producer = k.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producePaced(producer, outgoing, 8);
+    await producer.disconnect();
 
     // The oracle reads what the broker holds, not what the test meant to send.
     const [rawPings, rawRequests] = await Promise.all([
