@@ -32,6 +32,12 @@ export const flinkJobs = {
     inputs: ['paymentsRaw'],
     outputs: ['fraudAlerts', 'paymentsDlq'],
   },
+  kpis: {
+    sqlFile: 'kpis.sql',
+    consumerGroup: 'streamwatch-flink-kpis',
+    inputs: ['driverLocationsRaw', 'rideRequestsRaw', 'paymentsRaw', 'fraudAlerts'],
+    outputs: ['opsKpis'],
+  },
 } as const satisfies Record<string, FlinkJobSpec>;
 
 export type FlinkJobKey = keyof typeof flinkJobs;

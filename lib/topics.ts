@@ -92,7 +92,7 @@ export const topics = {
     partitions: 4,
     cleanupPolicy: 'delete',
     retentionMs: 6 * HOUR,
-    description: 'Card payments for trips and the marketplace, with full card numbers (PCI scope: only the fraud job reads this).',
+    description: 'Card payments for trips and the marketplace, with full card numbers (PCI scope: read by the fraud job, and by the KPI job for amounts only).',
   },
   paymentsDlq: {
     name: 'dlq.payments',
@@ -120,6 +120,15 @@ export const topics = {
     cleanupPolicy: 'delete',
     retentionMs: 7 * 24 * HOUR,
     description: 'Suspicious payments, one record per alert, card data masked (BIN + last 4 + token).',
+  },
+  opsKpis: {
+    name: 'ops.kpis',
+    key: null,
+    valueSchema: 'OpsKpis',
+    partitions: 1,
+    cleanupPolicy: 'delete',
+    retentionMs: 30 * 24 * HOUR,
+    description: 'Requests, active drivers, drivers on a trip, payments and volume, alerts: one record per minute; exactly-once.',
   },
   alertActions: {
     name: 'alert-actions',

@@ -92,6 +92,7 @@ describe('crash and restart from the latest checkpoint', () => {
     await k.readUntil(crashed.topic('surgeCells'), (all) => all.length > 100, 120_000);
     await crashed.kill();
     const killedAt = Date.now();
+    console.log('[crash] killed at event time', (Number(outgoing[half - 1]!.message.timestamp) - t0) / 1000);
     await producePaced(producer, outgoing.slice(half), SPEEDUP);
     await producer.disconnect();
     await crashed.start(true);
@@ -112,13 +113,17 @@ describe('crash and restart from the latest checkpoint', () => {
 
     const windows = (ms: ReadMessage[]) => {
       const map = new Map<string, SurgeCell>();
+      const at = new Map<string, string>();
       let duplicates = 0;
       for (const m of ms) {
         const w = SurgeCell.parse(JSON.parse(m.value!.toString('utf8')));
         if (w.windowEnd > end) continue;
         const key = surgeWindowKey(w.cell, w.windowStart);
-        if (map.has(key)) duplicates++;
+        if (map.has(key)) {
+          if (duplicates++ < 5) console.log('[crash] duplicate', key, (w.windowEnd - t0) / 1000, JSON.stringify(map.get(key)) === JSON.stringify(w) ? 'same' : 'different', at.get(key), `${m.partition}/${m.offset}`);
+        }
         map.set(key, w);
+        at.set(key, `${m.partition}/${m.offset}`);
       }
       return { map, duplicates };
     };

@@ -7,6 +7,7 @@ import { bengaluru } from '../../lib/city';
 import { defaultPipelineSettings } from '../../lib/pipeline-jobs';
 import { seededRandom } from '../../lib/random';
 import { FraudAlert } from '../../lib/schemas/fraud-alert';
+import { OpsKpis } from '../../lib/schemas/ops-kpis';
 import type { FraudCase } from '../../lib/schemas/fraud-case';
 import { deadLetterHeaders } from '../../lib/topics';
 import { PaymentModel } from '../simulator/payments';
@@ -29,7 +30,7 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'streamwatch-fraud-'));
-  pipeline = await isolatedPipeline({ brokers, dataDir, jobs: ['fraud'], settings: defaultPipelineSettings });
+  pipeline = await isolatedPipeline({ brokers, dataDir, jobs: ['fraud', 'kpis'], settings: defaultPipelineSettings });
   await pipeline.start();
   await pipeline.running();
 });
@@ -41,7 +42,7 @@ afterAll(async () => {
 });
 
 describe('fraud job against injected ground truth', () => {
-  it('finds at least 95 % of injected cases at 90 %+ precision, and dead-letters every malformed payment', async () => {
+  it('finds at least 95 % of injected cases at 90 %+ precision, counts every payment in the KPIs, and dead-letters every malformed one', async () => {
     const alerts: (FraudAlert & { visibleAt: number })[] = [];
     const watcher = k.kafka.consumer({ groupId: `${pipeline.prefix}-watcher`, maxWaitTimeInMs: 50 });
     await watcher.connect();
@@ -62,6 +63,7 @@ describe('fraud job against injected ground truth', () => {
     let payments = 0;
     const cardNumbers = new Set<string>();
     const sent = new Map<string, { card: string; ts: number; amount: number }>();
+    const perMinute = new Map<number, { payments: number; volume: number }>();
     const started = Date.now();
     let last = started;
     while (Date.now() - started < RUN_MS) {
@@ -71,7 +73,12 @@ describe('fraud job against injected ground truth', () => {
       last = now;
       cases.push(...out.cases);
       payments += out.payments.length;
-      for (const p of out.payments) sent.set(p.paymentId, { card: p.cardNumber.slice(-4), ts: p.ts - started, amount: p.amount });
+      for (const p of out.payments) {
+        sent.set(p.paymentId, { card: p.cardNumber.slice(-4), ts: p.ts - started, amount: p.amount });
+        const minute = Math.floor(p.ts / 60_000) * 60_000;
+        const m = perMinute.get(minute) ?? { payments: 0, volume: 0 };
+        perMinute.set(minute, { payments: m.payments + 1, volume: m.volume + p.amount });
+      }
       const messages = out.payments.flatMap((p) => {
         cardNumbers.add(p.cardNumber);
         const good = { key: p.riderId, value: JSON.stringify(p), timestamp: String(p.ts) };
@@ -101,6 +108,19 @@ describe('fraud job against injected ground truth', () => {
     const leaked = alerts.filter((a) => [...cardNumbers].some((n) => JSON.stringify(a).includes(n)));
     expect(leaked).toEqual([]);
     for (const a of alerts) expect([a.bin.length, a.last4.length]).toEqual([6, 4]);
+
+    // The KPI job's complete minutes count exactly the payments sent in them.
+    const complete = [...perMinute.keys()].filter((m) => m >= started && m + 60_000 <= endedAt - 10_000);
+    const kpis = (await k.readUntil(pipeline.topic('opsKpis'), () => false, 8_000, true)).map((m) => OpsKpis.parse(JSON.parse(m.value!.toString('utf8'))));
+    console.log(`[kpis] ${kpis.length} minutes committed: ${JSON.stringify(kpis)}`);
+    expect(complete.length).toBeGreaterThan(0);
+    for (const minute of complete) {
+      const row = kpis.find((r) => r.windowStart === minute);
+      expect(row, `minute ${new Date(minute).toISOString()}`).toBeDefined();
+      expect(row!.payments).toBe(perMinute.get(minute)!.payments);
+      expect(row!.paymentVolume).toBeCloseTo(perMinute.get(minute)!.volume, 2);
+    }
+    expect(kpis.reduce((n, r) => n + r.alerts, 0)).toBeGreaterThan(0);
 
     const dlq = await k.readUntil(pipeline.topic('paymentsDlq'), (all) => all.length >= malformed, 60_000);
     const reasons = dlq.map((m) => header(m, deadLetterHeaders.reason) ?? '');

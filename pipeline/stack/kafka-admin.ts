@@ -41,6 +41,19 @@ export async function waitForCluster(brokers: string[], timeoutMs: number, hint:
  * warning when they have fewer partitions than the catalog asks for.
  */
 export async function ensureTopics(brokers: string[], say: Say, specs: readonly TopicSpec[] = Object.values(topics)): Promise<void> {
+  // Topics created a moment ago may not be in every metadata answer yet: ask again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ensureTopicsOnce(brokers, say, specs);
+    } catch (err) {
+      const unknown = (err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
+      if (!unknown || attempt >= 10) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+async function ensureTopicsOnce(brokers: string[], say: Say, specs: readonly TopicSpec[]): Promise<void> {
   const admin: Admin = kafkaClient(brokers, 'streamwatch-stack-admin').admin();
   await admin.connect();
   try {

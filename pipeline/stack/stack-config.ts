@@ -12,7 +12,7 @@ const Env = z.object({
   KAFKA_PORT: port(19092),
   KAFKA_CONTROLLER_PORT: port(19093),
   KAFKA_HEAP: z.string().regex(/^\d+[mg]$/).default('768m'),
-  FLINK_HEAP: z.string().regex(/^\d+[mg]$/).default('1g'),
+  FLINK_HEAP: z.string().regex(/^\d+[mg]$/).default('1536m'),
   FLINK_PARALLELISM: z.coerce.number().int().min(1).max(16).default(2),
   /** 0 picks a free port at start. */
   FLINK_REST_PORT: z.coerce.number().int().min(0).max(65535).default(0),

@@ -55,6 +55,7 @@ CREATE TABLE fraud_alerts (
   'value.json.encode.decimal-as-plain-number' = 'true',
   'sink.delivery-guarantee' = 'exactly-once',
   'sink.transactional-id-prefix' = '${group.fraud}-alerts',
+  'sink.transaction-naming-strategy' = 'POOLING',
   'properties.transaction.timeout.ms' = '600000'
 );
 

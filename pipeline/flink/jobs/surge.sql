@@ -64,6 +64,7 @@ CREATE TABLE surge_cells (
   'value.format' = 'json',
   'sink.delivery-guarantee' = 'exactly-once',
   'sink.transactional-id-prefix' = '${group.surge}-cells',
+  'sink.transaction-naming-strategy' = 'POOLING',
   -- Within the broker's transaction.max.timeout.ms (15 min by default).
   'properties.transaction.timeout.ms' = '600000'
 );
