@@ -1,7 +1,8 @@
 -- Operations KPIs per minute of event time, one record per minute on ops.kpis: ride requests,
 -- active drivers (any status but offline), drivers on a trip, payments and their volume, and
 -- fraud alerts. All five streams go through one TUMBLE window, so they share one watermark.
--- Malformed records are left out here; the other jobs dead-letter them. fraud.alerts is read
+-- Records that are not JSON objects, or lack an id or a ts, are left out here (the other jobs
+-- dead-letter them), so a broken copy of a payment never adds to the volume. fraud.alerts is read
 -- read_committed: only alerts whose transaction committed are counted.
 
 CREATE TABLE driver_locations_raw (
@@ -92,15 +93,15 @@ CREATE TEMPORARY VIEW kpi_events AS
 SELECT 'driver' AS kind, JSON_VALUE(body, '$.driverId') AS id, JSON_VALUE(body, '$.status') AS status,
        CAST(NULL AS DOUBLE) AS amount, event_time
 FROM (SELECT CAST(payload AS STRING) AS body, event_time FROM driver_locations_raw)
-WHERE body IS JSON OBJECT
+WHERE body IS JSON OBJECT AND TRY_CAST(JSON_VALUE(body, '$.ts') AS BIGINT) > 0
 UNION ALL
 SELECT 'request', JSON_VALUE(body, '$.requestId'), CAST(NULL AS STRING), CAST(NULL AS DOUBLE), event_time
 FROM (SELECT CAST(payload AS STRING) AS body, event_time FROM ride_requests_raw)
-WHERE body IS JSON OBJECT
+WHERE body IS JSON OBJECT AND TRY_CAST(JSON_VALUE(body, '$.ts') AS BIGINT) > 0
 UNION ALL
 SELECT 'payment', JSON_VALUE(body, '$.paymentId'), CAST(NULL AS STRING), TRY_CAST(JSON_VALUE(body, '$.amount') AS DOUBLE), event_time
 FROM (SELECT CAST(payload AS STRING) AS body, event_time FROM payments_raw)
-WHERE body IS JSON OBJECT
+WHERE body IS JSON OBJECT AND TRY_CAST(JSON_VALUE(body, '$.ts') AS BIGINT) > 0
 UNION ALL
 SELECT 'alert', alertId, CAST(NULL AS STRING), CAST(NULL AS DOUBLE), event_time
 FROM fraud_alerts;
