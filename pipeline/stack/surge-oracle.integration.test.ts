@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { defaultPipelineSettings } from '../../lib/pipeline-jobs';
 import { SurgeCell } from '../../lib/schemas/surge-cell';
 import type { SurgeSettings } from '../../lib/surge';
-import { lateEventHeaders, topics } from '../../lib/topics';
+import { deadLetterHeaders, lateEventHeaders } from '../../lib/topics';
 import { flushRecords, simulatedCity, producePaced, type Outgoing } from '../verify/simulated-city';
 import { recomputeSurge, surgeWindowKey, type RawRecord } from '../verify/surge-oracle';
 import { isolatedPipeline, type IsolatedPipeline } from './isolated-flink';
@@ -42,11 +42,11 @@ afterAll(async () => {
 });
 
 /** The simulated run, shuffled within the lateness, plus events far behind it and a flush. */
-function simulatedRun(t0: number): { outgoing: Outgoing[]; flushTs: number } {
+function simulatedRun(t0: number): { outgoing: Outgoing[]; flushTs: number; badRequests: number } {
   const pings = pipeline.topic('driverLocationsRaw');
   const requests = pipeline.topic('rideRequestsRaw');
   // A third of the events are held back by up to the lateness less a safety margin.
-  const { outgoing } = simulatedCity({
+  const { outgoing, malformed } = simulatedCity({
     t0,
     durationMs: DURATION_MS,
     seed: 4242,
@@ -67,7 +67,17 @@ function simulatedRun(t0: number): { outgoing: Outgoing[]; flushTs: number } {
   // real window; the windows holding these never close and are not compared.
   const flushTs = t0 + DURATION_MS + 60_000;
   outgoing.push(...flushRecords(pings, requests, flushTs));
-  return { outgoing, flushTs };
+  // Oversized and wrong-typed requests: quarantined like any other bad record.
+  const mid = t0 + DURATION_MS / 2;
+  const oversized = { requestId: 'x'.repeat(300_000), riderId: 'rdr-big', lat: 12.97, lon: 77.59, ts: mid };
+  const wrongTyped = { requestId: 'req-typed', riderId: 42, lat: [12.97], lon: { deg: 77.59 }, ts: 'noon' };
+  const bad = [oversized, wrongTyped, 'x'.repeat(400_000)].map((v): Outgoing => ({
+    topic: requests,
+    message: { key: 'rdr-bad', value: typeof v === 'string' ? v : JSON.stringify(v), timestamp: String(mid) },
+    sendAt: mid,
+  }));
+  outgoing.splice(outgoing.findIndex((o) => o.sendAt > mid), 0, ...bad);
+  return { outgoing, flushTs, badRequests: malformed.requests + bad.length };
 }
 
 const coordinates = (topic: string, m: ReadMessage): string => `${topic}/${m.partition}/${m.offset}`;
@@ -75,7 +85,7 @@ const coordinates = (topic: string, m: ReadMessage): string => `${topic}/${m.par
 describe('surge job against the offline oracle', () => {
   it('commits every window exactly as recomputed from the raw topics, late events aside', async () => {
     const t0 = Math.floor((Date.now() - 10 * 60_000) / 1000) * 1000;
-    const { outgoing, flushTs } = simulatedRun(t0);
+    const { outgoing, flushTs, badRequests } = simulatedRun(t0);
     const perTopic = (key: 'driverLocationsRaw' | 'rideRequestsRaw') => outgoing.filter((o) => o.topic === pipeline.topic(key)).length;
     const producer = k.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
@@ -145,5 +155,13 @@ describe('surge job against the offline oracle', () => {
     expect(Array.from({ length: LATE_EVENTS }, (_, i) => `late-${i}`).filter((id) => !lateIds.has(id))).toEqual([]);
     // ...and nothing that was only shuffled within the allowed lateness.
     expect(late.length).toBe(LATE_EVENTS);
+    // Every malformed, wrong-typed or oversized request is in the dead-letter topic, with a reason.
+    const dlq = await k.readUntil(pipeline.topic('rideRequestsDlq'), (all) => all.length >= badRequests, 60_000, true);
+    const reasons = new Map<string, number>();
+    for (const m of dlq) reasons.set(header(m, deadLetterHeaders.reason) ?? '(none)', (reasons.get(header(m, deadLetterHeaders.reason) ?? '(none)') ?? 0) + 1);
+    console.log(`[surge oracle] ${dlq.length} dead letters for ${badRequests} bad requests:`, JSON.stringify([...reasons]));
+    expect(dlq.length).toBe(badRequests);
+    expect(reasons.has('(none)')).toBe(false);
+    expect(dlq.some((m) => m.value!.length >= 400_000)).toBe(true);
   }, 400_000);
 });

@@ -37,7 +37,7 @@ export interface CityRunOptions {
   readonly malformedShare?: number;
 }
 
-export function simulatedCity(o: CityRunOptions): { outgoing: Outgoing[]; cases: FraudCase[] } {
+export function simulatedCity(o: CityRunOptions): { outgoing: Outgoing[]; cases: FraudCase[]; malformed: Record<'pings' | 'requests' | 'payments', number> } {
   const stepMs = 250;
   const fleet = new Fleet({ city: bengaluru, drivers: o.drivers ?? 300, seed: o.seed });
   const demand = new DemandModel({ city: bengaluru, seed: o.seed, requestsPerSecond: o.requestsPerSecond ?? 12, riders: 3000 });
@@ -52,16 +52,21 @@ export function simulatedCity(o: CityRunOptions): { outgoing: Outgoing[]; cases:
     const delay = rnd.chance(o.delayedShare ?? 0) ? rnd.between(0, o.maxDelayMs ?? 0) : 0;
     outgoing.push({ topic, message: { key, value, timestamp: String(ts) }, sendAt: ts + delay });
   };
-  const broken = (): boolean => rnd.chance(o.malformedShare ?? 0);
+  const malformed = { pings: 0, requests: 0, payments: 0 };
+  const broken = (kind: keyof typeof malformed): boolean => {
+    const bad = rnd.chance(o.malformedShare ?? 0);
+    if (bad) malformed[kind]++;
+    return bad;
+  };
   for (let t = stepMs; t <= o.durationMs; t += stepMs) {
     const ts = o.t0 + t;
     fleet.step(stepMs);
     for (const i of reportingDrivers(fleet.drivers.length, 2000, t - stepMs, t)) {
       const loc = fleet.location(fleet.drivers[i]!, ts);
-      add(o.topics.pings, loc.driverId, broken() ? malformedPayload(rnd.pick(malformedKinds), loc, 'driverId') : Buffer.from(JSON.stringify(loc)), ts);
+      add(o.topics.pings, loc.driverId, broken('pings') ? malformedPayload(rnd.pick(malformedKinds), loc, 'driverId') : Buffer.from(JSON.stringify(loc)), ts);
     }
     for (const r of demand.step(stepMs, ts)) {
-      add(o.topics.requests, r.riderId, broken() ? malformedPayload(rnd.pick(malformedRequestKinds), r, 'requestId') : Buffer.from(JSON.stringify(r)), ts);
+      add(o.topics.requests, r.riderId, broken('requests') ? malformedPayload(rnd.pick(malformedRequestKinds), r, 'requestId') : Buffer.from(JSON.stringify(r)), ts);
     }
     if (payments && o.topics.payments) {
       const out = payments.step(stepMs, ts);
@@ -69,12 +74,12 @@ export function simulatedCity(o: CityRunOptions): { outgoing: Outgoing[]; cases:
       for (const p of out.payments) {
         add(o.topics.payments, p.riderId, Buffer.from(JSON.stringify(p)), ts);
         // Garbage beside a payment, never instead of it, so that no fraud case loses evidence.
-        if (broken()) add(o.topics.payments, p.riderId, malformedPayload(rnd.pick(malformedPaymentKinds), p, 'paymentId'), ts);
+        if (broken('payments')) add(o.topics.payments, p.riderId, malformedPayload(rnd.pick(malformedPaymentKinds), p, 'paymentId'), ts);
       }
     }
   }
   outgoing.sort((a, b) => a.sendAt - b.sendAt);
-  return { outgoing, cases };
+  return { outgoing, cases, malformed };
 }
 
 /**
