@@ -23,6 +23,8 @@ export interface FlinkOptions {
   readonly restoreLatest?: boolean;
   /** Process name in logs; 'flink' by default. */
   readonly name?: string;
+  /** SQL files to run besides the catalog jobs (benchmark baselines). */
+  readonly extraJobFiles?: readonly string[];
 }
 
 /**
@@ -55,6 +57,7 @@ export function startFlink(o: FlinkOptions, supervisor: Supervisor): Supervised 
       [join(o.flinkDir, 'target', 'classes'), ...o.classpath].join(':'),
       'io.streamwatch.flink.SqlJobRunner',
       ...o.jobs.flatMap((key) => ['--job', join(o.flinkDir, 'jobs', flinkJobs[key].sqlFile)]),
+      ...(o.extraJobFiles ?? []).flatMap((file) => ['--job', file]),
       '--vars',
       varsFile,
       '--local', 'true',

@@ -36,6 +36,8 @@ export async function isolatedPipeline(options: {
   checkpointIntervalMs?: number;
   /** Topics to share with another pipeline (say its inputs), by catalog key. */
   topicOverrides?: Partial<Record<TopicKey, string>>;
+  /** SQL files to run besides the catalog jobs (benchmark baselines). */
+  extraJobFiles?: readonly string[];
 }): Promise<IsolatedPipeline> {
   const prefix = `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const topicNames = Object.fromEntries(
@@ -78,6 +80,7 @@ export async function isolatedPipeline(options: {
           groups,
           restoreLatest,
           name: `flink-${prefix}`,
+          extraJobFiles: options.extraJobFiles,
         },
         supervisor,
       );
@@ -85,7 +88,7 @@ export async function isolatedPipeline(options: {
     },
     async running(timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
-      const want = options.jobs.map((j) => flinkJobs[j].sqlFile.replace(/\.sql$/, ''));
+      const want = [...options.jobs.map((j) => flinkJobs[j].sqlFile), ...(options.extraJobFiles ?? []).map((f) => f.split('/').pop()!)].map((f) => f.replace(/\.sql$/, ''));
       for (;;) {
         if (current && current.process.exitCode !== null) throw new Error(`Flink exited (code ${current.process.exitCode}); see ${join(options.dataDir, 'flink.log')}`);
         try {

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { defaultPipelineSettings, flinkJobs, type FlinkJobKey } from '../lib/pipeline-jobs';
+import type { TopicKey } from '../lib/topics';
+import { freePorts } from '../pipeline/stack/free-ports';
+import { isolatedPipeline, type IsolatedPipeline } from '../pipeline/stack/isolated-flink';
+import { startStack } from '../pipeline/stack/stack';
+import { loadStackConfig } from '../pipeline/stack/stack-config';
+import { simulatedCity } from '../pipeline/verify/simulated-city';
+import { writeResults } from './results';
+
+/**
+ * Sustained events/s of each Flink job on this machine: the same backlog of simulated city
+ * (pings, ride requests, payments with fraud) is drained by each job alone in its own
+ * mini-cluster (parallelism 2), timed from RUNNING until the job's committed offsets reach
+ * the end of its input topics. Baseline: a pass-through job reading all three raw topics,
+ * same run, same records.
+ */
+const minutes = Number(process.env.BENCH_FLINK_MINUTES ?? 5);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const home = mkdtempSync(join(tmpdir(), 'streamwatch-bench-flink-'));
+const [kafkaPort, controllerPort] = await freePorts(2);
+const say = (line: string): void => console.error(line);
+const stack = await startStack(
+  loadStackConfig({ STREAMWATCH_HOME: home, KAFKA_PORT: String(kafkaPort), KAFKA_CONTROLLER_PORT: String(controllerPort) }, root),
+  say,
+  { broker: true, flink: false, simulator: false, gateway: false },
+);
+const kafka = new Kafka({ clientId: 'bench', brokers: stack.brokers, logLevel: logLevel.NOTHING });
+const inputsShared: TopicKey[] = ['driverLocationsRaw', 'rideRequestsRaw', 'paymentsRaw', 'fraudAlerts'];
+
+try {
+  // The first pipeline owns the input topics; each measured job reads them under its own group.
+  const owner = await isolatedPipeline({ brokers: stack.brokers, dataDir: join(home, 'owner'), jobs: [], settings: defaultPipelineSettings });
+  const topicOverrides = Object.fromEntries(inputsShared.map((k) => [k, owner.topic(k)]));
+  const t0 = Date.now() - (minutes + 30) * 60_000;
+  const { outgoing } = simulatedCity({
+    t0,
+    durationMs: minutes * 60_000,
+    seed: 5,
+    topics: { pings: owner.topic('driverLocationsRaw'), requests: owner.topic('rideRequestsRaw'), payments: owner.topic('paymentsRaw') },
+    drivers: 2000,
+    requestsPerSecond: 40,
+    paymentsPerSecond: 300,
+    fraudCasesPerMinute: 30,
+  });
+  say(`[bench] producing ${outgoing.length.toLocaleString('en-US')} records (${minutes} simulated minutes)...`);
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  for (let i = 0; i < outgoing.length; i += 5_000) {
+    const byTopic = new Map<string, { key: string; value: string | Buffer | null; timestamp?: string }[]>();
+    for (const o of outgoing.slice(i, i + 5_000)) {
+      const list = byTopic.get(o.topic) ?? [];
+      list.push(o.message as { key: string; value: Buffer; timestamp: string });
+      byTopic.set(o.topic, list);
+    }
+    await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+  }
+  await producer.disconnect();
+
+  const baseline = await drain('passthrough', [], topicOverrides, [join(root, 'bench/flink/passthrough.sql')], ['driverLocationsRaw', 'rideRequestsRaw', 'paymentsRaw'], owner);
+  const rows = [];
+  for (const job of ['drivers-positions', 'surge', 'fraud'] as const) {
+    const key = (Object.keys(flinkJobs) as FlinkJobKey[]).find((k) => flinkJobs[k].sqlFile === `${job}.sql`)!;
+    const inputs = flinkJobs[key].inputs.filter((t) => t !== 'fraudAlerts');
+    const measured = await drain(job, [key], topicOverrides, [], inputs, owner);
+    rows.push({ name: `${job} (reads ${inputs.join(', ')})`, value: measured, unit: 'events/s', baseline, ratio: measured / baseline, target: 'report' });
+  }
+  writeResults('flink-throughput', `Flink jobs draining a ${minutes}-minute backlog alone, parallelism 2, vs a pass-through job on the same records`, rows);
+} finally {
+  await stack.stop();
+  rmSync(home, { recursive: true, force: true });
+}
+
+/** Events/s of one job draining its inputs from the beginning. */
+async function drain(
+  name: string,
+  jobs: FlinkJobKey[],
+  topicOverrides: Partial<Record<TopicKey, string>>,
+  extraJobFiles: string[],
+  inputs: TopicKey[],
+  owner: IsolatedPipeline,
+): Promise<number> {
+  const p = await isolatedPipeline({ brokers: stack.brokers, dataDir: join(home, name), jobs, settings: defaultPipelineSettings, topicOverrides, extraJobFiles });
+  const group = jobs.length > 0 ? `${p.prefix}-${flinkJobs[jobs[0]!].consumerGroup}` : `${p.prefix}-${flinkJobs.kpis.consumerGroup}-baseline`;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topicsIn = inputs.map((k) => owner.topic(k));
+    let total = 0;
+    for (const topic of topicsIn) total += (await admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.high), 0);
+    await p.start();
+    await p.running(180_000);
+    const started = Date.now();
+    for (;;) {
+      const offsets = await admin.fetchOffsets({ groupId: group, topics: topicsIn });
+      const done = offsets.flatMap((t) => t.partitions).reduce((n, o) => n + Math.max(0, Number(o.offset)), 0);
+      if (done >= total) break;
+      if (Date.now() - started > 600_000) throw new Error(`${name} drained ${done} of ${total} in 10 min`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const rate = total / ((Date.now() - started) / 1000);
+    say(`[bench] ${name}: ${total.toLocaleString('en-US')} events in ${((Date.now() - started) / 1000).toFixed(1)} s = ${Math.round(rate).toLocaleString('en-US')} events/s`);
+    return rate;
+  } finally {
+    await admin.disconnect();
+    await p.stop();
+  }
+}
