@@ -27,4 +27,8 @@ export interface FlinkJobStatus {
   /** Records read and written by the job's tasks (Flink refreshes these every few seconds). */
   readonly recordsIn: number;
   readonly recordsOut: number;
+  /** Event time the job has reached (its slowest operator's input watermark), null before any. */
+  readonly watermark: number | null;
+  /** Worst backpressure among its operators (Flink's ok / low / high) and where. */
+  readonly backpressure: { readonly level: 'ok' | 'low' | 'high'; readonly vertex: string | null };
 }

@@ -1,6 +1,8 @@
 import pino from 'pino';
 import { describe, expect, inject, it } from 'vitest';
 import { flinkJobs } from '../lib/pipeline-jobs';
+import { topics } from '../lib/topics';
+import { testKafka } from '../pipeline/stack/kafka-test-client';
 import { FlinkMonitor } from './flink-monitor';
 
 /** Job health read from the REST API of the integration stack's real Flink mini-cluster. */
@@ -23,6 +25,32 @@ describe('Flink monitor', () => {
     expect(job.tasksRunning).toBe(job.tasksTotal);
     expect(Date.now() - job.checkpoints.lastCompletedAt!).toBeLessThan(30_000);
   });
+
+  it('sees every catalog job running, and the event time and backpressure of a job with data', async () => {
+    const k = testKafka(inject('brokers').split(','));
+    const monitor = new FlinkMonitor(inject('flinkRestUrl'), 500, log);
+    const names = Object.values(flinkJobs).map((j) => j.sqlFile.replace(/\.sql$/, '')).sort();
+    const deadline = Date.now() + 90_000;
+    let sentUpTo = 0;
+    for (;;) {
+      // Fresh pings on every partition keep the job's event time moving.
+      sentUpTo = Date.now();
+      for (let i = 0; i < 8; i++) {
+        const ping = { driverId: `wm-${i}`, lat: 12.97, lon: 77.59, status: 'idle', ts: sentUpTo };
+        await k.produce(topics.driverLocationsRaw.name, ping.driverId, JSON.stringify(ping), sentUpTo);
+      }
+      await monitor.poll();
+      const job = monitor.status.jobs.find((j) => j.name === jobName);
+      if (job?.watermark !== null && job?.watermark !== undefined && sentUpTo - job.watermark < 60_000) break;
+      if (Date.now() > deadline) throw new Error(`no watermark on ${jobName}: ${JSON.stringify(monitor.status)}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    await k.close();
+    expect(monitor.status.jobs.filter((j) => j.state === 'RUNNING').map((j) => j.name).sort()).toEqual(names);
+    const job = monitor.status.jobs.find((j) => j.name === jobName)!;
+    expect(job.watermark!).toBeLessThanOrEqual(sentUpTo);
+    expect(['ok', 'low', 'high']).toContain(job.backpressure.level);
+  }, 120_000);
 
   it('reports a Flink that does not answer as unreachable, with the reason', async () => {
     const monitor = new FlinkMonitor('http://127.0.0.1:1', 500, log);

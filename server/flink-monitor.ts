@@ -9,12 +9,21 @@ interface Checkpoints {
   latest: { completed: { latest_ack_timestamp: number; end_to_end_duration: number } | null };
 }
 interface JobDetails {
-  vertices: { metrics: { 'read-records': number; 'write-records': number } }[];
+  vertices: { id: string; name: string; metrics: { 'read-records': number; 'write-records': number } }[];
 }
+type Watermarks = { id: string; value: string }[];
+interface Backpressure {
+  backpressureLevel?: 'ok' | 'low' | 'high';
+}
+
+const LEVELS = ['ok', 'low', 'high'] as const;
+/** Flink reports "no watermark yet" as Long.MIN_VALUE. */
+const NO_WATERMARK = -9_000_000_000_000_000;
 
 /**
  * Polls the REST API of the Flink cluster that runs the jobs (the local mini-cluster, or a real
- * cluster's JobManager): job state, tasks, checkpoints and record counts. Flink answering
+ * cluster's JobManager): job state, tasks, checkpoints, record counts, event-time watermark
+ * and backpressure. Flink answering
  * nothing is a status too, not an error that stops the gateway.
  */
 export class FlinkMonitor {
@@ -64,6 +73,20 @@ export class FlinkMonitor {
   private async jobStatus(job: JobsOverview['jobs'][number]): Promise<FlinkJobStatus> {
     const [checkpoints, details] = await Promise.all([this.get<Checkpoints>(`/jobs/${job.jid}/checkpoints`), this.get<JobDetails>(`/jobs/${job.jid}`)]);
     const last = checkpoints.latest.completed;
+    const perVertex = await Promise.all(
+      details.vertices.map(async (v) => {
+        const [watermarks, backpressure] = await Promise.all([
+          this.get<Watermarks>(`/jobs/${job.jid}/vertices/${v.id}/watermarks`).catch(() => [] as Watermarks),
+          this.get<Backpressure>(`/jobs/${job.jid}/vertices/${v.id}/backpressure`).catch(() => ({}) as Backpressure),
+        ]);
+        const inputs = watermarks.filter((w) => w.id.endsWith('currentInputWatermark')).map((w) => Number(w.value));
+        const valid = inputs.filter((w) => Number.isFinite(w) && w > NO_WATERMARK);
+        // A vertex's event-time progress is its slowest subtask's; one without any is not counted.
+        return { name: v.name, watermark: valid.length === inputs.length && valid.length > 0 ? Math.min(...valid) : null, level: backpressure.backpressureLevel ?? 'ok' };
+      }),
+    );
+    const withWatermark = perVertex.filter((v) => v.watermark !== null);
+    const worst = perVertex.reduce((w, v) => (LEVELS.indexOf(v.level) > LEVELS.indexOf(w.level) ? v : w), { name: '', level: 'ok' as Backpressure['backpressureLevel'] & string, watermark: null as number | null });
     return {
       id: job.jid,
       name: job.name,
@@ -79,6 +102,8 @@ export class FlinkMonitor {
       },
       recordsIn: details.vertices.reduce((sum, v) => sum + v.metrics['read-records'], 0),
       recordsOut: details.vertices.reduce((sum, v) => sum + v.metrics['write-records'], 0),
+      watermark: withWatermark.length > 0 ? Math.min(...withWatermark.map((v) => v.watermark!)) : null,
+      backpressure: { level: worst.level, vertex: worst.level === 'ok' ? null : worst.name },
     };
   }
 

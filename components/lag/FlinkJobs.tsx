@@ -3,7 +3,7 @@
 import { formatAge } from '../../lib/format-age';
 import { usePipeline } from '../live/use-latest';
 
-/** The Flink jobs feeding the dashboard: state, tasks, checkpoints. */
+/** The Flink jobs feeding the dashboard: state, tasks, checkpoints, event time reached, backpressure. */
 export function FlinkJobs() {
   const status = usePipeline();
   if (!status) return null;
@@ -25,8 +25,14 @@ export function FlinkJobs() {
           <span className="ml-3 text-muted">
             tasks {job.tasksRunning}/{job.tasksTotal} · checkpoints {job.checkpoints.completed}
             {job.checkpoints.failed > 0 ? ` (${job.checkpoints.failed} failed)` : ''} · last{' '}
-            {job.checkpoints.lastCompletedAt ? `${formatAge(status.at - job.checkpoints.lastCompletedAt)} ago` : '—'}
+            {job.checkpoints.lastCompletedAt ? `${formatAge(status.at - job.checkpoints.lastCompletedAt)} ago` : '—'} · event time{' '}
+            <span data-testid="pipeline.job.watermark">{job.watermark === null ? '—' : `${formatAge(Math.max(0, status.at - job.watermark))} behind`}</span>
           </span>
+          {job.backpressure.level !== 'ok' ? (
+            <span className={job.backpressure.level === 'high' ? 'ml-3 text-red-400' : 'ml-3 text-en-route'} data-testid="pipeline.job.backpressure">
+              backpressure {job.backpressure.level} at {job.backpressure.vertex}
+            </span>
+          ) : null}
         </li>
       ))}
     </ul>

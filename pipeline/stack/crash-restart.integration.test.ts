@@ -92,7 +92,6 @@ describe('crash and restart from the latest checkpoint', () => {
     await k.readUntil(crashed.topic('surgeCells'), (all) => all.length > 100, 120_000);
     await crashed.kill();
     const killedAt = Date.now();
-    console.log('[crash] killed at event time', (Number(outgoing[half - 1]!.message.timestamp) - t0) / 1000);
     await producePaced(producer, outgoing.slice(half), SPEEDUP);
     await producer.disconnect();
     await crashed.start(true);
