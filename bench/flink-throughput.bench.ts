@@ -1,15 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
 import { defaultPipelineSettings, flinkJobs, type FlinkJobKey } from '../lib/pipeline-jobs';
 import type { TopicKey } from '../lib/topics';
-import { freePorts } from '../pipeline/stack/free-ports';
 import { isolatedPipeline, type IsolatedPipeline } from '../pipeline/stack/isolated-flink';
-import { startStack } from '../pipeline/stack/stack';
-import { loadStackConfig } from '../pipeline/stack/stack-config';
 import { simulatedCity } from '../pipeline/verify/simulated-city';
+import { startBenchBroker } from './bench-broker';
 import { writeResults } from './results';
 
 /**
@@ -20,21 +15,14 @@ import { writeResults } from './results';
  * same run, same records.
  */
 const minutes = Number(process.env.BENCH_FLINK_MINUTES ?? 5);
-const root = fileURLToPath(new URL('..', import.meta.url));
-const home = mkdtempSync(join(tmpdir(), 'streamwatch-bench-flink-'));
-const [kafkaPort, controllerPort] = await freePorts(2);
 const say = (line: string): void => console.error(line);
-const stack = await startStack(
-  loadStackConfig({ STREAMWATCH_HOME: home, KAFKA_PORT: String(kafkaPort), KAFKA_CONTROLLER_PORT: String(controllerPort) }, root),
-  say,
-  { broker: true, flink: false, simulator: false, gateway: false },
-);
-const kafka = new Kafka({ clientId: 'bench', brokers: stack.brokers, logLevel: logLevel.NOTHING });
+const stack = await startBenchBroker(say);
+const kafka = stack.kafka;
 const inputsShared: TopicKey[] = ['driverLocationsRaw', 'rideRequestsRaw', 'paymentsRaw', 'fraudAlerts'];
 
 try {
   // The first pipeline owns the input topics; each measured job reads them under its own group.
-  const owner = await isolatedPipeline({ brokers: stack.brokers, dataDir: join(home, 'owner'), jobs: [], settings: defaultPipelineSettings });
+  const owner = await isolatedPipeline({ brokers: stack.brokers, jobs: [], settings: defaultPipelineSettings });
   const topicOverrides = Object.fromEntries(inputsShared.map((k) => [k, owner.topic(k)]));
   const t0 = Date.now() - (minutes + 30) * 60_000;
   const { outgoing } = simulatedCity({
@@ -61,7 +49,7 @@ try {
   }
   await producer.disconnect();
 
-  const baseline = await drain('passthrough', [], topicOverrides, [join(root, 'bench/flink/passthrough.sql')], ['driverLocationsRaw', 'rideRequestsRaw', 'paymentsRaw'], owner);
+  const baseline = await drain('passthrough', [], topicOverrides, [fileURLToPath(new URL('./flink/passthrough.sql', import.meta.url))], ['driverLocationsRaw', 'rideRequestsRaw', 'paymentsRaw'], owner);
   const rows = [];
   for (const job of ['drivers-positions', 'surge', 'fraud'] as const) {
     const key = (Object.keys(flinkJobs) as FlinkJobKey[]).find((k) => flinkJobs[k].sqlFile === `${job}.sql`)!;
@@ -72,7 +60,6 @@ try {
   writeResults('flink-throughput', `Flink jobs draining a ${minutes}-minute backlog alone, parallelism 2, vs a pass-through job on the same records`, rows);
 } finally {
   await stack.stop();
-  rmSync(home, { recursive: true, force: true });
 }
 
 /** Events/s of one job draining its inputs from the beginning. */
@@ -84,7 +71,7 @@ async function drain(
   inputs: TopicKey[],
   owner: IsolatedPipeline,
 ): Promise<number> {
-  const p = await isolatedPipeline({ brokers: stack.brokers, dataDir: join(home, name), jobs, settings: defaultPipelineSettings, topicOverrides, extraJobFiles });
+  const p = await isolatedPipeline({ brokers: stack.brokers, jobs, settings: defaultPipelineSettings, topicOverrides, extraJobFiles });
   const group = jobs.length > 0 ? `${p.prefix}-${flinkJobs[jobs[0]!].consumerGroup}` : `${p.prefix}-${flinkJobs.kpis.consumerGroup}-baseline`;
   const admin = kafka.admin();
   await admin.connect();

@@ -1,17 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { cpus, totalmem } from 'node:os';
+import { Partitioners } from 'kafkajs';
 import pino from 'pino';
 import { bengaluru } from '../lib/city';
 import { topics } from '../lib/topics';
 import { Fleet } from '../pipeline/simulator/fleet';
-import { freePorts } from '../pipeline/stack/free-ports';
-import { startStack } from '../pipeline/stack/stack';
-import { loadStackConfig } from '../pipeline/stack/stack-config';
 import { DriverIngest } from '../server/driver-ingest';
 import { DriverView } from '../server/driver-view';
+import { startBenchBroker } from './bench-broker';
 import { writeResults } from './results';
 
 /**
@@ -19,16 +14,9 @@ import { writeResults } from './results';
  * drivers.positions from a real local broker, in the same run. Target: ratio >= 0.8.
  */
 const records = Number(process.env.BENCH_INGEST_RECORDS ?? 200_000);
-const root = fileURLToPath(new URL('..', import.meta.url));
-const home = mkdtempSync(join(tmpdir(), 'streamwatch-bench-'));
-const [kafkaPort, controllerPort] = await freePorts(2);
 const say = (line: string): void => console.error(line);
-const stack = await startStack(
-  loadStackConfig({ STREAMWATCH_HOME: home, KAFKA_PORT: String(kafkaPort), KAFKA_CONTROLLER_PORT: String(controllerPort) }, root),
-  say,
-  { broker: true, flink: false, simulator: false, gateway: false },
-);
-const kafka = new Kafka({ clientId: 'bench', brokers: stack.brokers, logLevel: logLevel.NOTHING });
+const stack = await startBenchBroker(say);
+const kafka = stack.kafka;
 
 try {
   say(`[bench] producing ${records.toLocaleString('en-US')} driver positions...`);
@@ -61,7 +49,6 @@ try {
   ]);
 } finally {
   await stack.stop();
-  rmSync(home, { recursive: true, force: true });
 }
 
 function readWithNoopConsumer(): Promise<number> {

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -26,19 +25,12 @@ const brokers = inject('brokers').split(',');
 const k = testKafka(brokers);
 let crashed: IsolatedPipeline;
 let steady: IsolatedPipeline;
-const dirs: string[] = [];
 
 beforeAll(async () => {
-  const dir = () => {
-    const d = mkdtempSync(join(tmpdir(), 'streamwatch-crash-'));
-    dirs.push(d);
-    return d;
-  };
-  crashed = await isolatedPipeline({ brokers, dataDir: dir(), jobs: ['surge', 'fraud'], settings });
+  crashed = await isolatedPipeline({ brokers, jobs: ['surge', 'fraud'], settings });
   const inputs: TopicKey[] = ['driverLocationsRaw', 'rideRequestsRaw', 'paymentsRaw'];
   steady = await isolatedPipeline({
     brokers,
-    dataDir: dir(),
     jobs: ['surge', 'fraud'],
     settings,
     topicOverrides: Object.fromEntries(inputs.map((key) => [key, crashed.topic(key)])),
@@ -50,7 +42,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([crashed?.stop(), steady?.stop()]);
   await k.close();
-  if (!process.env.KEEP_TEST_DATA) for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 function flushPayments(topic: string, ts: number): Outgoing[] {
@@ -138,7 +129,7 @@ describe('crash and restart from the latest checkpoint', () => {
     };
     const [a, b] = [windows(surgeA), windows(surgeB)];
     const [x, y] = [alerts(alertsA), alerts(alertsB)];
-    const restoredFrom = readFileSync(join(dirs[0]!, 'flink.log'), 'utf8').match(/restores from (\S+)/g) ?? [];
+    const restoredFrom = readFileSync(join(crashed.dataDir, 'flink.log'), 'utf8').match(/restores from (\S+)/g) ?? [];
     const differingWindows = [...b.map].filter(([key, w]) => JSON.stringify(a.map.get(key)) !== JSON.stringify(w)).length;
     console.log(
       `[crash] killed after ${half} of ${outgoing.length} records; back in ${(restoredIn / 1000).toFixed(1)} s (${restoredFrom.join('; ')}); ` +

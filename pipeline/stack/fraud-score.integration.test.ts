@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bengaluru } from '../../lib/city';
@@ -13,7 +10,7 @@ import { deadLetterHeaders } from '../../lib/topics';
 import { PaymentModel } from '../simulator/payments';
 import { malformedPaymentKinds, malformedPayload } from '../simulator/record-faults';
 import { formatScore, scoreFraud } from '../verify/fraud-score';
-import { isolatedPipeline, type IsolatedPipeline } from './isolated-flink';
+import { runningPipeline, type IsolatedPipeline } from './isolated-flink';
 import { header, testKafka } from './kafka-test-client';
 
 /**
@@ -26,19 +23,14 @@ const RUN_MS = 4 * 60_000;
 const brokers = inject('brokers').split(',');
 const k = testKafka(brokers);
 let pipeline: IsolatedPipeline;
-let dataDir: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'streamwatch-fraud-'));
-  pipeline = await isolatedPipeline({ brokers, dataDir, jobs: ['fraud', 'kpis'], settings: defaultPipelineSettings });
-  await pipeline.start();
-  await pipeline.running();
-});
+  pipeline = await runningPipeline({ brokers, jobs: ['fraud', 'kpis'], settings: defaultPipelineSettings });
+}, 240_000);
 
 afterAll(async () => {
   await pipeline?.stop();
   await k.close();
-  if (!process.env.KEEP_TEST_DATA) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('fraud job against injected ground truth', () => {

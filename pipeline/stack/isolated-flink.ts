@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { flinkJobs, type FlinkJobKey, type PipelineSettings } from '../../lib/pipeline-jobs';
@@ -25,12 +27,15 @@ export interface IsolatedPipeline {
   /** Ends the JVM with SIGKILL, as a crash would. */
   kill(): Promise<void>;
   readonly restUrl: () => string;
+  /** Where its checkpoints and flink.log are. */
+  readonly dataDir: string;
   stop(): Promise<void>;
 }
 
-export async function isolatedPipeline(options: {
+export interface IsolatedPipelineOptions {
   brokers: string[];
-  dataDir: string;
+  /** Checkpoints and logs; a temporary directory (removed by stop(), unless KEEP_TEST_DATA is set) when not given. */
+  dataDir?: string;
   jobs: readonly FlinkJobKey[];
   settings: PipelineSettings;
   checkpointIntervalMs?: number;
@@ -38,7 +43,19 @@ export async function isolatedPipeline(options: {
   topicOverrides?: Partial<Record<TopicKey, string>>;
   /** SQL files to run besides the catalog jobs (benchmark baselines). */
   extraJobFiles?: readonly string[];
-}): Promise<IsolatedPipeline> {
+}
+
+/** An isolated pipeline whose jobs are already running. */
+export async function runningPipeline(options: IsolatedPipelineOptions): Promise<IsolatedPipeline> {
+  const pipeline = await isolatedPipeline(options);
+  await pipeline.start();
+  await pipeline.running(180_000);
+  return pipeline;
+}
+
+export async function isolatedPipeline(options: IsolatedPipelineOptions): Promise<IsolatedPipeline> {
+  const ownDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'streamwatch-pipeline-'));
   const prefix = `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const topicNames = Object.fromEntries(
     Object.entries(topics).map(([k, t]) => [k, options.topicOverrides?.[k as TopicKey] ?? `${prefix}.${t.name}`]),
@@ -58,6 +75,7 @@ export async function isolatedPipeline(options: {
   let restUrl = '';
   return {
     prefix,
+    dataDir,
     topic: (key) => topicNames[key],
     restUrl: () => restUrl,
     async start(restoreLatest = false) {
@@ -68,7 +86,7 @@ export async function isolatedPipeline(options: {
         {
           flinkDir: flinkModule.dir,
           classpath,
-          dataDir: options.dataDir,
+          dataDir: dataDir,
           brokers: options.brokers,
           jobs: options.jobs,
           heap: '768m',
@@ -90,7 +108,7 @@ export async function isolatedPipeline(options: {
       const deadline = Date.now() + timeoutMs;
       const want = [...options.jobs.map((j) => flinkJobs[j].sqlFile), ...(options.extraJobFiles ?? []).map((f) => f.split('/').pop()!)].map((f) => f.replace(/\.sql$/, ''));
       for (;;) {
-        if (current && current.process.exitCode !== null) throw new Error(`Flink exited (code ${current.process.exitCode}); see ${join(options.dataDir, 'flink.log')}`);
+        if (current && current.process.exitCode !== null) throw new Error(`Flink exited (code ${current.process.exitCode}); see ${join(dataDir, 'flink.log')}`);
         try {
           const overview = (await (await fetch(`${restUrl}/jobs/overview`)).json()) as { jobs: { name: string; state: string; tasks: Record<string, number> }[] };
           const up = want.every((name) => overview.jobs.some((j) => j.name === name && j.state === 'RUNNING' && j.tasks.running === j.tasks.total));
@@ -111,6 +129,7 @@ export async function isolatedPipeline(options: {
     async stop() {
       await supervisor?.stopAll(5000);
       current = null;
+      if (ownDir && !process.env.KEEP_TEST_DATA) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

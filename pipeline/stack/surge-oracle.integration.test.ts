@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { defaultPipelineSettings } from '../../lib/pipeline-jobs';
@@ -9,7 +6,7 @@ import type { SurgeSettings } from '../../lib/surge';
 import { deadLetterHeaders, lateEventHeaders } from '../../lib/topics';
 import { flushRecords, simulatedCity, producePaced, type Outgoing } from '../verify/simulated-city';
 import { recomputeSurge, surgeWindowKey, type RawRecord } from '../verify/surge-oracle';
-import { isolatedPipeline, type IsolatedPipeline } from './isolated-flink';
+import { runningPipeline, type IsolatedPipeline } from './isolated-flink';
 import { header, testKafka, type ReadMessage } from './kafka-test-client';
 
 /**
@@ -26,19 +23,14 @@ const LATE_EVENTS = 20;
 const brokers = inject('brokers').split(',');
 const k = testKafka(brokers);
 let pipeline: IsolatedPipeline;
-let dataDir: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'streamwatch-surge-'));
-  pipeline = await isolatedPipeline({ brokers, dataDir, jobs: ['surge'], settings: { ...defaultPipelineSettings, surge: settings } });
-  await pipeline.start();
-  await pipeline.running();
-});
+  pipeline = await runningPipeline({ brokers, jobs: ['surge'], settings: { ...defaultPipelineSettings, surge: settings } });
+}, 240_000);
 
 afterAll(async () => {
   await pipeline?.stop();
   await k.close();
-  if (!process.env.KEEP_TEST_DATA) rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** The simulated run, shuffled within the lateness, plus events far behind it and a flush. */
