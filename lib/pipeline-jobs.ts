@@ -36,7 +36,7 @@ export const flinkJobs = {
     sqlFile: 'kpis.sql',
     consumerGroup: 'streamwatch-flink-kpis',
     inputs: ['driverLocationsRaw', 'rideRequestsRaw', 'paymentsRaw', 'fraudAlerts'],
-    outputs: ['opsKpis'],
+    outputs: ['opsKpis', 'lateEvents'],
   },
 } as const satisfies Record<string, FlinkJobSpec>;
 

@@ -71,6 +71,25 @@ export class FlinkMonitor {
   }
 
   private async jobStatus(job: JobsOverview['jobs'][number]): Promise<FlinkJobStatus> {
+    // A job still initializing has no checkpoint statistics yet (Flink answers 500), and one
+    // job's details failing must not hide the others: it shows with what the overview said.
+    const details = job.state === 'RUNNING' ? await this.jobDetails(job).catch(() => null) : null;
+    return {
+      id: job.jid,
+      name: job.name,
+      state: job.state,
+      startedAt: job['start-time'],
+      tasksRunning: job.tasks.running,
+      tasksTotal: job.tasks.total,
+      checkpoints: details?.checkpoints ?? { completed: 0, failed: 0, lastCompletedAt: null, lastDurationMs: null },
+      recordsIn: details?.recordsIn ?? 0,
+      recordsOut: details?.recordsOut ?? 0,
+      watermark: details?.watermark ?? null,
+      backpressure: details?.backpressure ?? { level: 'ok', vertex: null },
+    };
+  }
+
+  private async jobDetails(job: JobsOverview['jobs'][number]): Promise<Omit<FlinkJobStatus, 'id' | 'name' | 'state' | 'startedAt' | 'tasksRunning' | 'tasksTotal'>> {
     const [checkpoints, details] = await Promise.all([this.get<Checkpoints>(`/jobs/${job.jid}/checkpoints`), this.get<JobDetails>(`/jobs/${job.jid}`)]);
     const last = checkpoints.latest.completed;
     const perVertex = await Promise.all(
@@ -88,12 +107,6 @@ export class FlinkMonitor {
     const withWatermark = perVertex.filter((v) => v.watermark !== null);
     const worst = perVertex.reduce((w, v) => (LEVELS.indexOf(v.level) > LEVELS.indexOf(w.level) ? v : w), { name: '', level: 'ok' as Backpressure['backpressureLevel'] & string, watermark: null as number | null });
     return {
-      id: job.jid,
-      name: job.name,
-      state: job.state,
-      startedAt: job['start-time'],
-      tasksRunning: job.tasks.running,
-      tasksTotal: job.tasks.total,
       checkpoints: {
         completed: checkpoints.counts.completed,
         failed: checkpoints.counts.failed,

@@ -6,8 +6,11 @@
 -- read_committed: only alerts whose transaction committed are counted.
 
 CREATE TABLE driver_locations_raw (
-  payload    BYTES,
-  event_time TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  payload       BYTES,
+  src_topic     STRING METADATA FROM 'topic' VIRTUAL,
+  src_partition INT    METADATA FROM 'partition' VIRTUAL,
+  src_offset    BIGINT METADATA FROM 'offset' VIRTUAL,
+  event_time    TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
   WATERMARK FOR event_time AS event_time - INTERVAL '${surge.latenessSeconds}' SECOND
 ) WITH (
   'connector' = 'kafka',
@@ -21,8 +24,11 @@ CREATE TABLE driver_locations_raw (
 );
 
 CREATE TABLE ride_requests_raw (
-  payload    BYTES,
-  event_time TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  payload       BYTES,
+  src_topic     STRING METADATA FROM 'topic' VIRTUAL,
+  src_partition INT    METADATA FROM 'partition' VIRTUAL,
+  src_offset    BIGINT METADATA FROM 'offset' VIRTUAL,
+  event_time    TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
   WATERMARK FOR event_time AS event_time - INTERVAL '${surge.latenessSeconds}' SECOND
 ) WITH (
   'connector' = 'kafka',
@@ -37,8 +43,11 @@ CREATE TABLE ride_requests_raw (
 
 -- Amounts only: card data is never selected from this PCI-scope topic here.
 CREATE TABLE payments_raw (
-  payload    BYTES,
-  event_time TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  payload       BYTES,
+  src_topic     STRING METADATA FROM 'topic' VIRTUAL,
+  src_partition INT    METADATA FROM 'partition' VIRTUAL,
+  src_offset    BIGINT METADATA FROM 'offset' VIRTUAL,
+  event_time    TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
   WATERMARK FOR event_time AS event_time - INTERVAL '${surge.latenessSeconds}' SECOND
 ) WITH (
   'connector' = 'kafka',
@@ -89,22 +98,57 @@ CREATE TABLE ops_kpis (
   'properties.transaction.timeout.ms' = '600000'
 );
 
+CREATE TABLE late_events (
+  payload BYTES,
+  headers MAP<STRING, BYTES> METADATA
+) WITH (
+  'connector' = 'kafka',
+  'topic' = '${topic.lateEvents}',
+  'properties.bootstrap.servers' = '${kafka.bootstrap}',
+  'sink.delivery-guarantee' = 'at-least-once',
+  'format' = 'raw'
+);
+
+-- Every raw record with its source coordinates and whether it is behind its source's
+-- watermark; late ones go to late.events (payments without their bytes: PCI scope).
+CREATE TEMPORARY VIEW raw_events AS
+SELECT CAST('driver' AS STRING) AS kind, payload, src_topic, src_partition, src_offset, event_time, CAST(payload AS STRING) AS body,
+       CURRENT_WATERMARK(event_time) AS wm
+FROM driver_locations_raw
+UNION ALL
+SELECT CAST('request' AS STRING), payload, src_topic, src_partition, src_offset, event_time, CAST(payload AS STRING), CURRENT_WATERMARK(event_time)
+FROM ride_requests_raw
+UNION ALL
+SELECT CAST('payment' AS STRING), CAST('' AS BYTES), src_topic, src_partition, src_offset, event_time, CAST(payload AS STRING), CURRENT_WATERMARK(event_time)
+FROM payments_raw;
+
 CREATE TEMPORARY VIEW kpi_events AS
-SELECT 'driver' AS kind, JSON_VALUE(body, '$.driverId') AS id, JSON_VALUE(body, '$.status') AS status,
-       CAST(NULL AS DOUBLE) AS amount, event_time
-FROM (SELECT CAST(payload AS STRING) AS body, event_time FROM driver_locations_raw)
+SELECT kind,
+  CASE kind WHEN 'driver' THEN JSON_VALUE(body, '$.driverId') WHEN 'request' THEN JSON_VALUE(body, '$.requestId') ELSE JSON_VALUE(body, '$.paymentId') END AS id,
+  JSON_VALUE(body, '$.status') AS status,
+  CASE WHEN kind = 'payment' THEN TRY_CAST(JSON_VALUE(body, '$.amount') AS DOUBLE) END AS amount,
+  event_time
+FROM raw_events
 WHERE body IS JSON OBJECT AND TRY_CAST(JSON_VALUE(body, '$.ts') AS BIGINT) > 0
+  AND NOT (wm IS NOT NULL AND event_time <= wm)
 UNION ALL
-SELECT 'request', JSON_VALUE(body, '$.requestId'), CAST(NULL AS STRING), CAST(NULL AS DOUBLE), event_time
-FROM (SELECT CAST(payload AS STRING) AS body, event_time FROM ride_requests_raw)
-WHERE body IS JSON OBJECT AND TRY_CAST(JSON_VALUE(body, '$.ts') AS BIGINT) > 0
-UNION ALL
-SELECT 'payment', JSON_VALUE(body, '$.paymentId'), CAST(NULL AS STRING), TRY_CAST(JSON_VALUE(body, '$.amount') AS DOUBLE), event_time
-FROM (SELECT CAST(payload AS STRING) AS body, event_time FROM payments_raw)
-WHERE body IS JSON OBJECT AND TRY_CAST(JSON_VALUE(body, '$.ts') AS BIGINT) > 0
-UNION ALL
-SELECT 'alert', alertId, CAST(NULL AS STRING), CAST(NULL AS DOUBLE), event_time
+SELECT CAST('alert' AS STRING), alertId, CAST(NULL AS STRING), CAST(NULL AS DOUBLE), event_time
 FROM fraud_alerts;
+
+EXECUTE STATEMENT SET
+BEGIN
+
+INSERT INTO late_events
+SELECT payload, MAP[
+    'late.source.topic',     CAST(src_topic AS BYTES),
+    'late.source.partition', CAST(CAST(src_partition AS STRING) AS BYTES),
+    'late.source.offset',    CAST(CAST(src_offset AS STRING) AS BYTES),
+    'late.event.time',       CAST(CAST(event_time AS STRING) AS BYTES),
+    'late.watermark',        CAST(CAST(wm AS STRING) AS BYTES),
+    'late.job',              CAST('kpis' AS BYTES)
+  ]
+FROM raw_events
+WHERE wm IS NOT NULL AND event_time <= wm;
 
 INSERT INTO ops_kpis
 SELECT
@@ -119,3 +163,5 @@ SELECT
 FROM TABLE(TUMBLE(TABLE kpi_events, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
 WHERE id IS NOT NULL
 GROUP BY window_start, window_end;
+
+END;

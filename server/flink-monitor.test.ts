@@ -1,0 +1,44 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FlinkMonitor } from './flink-monitor';
+
+/** A stand-in for Flink's REST API: one job initializing, one whose checkpoint statistics fail. */
+let server: Server;
+let url: string;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const json = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.url === '/jobs/overview') {
+      return json(200, {
+        jobs: [
+          { jid: 'a', name: 'surge', state: 'INITIALIZING', 'start-time': 1, tasks: { running: 0, total: 4 } },
+          { jid: 'b', name: 'fraud', state: 'RUNNING', 'start-time': 2, tasks: { running: 4, total: 4 } },
+        ],
+      });
+    }
+    if (req.url === '/jobs/b/checkpoints') return json(500, { errors: ['Unable to get JobMasterGateway for initializing job.'] });
+    return json(404, { errors: ['not found'] });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+describe('FlinkMonitor', () => {
+  it('keeps reporting every job when one is initializing and another fails its details', async () => {
+    const monitor = new FlinkMonitor(url, 1000, pino({ level: 'silent' }));
+    await monitor.poll();
+    expect(monitor.status.reachable).toBe(true);
+    expect(monitor.status.jobs.map((j) => [j.name, j.state, j.watermark, j.checkpoints.completed])).toEqual([
+      ['fraud', 'RUNNING', null, 0],
+      ['surge', 'INITIALIZING', null, 0],
+    ]);
+  });
+});
