@@ -3,6 +3,8 @@ import type { LagReport } from './lag/lag-report';
 import type { PipelineStatus } from './pipeline-status';
 import type { AlertActionRequest } from './schemas/alert-action';
 import type { FraudAlert } from './schemas/fraud-alert';
+import type { OpsKpis } from './schemas/ops-kpis';
+import type { SurgeCell } from './schemas/surge-cell';
 import type { Viewport } from './viewport';
 import { driverStatuses, type DriverStatus } from './schemas/driver-location';
 
@@ -60,6 +62,12 @@ export interface AlertRecord {
 
 export type ActionResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
+/** The newest surge window per H3 cell and the last hour of KPI minutes, as Flink committed them. */
+export interface AnalyticsState {
+  readonly surge: { readonly windowEnd: number | null; readonly cells: readonly SurgeCell[] };
+  readonly kpis: readonly OpsKpis[];
+}
+
 export interface ServerToClientEvents {
   'drivers:snapshot': (snapshot: DriverSnapshot) => void;
   'drivers:delta': (delta: DriverDelta) => void;
@@ -71,6 +79,8 @@ export interface ServerToClientEvents {
   'alerts:snapshot': (alerts: AlertRecord[]) => void;
   /** Alerts that changed (new, or triage moved), sent at most once per delta interval. */
   'alerts:update': (alerts: AlertRecord[]) => void;
+  /** On subscribe, then at most once a second while surge cells or KPIs change. */
+  'analytics:state': (state: AnalyticsState) => void;
 }
 
 export interface ClientToServerEvents {
@@ -84,6 +94,7 @@ export interface ClientToServerEvents {
   'lag:subscribe': () => void;
   'lag:unsubscribe': () => void;
   'pipeline:subscribe': () => void;
+  'analytics:subscribe': () => void;
   'alerts:subscribe': () => void;
   /** Acknowledged once the action is durably in alert-actions, or refused with a reason. */
   'alerts:action': (request: AlertActionRequest, done: (result: ActionResult) => void) => void;

@@ -156,4 +156,32 @@ describe('gateway', () => {
     await sendRaw(location(22, 77.57));
     await until('deltas still flowing', () => c.drivers.has(`gw-${run}-22`));
   });
+  it('serves the newest committed surge window and the KPI minutes, skipping a record that does not parse', async () => {
+    // Window ends far ahead of anything the stack's own surge job writes, so these are the newest.
+    const end = Date.UTC(2100, 0, 1) + (Date.now() % 1_000_000) * 60_000;
+    const surge = (cell: string, windowEnd: number, demand: number) => ({ cell, windowStart: windowEnd - 60_000, windowEnd, demand, supply: 2, multiplier: demand > 2 ? 2 : 1 });
+    await producer.send({
+      topic: topics.surgeCells.name,
+      messages: [
+        { key: '8861892c9bfffff', value: JSON.stringify(surge('8861892c9bfffff', end - 10_000, 1)) },
+        { key: 'not-a-cell', value: '{"cell":' },
+        { key: '8861892c9bfffff', value: JSON.stringify(surge('8861892c9bfffff', end, 6)) },
+        { key: '8860145b4bfffff', value: JSON.stringify(surge('8860145b4bfffff', end, 4)) },
+      ],
+    });
+    const minute = { windowStart: end, windowEnd: end + 60_000, requests: 12, activeDrivers: 30, driversOnTrip: 9, payments: 4, paymentVolume: 1234.5, alerts: 1 };
+    await producer.send({ topic: topics.opsKpis.name, messages: [{ value: JSON.stringify(minute) }] });
+
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(base, { path: SOCKET_PATH, transports: ['websocket'] });
+    sockets.push(socket);
+    let state: Parameters<ServerToClientEvents['analytics:state']>[0] | null = null;
+    socket.on('analytics:state', (s) => (state = s));
+    socket.emit('analytics:subscribe');
+    await until('the test window on analytics:state', () => state?.surge.windowEnd === end && state.kpis.some((k) => k.windowStart === end), 30_000);
+    const shown = state!;
+    expect(shown.surge.cells.map((c) => [c.cell, c.demand]).sort()).toEqual([['8860145b4bfffff', 4], ['8861892c9bfffff', 6]]);
+    expect(shown.kpis.find((k) => k.windowStart === end)).toEqual(minute);
+    const health = (await (await fetch(`${base}/readyz`)).json()) as { analyticsIngest: { invalid: number } };
+    expect(health.analyticsIngest.invalid).toBeGreaterThanOrEqual(1);
+  });
 });

@@ -6,6 +6,8 @@ import { topics } from '../lib/topics';
 import { submitAlertAction } from './alert-actions';
 import { AlertIngest } from './alert-ingest';
 import { AlertView } from './alert-view';
+import { AnalyticsIngest } from './analytics-ingest';
+import { AnalyticsView } from './analytics-view';
 import type { GatewayConfig } from './config';
 import { DriverIngest } from './driver-ingest';
 import { DriverView } from './driver-view';
@@ -41,6 +43,8 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   });
   const alerts = new AlertView();
   const alertIngest = new AlertIngest(kafka, `streamwatch-gateway-${config.gatewayId}-alerts`, alerts, log);
+  const analytics = new AnalyticsView();
+  const analyticsIngest = new AnalyticsIngest(kafka, `streamwatch-gateway-${config.gatewayId}-analytics`, analytics, log);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   const admin = kafka.admin();
   const timestamps = new RecordTimestamps(kafka, `streamwatch-gateway-${config.gatewayId}-lag-reader`, log);
@@ -57,6 +61,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
       newestEventTime: view.newestEventTime,
       ingest: ingest.stats,
       alertIngest: alertIngest.stats,
+      analyticsIngest: analyticsIngest.stats,
     }),
   };
   const server = createServer((req, res) => {
@@ -73,6 +78,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     lagReport: () => lag.report,
     pipelineStatus: () => flink.status,
     alerts,
+    analytics,
     submitAlertAction: (request, by) => submitAlertAction(request, by, alerts, producer, () => clock.now()),
     deltaIntervalMs: config.deltaIntervalMs,
     backlog: { maxPendingPackets: config.slowClientMaxPending, maxBehindMs: config.slowClientTimeoutMs },
@@ -86,6 +92,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   await Promise.all([admin.connect(), producer.connect()]);
   await ingest.start();
   await alertIngest.start();
+  await analyticsIngest.start();
   lag.onReport = (report) => {
     metrics.recordLag(report);
     socket.publishLag(report);
@@ -101,6 +108,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     server,
     view,
     alerts,
+    analytics,
     ingest,
     lag,
     flink,
@@ -112,6 +120,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
       await socket.close();
       await ingest.stop();
       await alertIngest.stop();
+      await analyticsIngest.stop();
       await producer.disconnect();
       await admin.disconnect();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -5,6 +5,7 @@ import type { LagReport } from '../lib/lag/lag-report';
 import type { PipelineStatus } from '../lib/pipeline-status';
 import { SOCKET_PATH, type ActionResult, type ClientToServerEvents, type ServerToClientEvents } from '../lib/protocol';
 import type { AlertView } from './alert-view';
+import type { AnalyticsView } from './analytics-view';
 import type { BacklogPolicy } from './client-backlog';
 import { DriverStream } from './driver-stream';
 import type { DriverView } from './driver-view';
@@ -12,6 +13,9 @@ import type { GatewayMetrics } from './metrics';
 
 const LAG_ROOM = 'lag';
 const ALERTS_ROOM = 'alerts';
+const ANALYTICS_ROOM = 'analytics';
+/** Surge windows close every few seconds; screens need them no faster than this. */
+const ANALYTICS_INTERVAL_MS = 1000;
 const PIPELINE_ROOM = 'pipeline';
 
 export interface LiveSocketOptions {
@@ -21,6 +25,7 @@ export interface LiveSocketOptions {
   readonly lagReport: () => LagReport;
   readonly pipelineStatus: () => PipelineStatus;
   readonly alerts: AlertView;
+  readonly analytics: AnalyticsView;
   /** Records a triage action for the operator `by`. */
   readonly submitAlertAction: (request: unknown, by: string) => Promise<ActionResult>;
   readonly deltaIntervalMs: number;
@@ -30,7 +35,8 @@ export interface LiveSocketOptions {
 }
 
 /**
- * Socket.IO delivery: drivers (see DriverStream), alerts (snapshot, then changed alerts once per
+ * Socket.IO delivery: drivers (see DriverStream), surge and KPIs (whole state on subscribe and
+ * at most once a second after a change), alerts (snapshot, then changed alerts once per
  * interval, actions with an acknowledgement) and lag (the latest report on subscribe, then each
  * new one).
  */
@@ -61,6 +67,11 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
       void socket.join(PIPELINE_ROOM);
       socket.emit('pipeline:status', o.pipelineStatus());
     });
+    socket.on('analytics:subscribe', () => {
+      void socket.join(ANALYTICS_ROOM);
+      socket.emit('analytics:state', o.analytics.state());
+      o.metrics.messagesOut.inc({ event: 'analytics:state' });
+    });
     socket.on('alerts:subscribe', () => {
       void socket.join(ALERTS_ROOM);
       socket.emit('alerts:snapshot', o.alerts.snapshot());
@@ -76,6 +87,13 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
     });
   });
 
+  const analytics = setInterval(() => {
+    if (roomSize(ANALYTICS_ROOM) === 0) return;
+    const state = o.analytics.takeChanged();
+    if (!state) return;
+    io.to(ANALYTICS_ROOM).emit('analytics:state', state);
+    o.metrics.messagesOut.inc({ event: 'analytics:state' }, roomSize(ANALYTICS_ROOM));
+  }, ANALYTICS_INTERVAL_MS);
   const deltas = setInterval(() => {
     const alerts = o.alerts.takeChanged();
     if (alerts.length > 0) {
@@ -101,6 +119,7 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
       o.metrics.messagesOut.inc({ event: 'lag:report' }, roomSize(LAG_ROOM));
     },
     close: async () => {
+      clearInterval(analytics);
       clearInterval(deltas);
       clearInterval(status);
       await io.close();

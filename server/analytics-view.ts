@@ -1,0 +1,51 @@
+import type { AnalyticsState } from '../lib/protocol';
+import type { OpsKpis } from '../lib/schemas/ops-kpis';
+import type { SurgeCell } from '../lib/schemas/surge-cell';
+
+/** How many minutes of KPIs the gateway keeps and sends. */
+export const KPI_MINUTES_KEPT = 60;
+
+/**
+ * The latest surge window per H3 cell and the latest KPI minutes, as committed by Flink. The
+ * surge map a screen shows is the newest window: a cell missing from it had neither demand
+ * nor idle supply then (1.0x), so older windows' cells are not shown.
+ */
+export class AnalyticsView {
+  private readonly cells = new Map<string, SurgeCell>();
+  private readonly minutes = new Map<number, OpsKpis>();
+  private newestWindowEnd: number | null = null;
+  private changed = false;
+
+  applySurge(cell: SurgeCell): void {
+    const known = this.cells.get(cell.cell);
+    // Replays and re-reads never move a cell back in time.
+    if (known && known.windowEnd >= cell.windowEnd) return;
+    this.cells.set(cell.cell, cell);
+    if (this.newestWindowEnd === null || cell.windowEnd > this.newestWindowEnd) this.newestWindowEnd = cell.windowEnd;
+    this.changed = true;
+  }
+
+  applyKpis(minute: OpsKpis): void {
+    this.minutes.set(minute.windowStart, minute);
+    if (this.minutes.size > KPI_MINUTES_KEPT) {
+      const oldest = Math.min(...this.minutes.keys());
+      this.minutes.delete(oldest);
+    }
+    this.changed = true;
+  }
+
+  state(): AnalyticsState {
+    const end = this.newestWindowEnd;
+    return {
+      surge: { windowEnd: end, cells: end === null ? [] : [...this.cells.values()].filter((c) => c.windowEnd === end) },
+      kpis: [...this.minutes.values()].sort((a, b) => a.windowStart - b.windowStart),
+    };
+  }
+
+  /** The state if anything changed since the last call, else null. */
+  takeChanged(): AnalyticsState | null {
+    if (!this.changed) return null;
+    this.changed = false;
+    return this.state();
+  }
+}
