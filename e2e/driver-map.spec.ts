@@ -47,3 +47,11 @@ test('zoomed in, the map receives only the drivers around what it shows', async 
   await dashboard.zoom(-8);
   await expect.poll(() => dashboard.renderedDrivers(), { timeout: 20_000 }).toBeGreaterThanOrEqual(whole * 0.95);
 });
+
+test('surge shows on the map as hexagons where demand outruns idle drivers', async ({ page }) => {
+  const dashboard = new DashboardPage(page);
+  await dashboard.open();
+  await dashboard.waitForDrawnDrivers(100);
+  // The first surge window closes about a minute after the stack starts producing.
+  await expect.poll(() => dashboard.surgeCells(), { timeout: 120_000 }).toBeGreaterThan(0);
+});

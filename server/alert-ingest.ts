@@ -6,6 +6,7 @@ import { FraudAlert } from '../lib/schemas/fraud-alert';
 import { topics } from '../lib/topics';
 import type { AlertView } from './alert-view';
 import { CatchUp } from './catch-up';
+import { consumeFromBeginning } from './consume-from-beginning';
 
 export interface AlertIngestStats {
   alerts: number;
@@ -50,14 +51,7 @@ export class AlertIngest {
       await admin.disconnect();
     }
     this.catchUp.follow(this.consumer, () => undefined);
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [topics.fraudAlerts.name, topics.alertActions.name], fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        for (const m of batch.messages) this.handle(batch.topic, batch.partition, m);
-      },
-    });
+    await consumeFromBeginning(this.consumer, [topics.fraudAlerts.name, topics.alertActions.name], (t, p, m) => this.handle(t, p, m));
   }
 
   async stop(): Promise<void> {

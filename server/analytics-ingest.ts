@@ -4,6 +4,7 @@ import { OpsKpis } from '../lib/schemas/ops-kpis';
 import { SurgeCell } from '../lib/schemas/surge-cell';
 import { topics } from '../lib/topics';
 import type { AnalyticsView } from './analytics-view';
+import { consumeFromBeginning } from './consume-from-beginning';
 
 export interface AnalyticsIngestStats {
   surgeCells: number;
@@ -31,14 +32,7 @@ export class AnalyticsIngest {
   }
 
   async start(): Promise<void> {
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [topics.surgeCells.name, topics.opsKpis.name], fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        for (const m of batch.messages) this.handle(batch.topic, batch.partition, m);
-      },
-    });
+    await consumeFromBeginning(this.consumer, [topics.surgeCells.name, topics.opsKpis.name], (t, p, m) => this.handle(t, p, m));
   }
 
   async stop(): Promise<void> {

@@ -3,11 +3,13 @@
 import { useSyncExternalStore } from 'react';
 import type { LagReport } from '../../lib/lag/lag-report';
 import type { PipelineStatus } from '../../lib/pipeline-status';
+import type { AnalyticsState } from '../../lib/protocol';
 import { LatestValueStore } from './latest-value-store';
 import { liveSocket } from './socket-connection';
 
 let lag: LatestValueStore<LagReport> | null = null;
 let pipeline: LatestValueStore<PipelineStatus> | null = null;
+let analytics: LatestValueStore<AnalyticsState> | null = null;
 
 const none = (): null => null;
 const noopSubscribe = (): (() => void) => () => undefined;
@@ -32,4 +34,13 @@ export function usePipeline(): PipelineStatus | null {
     pipeline = new LatestValueStore<PipelineStatus>((h) => s.on('connect', h), () => s.emit('pipeline:subscribe'), (set) => s.on('pipeline:status', set), s.connected);
   }
   return useLatest(pipeline);
+}
+
+/** The newest surge window per cell and the KPI minutes; null until the first arrives. */
+export function useAnalytics(): AnalyticsState | null {
+  if (typeof window !== 'undefined' && !analytics) {
+    const s = liveSocket();
+    analytics = new LatestValueStore<AnalyticsState>((h) => s.on('connect', h), () => s.emit('analytics:subscribe'), (set) => s.on('analytics:state', set), s.connected);
+  }
+  return useLatest(analytics);
 }

@@ -8,8 +8,10 @@ import { statusFromCode } from '../../lib/protocol';
 import { bengaluru } from '../../lib/city';
 import { covers, padded } from '../../lib/viewport';
 import { driverStore, useDrivers } from '../live/use-drivers';
+import { useAnalytics } from '../live/use-latest';
 import type { DriverFrame } from '../live/driver-store';
 import { cityCenter, cityLayers } from './city-layers';
+import { surgeLayer, surgePolygons, type SurgePolygon } from './surge-layer';
 import { colorsForStatuses } from './driver-colors';
 
 const initialViewState = { ...cityCenter, zoom: 11, pitch: 0, bearing: 0 };
@@ -20,6 +22,7 @@ declare global {
     /** Test hook: what the map last drew. Read by the e2e journeys and benchmarks. */
     __streamwatch?: {
       renderedDrivers: number;
+      surgeCells: number;
       frameVersion: number;
       renders: number;
       positionOf(driverId: string): [number, number] | null;
@@ -45,6 +48,9 @@ export default function DriverMap() {
       driverStore().setViewport(covers(wanted, bengaluru.bbox) ? null : wanted);
     }, 250);
   };
+  const analytics = useAnalytics();
+  const surgeCells = analytics?.surge.cells;
+  const surge = useMemo(() => surgeLayer(surgePolygons(surgeCells ?? [])), [surgeCells]);
   const colors = useMemo(() => colorsForStatuses(frame?.statuses ?? new Uint8Array(0)), [frame?.statuses]);
 
   const drivers = useMemo(
@@ -67,7 +73,7 @@ export default function DriverMap() {
   );
 
   useEffect(() => {
-    window.__streamwatch ??= { renderedDrivers: 0, frameVersion: 0, renders: 0, positionOf: () => null };
+    window.__streamwatch ??= { renderedDrivers: 0, surgeCells: 0, frameVersion: 0, renders: 0, positionOf: () => null };
   }, []);
 
   const onAfterRender = (): void => {
@@ -77,6 +83,7 @@ export default function DriverMap() {
     drawn.current = f;
     hook.renders++;
     hook.renderedDrivers = f.count;
+    hook.surgeCells = (surge.props.data as SurgePolygon[]).length;
     hook.frameVersion = f.version;
     hook.positionOf = (id) => {
       const d = drawn.current;
@@ -86,18 +93,28 @@ export default function DriverMap() {
   };
 
   const getTooltip = (info: PickingInfo) => {
+    if (info.layer?.id === 'surge' && info.object) {
+      const { cell } = info.object as SurgePolygon;
+      return { text: `surge ${cell.multiplier.toFixed(1)}x\ndemand ${cell.demand} · idle drivers ${cell.supply}` };
+    }
     if (info.layer?.id !== 'drivers' || info.index < 0 || !frame) return null;
     const status = statusFromCode(frame.statuses[info.index] ?? 3);
     return { text: `${frame.ids[info.index]}\n${status.replace('_', ' ')}` };
   };
 
   return (
-    <div ref={container} data-testid="map.drivers" data-rendered-drivers={frame?.count ?? 0} className="absolute inset-0">
+    <div
+      ref={container}
+      data-testid="map.drivers"
+      data-rendered-drivers={frame?.count ?? 0}
+      data-surge-cells={(surge.props.data as SurgePolygon[]).length}
+      className="absolute inset-0"
+    >
       <DeckGL
         views={new MapView({ repeat: false })}
         initialViewState={initialViewState}
         controller
-        layers={[...staticLayers, drivers]}
+        layers={[...staticLayers, surge, drivers]}
         onAfterRender={onAfterRender}
         onViewStateChange={onViewStateChange}
         getTooltip={getTooltip}

@@ -30,6 +30,11 @@ export class DashboardPage {
     return this.page.evaluate(() => window.__streamwatch?.renderedDrivers ?? 0);
   }
 
+  /** How many surging H3 cells the map draws (from the newest committed surge window). */
+  surgeCells(): Promise<number> {
+    return this.page.getByTestId('map.drivers').getAttribute('data-surge-cells').then((v) => Number(v ?? 0));
+  }
+
   /** Positions the map last drew for these drivers (null for one it has not drawn). */
   positionsOf(ids: string[]): Promise<([number, number] | null)[]> {
     return this.page.evaluate((list) => list.map((id) => window.__streamwatch?.positionOf(id) ?? null), ids);
