@@ -26,7 +26,9 @@ CREATE TABLE driver_locations_raw (
   'properties.group.id' = '${group.surge}',
   'properties.auto.offset.reset' = 'earliest',
   'scan.startup.mode' = 'group-offsets',
-  'scan.watermark.idle-timeout' = '5 s',
+  -- Long enough that a split starved while the job catches up on a backlog is not taken for idle
+  -- (its records would then be late); short enough that an empty partition holds surge back briefly.
+  'scan.watermark.idle-timeout' = '30 s',
   'format' = 'raw'
 );
 
@@ -44,7 +46,9 @@ CREATE TABLE ride_requests_raw (
   'properties.group.id' = '${group.surge}',
   'properties.auto.offset.reset' = 'earliest',
   'scan.startup.mode' = 'group-offsets',
-  'scan.watermark.idle-timeout' = '5 s',
+  -- Long enough that a split starved while the job catches up on a backlog is not taken for idle
+  -- (its records would then be late); short enough that an empty partition holds surge back briefly.
+  'scan.watermark.idle-timeout' = '30 s',
   'format' = 'raw'
 );
 

@@ -10,7 +10,9 @@ import java.util.stream.Stream;
 
 /**
  * Finds a job's newest completed checkpoint on disk. Flink writes dir/&lt;job-id&gt;/chk-N and
- * adds chk-N/_metadata last, so a checkpoint without _metadata was cut off by a crash.
+ * adds chk-N/_metadata last, so a checkpoint without _metadata was cut off by a crash. A job
+ * restored from chk-N numbers its next checkpoints N+1..., so the highest number is the newest,
+ * across runs too.
  */
 final class CheckpointDirs {
     private CheckpointDirs() {}
@@ -21,7 +23,7 @@ final class CheckpointDirs {
             return runs.filter(Files::isDirectory)
                     .flatMap(CheckpointDirs::checkpointsOf)
                     .filter(chk -> Files.isRegularFile(chk.resolve("_metadata")))
-                    .max(Comparator.comparing(CheckpointDirs::completedAt).thenComparing(CheckpointDirs::number));
+                    .max(Comparator.comparing(CheckpointDirs::number).thenComparing(CheckpointDirs::completedAt));
         }
     }
 

@@ -25,8 +25,10 @@ class CheckpointDirsTest {
     @Test
     void picksTheNewestCompletedCheckpointAcrossRuns() throws Exception {
         checkpoint("run-a", 7, true, 1_000);
-        Path newest = checkpoint("run-b", 3, true, 2_000);
-        checkpoint("run-b", 4, false, 0);
+        // A restored run continues the numbering: run-b started from run-a's chk-7.
+        Path newest = checkpoint("run-b", 9, true, 900);
+        checkpoint("run-b", 8, true, 2_000);
+        checkpoint("run-b", 10, false, 0);
         Files.createDirectories(dir.resolve("run-b").resolve("shared"));
         assertEquals(newest, CheckpointDirs.latestCompleted(dir).orElseThrow());
     }
