@@ -36,6 +36,7 @@ export async function startBroker(options: BrokerOptions, supervisor: Supervisor
   }
   return supervisor.start({
     name: 'kafka',
+    stopLast: true,
     command: 'java',
     args: [
       `-Xms256m`,

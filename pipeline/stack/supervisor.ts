@@ -13,10 +13,13 @@ export interface ChildSpec {
   readonly logFile: string;
   /** Which lines also reach the terminal (formatted); default: all. */
   readonly echo?: (line: string) => string | null;
+  /** Stopped only after every other child has exited (the broker the others talk to). */
+  readonly stopLast?: boolean;
 }
 
 export interface Supervised {
   readonly name: string;
+  readonly stopLast?: boolean;
   readonly process: ChildProcess;
   readonly exited: Promise<number | null>;
 }
@@ -65,7 +68,7 @@ export class Supervisor {
         resolve(code);
       });
     });
-    const supervised = { name: spec.name, process: child, exited };
+    const supervised = { name: spec.name, process: child, exited, stopLast: spec.stopLast ?? false };
     this.children.push(supervised);
     return supervised;
   }
@@ -73,7 +76,12 @@ export class Supervisor {
   async stopAll(graceMs = 10_000): Promise<void> {
     this.stopping = true;
     const running = this.children.filter((c) => c.process.exitCode === null && c.process.signalCode === null);
-    // Reverse start order: the app goes before the pipeline it reads from.
+    // The broker's clients first (Flink aborts its open transactions on the way out), then the broker.
+    await this.stopGroup(running.filter((c) => !c.stopLast), graceMs);
+    await this.stopGroup(running.filter((c) => c.stopLast), graceMs);
+  }
+
+  private async stopGroup(running: Supervised[], graceMs: number): Promise<void> {
     for (const child of [...running].reverse()) child.process.kill('SIGTERM');
     const killer = setTimeout(() => {
       for (const child of running) {

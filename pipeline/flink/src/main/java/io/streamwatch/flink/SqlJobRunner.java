@@ -98,6 +98,20 @@ public final class SqlJobRunner {
             }
         }
         if (jobs.isEmpty()) throw new IllegalArgumentException("the job files submitted no INSERT; nothing to run");
+        // Stopped with SIGTERM (the stack's Ctrl-C), cancel the jobs so that their Kafka sinks abort
+        // open transactions: left open, each would hide everything after it from read_committed
+        // readers until the broker times it out (transaction.timeout.ms, 10 min).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (TableResult job : jobs) {
+                job.getJobClient().ifPresent(client -> {
+                    try {
+                        client.cancel().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        System.err.println("streamwatch-flink: could not cancel job " + client.getJobID() + " on shutdown: " + e);
+                    }
+                });
+            }
+        }, "cancel-jobs-on-shutdown"));
         for (TableResult job : jobs) {
             job.await();
         }
