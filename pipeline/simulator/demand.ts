@@ -1,6 +1,7 @@
 import type { CityDefinition, Landmark } from '../../lib/city';
 import { round6 } from '../../lib/geo';
 import { gaussian, seededRandom, type Random } from '../../lib/random';
+import { SteadyRate } from './steady-rate';
 import type { RideRequest } from '../../lib/schemas/ride-request';
 
 /**
@@ -34,10 +35,11 @@ export class DemandModel {
   private readonly phases: number[];
   private readonly riderWidth: number;
   private nowMs = 0;
-  private carry = 0;
+  private readonly rate: SteadyRate;
   private issued = 0;
 
   constructor(private readonly options: DemandOptions) {
+    this.rate = new SteadyRate(options.requestsPerSecond);
     this.rnd = seededRandom(options.seed ^ 0xd3a4d);
     this.phases = options.city.landmarks.map(() => this.rnd.next() * 2 * Math.PI);
     this.riderWidth = Math.max(6, String(options.riders).length);
@@ -53,9 +55,7 @@ export class DemandModel {
   /** Advances simulated time by dtMs and returns the requests made meanwhile, stamped eventTimeMs. */
   step(dtMs: number, eventTimeMs: number): RideRequest[] {
     this.nowMs += dtMs;
-    this.carry += (this.options.requestsPerSecond * dtMs) / 1000;
-    const count = Math.floor(this.carry + this.rnd.next() - 0.5);
-    this.carry -= count;
+    const count = this.rate.due(dtMs);
     const requests: RideRequest[] = [];
     for (let i = 0; i < count; i++) requests.push(this.request(eventTimeMs));
     return requests;

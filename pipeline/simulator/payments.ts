@@ -2,6 +2,7 @@ import { luhnCheckDigit } from '../../lib/card';
 import type { CityDefinition } from '../../lib/city';
 import { round6 } from '../../lib/geo';
 import { gaussian, seededRandom, type Random } from '../../lib/random';
+import { SteadyRate } from './steady-rate';
 import type { FraudCase } from '../../lib/schemas/fraud-case';
 import type { Payment } from '../../lib/schemas/payment';
 
@@ -62,12 +63,13 @@ export class PaymentModel {
   private readonly order: number[];
   private turn = 0;
   private nowMs = 0;
-  private carry = 0;
+  private readonly rate: SteadyRate;
   private issued = 0;
   private cases = 0;
   private nextCaseAtMs: number;
 
   constructor(private readonly options: PaymentOptions) {
+    this.rate = new SteadyRate(options.paymentsPerSecond);
     this.rnd = seededRandom(options.seed ^ 0xca4d);
     const cycleSeconds = options.cards / Math.max(options.paymentsPerSecond, 1e-9);
     if (cycleSeconds < MIN_CYCLE_SECONDS) {
@@ -87,9 +89,7 @@ export class PaymentModel {
     }
     const payments: Payment[] = [];
     const cases: FraudCase[] = [];
-    this.carry += (this.options.paymentsPerSecond * dtMs) / 1000;
-    const ordinary = Math.floor(this.carry + this.rnd.next() - 0.5);
-    this.carry -= ordinary;
+    const ordinary = this.rate.due(dtMs);
     for (let i = 0; i < ordinary; i++) {
       const card = this.cards[this.order[this.turn++ % this.order.length]!]!;
       payments.push(this.payment(card, card.typicalAmount * Math.exp(0.25 * gaussian(this.rnd)), jitter(this.rnd, card.home, 0.01), eventTimeMs));
