@@ -3,6 +3,7 @@ import { StatusBar } from './StatusBar';
 
 const pages = [
   ['/', 'Overview'],
+  ['/fraud', 'Fraud'],
   ['/lag', 'Lag'],
 ] as const;
 

@@ -29,6 +29,8 @@ const Env = z.object({
   FLINK_REST_URL: z.string().url().optional(),
   LAG_POLL_MS: z.coerce.number().int().min(100).default(5_000),
   LAG_WINDOW: z.coerce.number().int().min(3).max(100).default(12),
+  // A gateway behind a load balancer can leave the pages to another instance or a CDN.
+  SERVE_UI: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -51,6 +53,8 @@ export interface GatewayConfig {
   readonly lagPollMs: number;
   readonly lagWindow: number;
   readonly logLevel: string;
+  /** Serves the Next.js pages too; false runs the socket and ops endpoints only. */
+  readonly serveUi: boolean;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): GatewayConfig {
@@ -74,5 +78,6 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     lagPollMs: e.LAG_POLL_MS,
     lagWindow: e.LAG_WINDOW,
     logLevel: e.LOG_LEVEL,
+    serveUi: e.SERVE_UI === 'true',
   };
 }

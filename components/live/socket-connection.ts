@@ -8,8 +8,23 @@ export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * restart looks like one); a disconnect the server sends on purpose is final.
  */
 export function createLiveSocket(url?: string): LiveSocket {
-  const options = { path: SOCKET_PATH, transports: ['websocket'], reconnectionDelayMax: 5000 };
+  // A function, so that every (re)connect presents the operator name chosen since.
+  const auth = (cb: (data: object) => void): void => cb({ operator: operatorName() ?? undefined });
+  const options = { path: SOCKET_PATH, transports: ['websocket'], reconnectionDelayMax: 5000, auth };
   return url ? io(url, options) : io(options);
+}
+
+const OPERATOR_KEY = 'streamwatch.operator';
+
+/** The name triage actions are recorded under until sign-in (issue #7) names the user. */
+export function operatorName(): string | null {
+  return globalThis.localStorage?.getItem(OPERATOR_KEY) ?? null;
+}
+
+/** Remembers the operator name and reconnects the page's socket so the gateway hears it. */
+export function setOperatorName(name: string): void {
+  globalThis.localStorage?.setItem(OPERATOR_KEY, name.trim());
+  if (shared?.connected) shared.disconnect().connect();
 }
 
 let shared: LiveSocket | null = null;

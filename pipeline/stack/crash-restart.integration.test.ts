@@ -123,13 +123,17 @@ describe('crash and restart from the latest checkpoint', () => {
       }
       return { map, duplicates };
     };
+    // Records of the transactions the crash left open, which recovery aborted: what a reader
+    // that lets aborted records through would have counted twice.
+    const everyRecord = await k.readUntil(crashed.topic('surgeCells'), () => false, 8000, true, true);
+    const aborted = everyRecord.length - surgeA.length;
     const [a, b] = [windows(surgeA), windows(surgeB)];
     const [x, y] = [alerts(alertsA), alerts(alertsB)];
     const restoredFrom = readFileSync(join(crashed.dataDir, 'flink.log'), 'utf8').match(/restores from (\S+)/g) ?? [];
     const differingWindows = [...b.map].filter(([key, w]) => JSON.stringify(a.map.get(key)) !== JSON.stringify(w)).length;
     console.log(
       `[crash] killed after ${half} of ${outgoing.length} records; back in ${(restoredIn / 1000).toFixed(1)} s (${restoredFrom.join('; ')}); ` +
-        `surge windows ${a.map.size} vs ${b.map.size} uninterrupted, ${differingWindows} differ, committed twice ${a.duplicates}/${b.duplicates}; ` +
+        `surge windows ${a.map.size} vs ${b.map.size} uninterrupted, ${differingWindows} differ, committed twice ${a.duplicates}/${b.duplicates} (${aborted} records of aborted transactions in the log); ` +
         `alerts ${x.map.size} vs ${y.map.size}, duplicates ${x.duplicates}/${y.duplicates}; ${cases.length} cases injected`,
     );
     expect(restoredFrom.length).toBe(2);

@@ -25,10 +25,11 @@ export function testKafka(brokers: string[]) {
      * Reads `topic` from the beginning until `done(all messages so far)` holds, asked once per
      * fetched batch (not per message, which is quadratic on a long topic); fails after
      * `timeoutMs` saying how many messages it saw, or with `returnAtTimeout` returns what it
-     * has then, for a test that explains what is missing.
+     * has then, for a test that explains what is missing. Reads committed records only unless
+     * `readUncommitted` (which also returns aborted transactions' records).
      */
-    async readUntil(topic: string, done: (messages: ReadMessage[]) => boolean, timeoutMs = 90_000, returnAtTimeout = false): Promise<ReadMessage[]> {
-      const consumer = kafka.consumer({ groupId: `streamwatch-test-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 100 });
+    async readUntil(topic: string, done: (messages: ReadMessage[]) => boolean, timeoutMs = 90_000, returnAtTimeout = false, readUncommitted = false): Promise<ReadMessage[]> {
+      const consumer = kafka.consumer({ groupId: `streamwatch-test-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 100, readUncommitted });
       const messages: ReadMessage[] = [];
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });

@@ -1,0 +1,34 @@
+import { expect, test } from '@playwright/test';
+import { FraudPage } from './pages/fraud-page';
+
+test('an alert acknowledged in one browser shows acknowledged in another at once', async ({ browser }, testInfo) => {
+  const [asha, ravi] = await Promise.all([browser.newContext(), browser.newContext()]);
+  const a = new FraudPage(await asha.newPage());
+  const b = new FraudPage(await ravi.newPage());
+  await Promise.all([a.open('asha'), b.open('ravi')]);
+
+  // The simulator injects fraud every few seconds; Flink's rules raise the alerts.
+  const alertId = await a.firstNewAlert();
+  await expect(b.statusOf(alertId)).toHaveText('new');
+  const seenByRavi = b.watchStatus(alertId, 'acknowledged');
+
+  await a.alert(alertId).click();
+  await expect(a.page.getByTestId('fraud.detail.card')).toHaveText(/^\d{6}•+\d{4}$/);
+  const pressedAt = await a.page.evaluate(() => Date.now());
+  await a.page.keyboard.press('a');
+  const shownAt = await seenByRavi;
+  await expect(a.statusOf(alertId)).toHaveText('acknowledged');
+  console.log(`[fraud] acknowledge pressed in one browser, shown in the other ${shownAt - pressedAt} ms later`);
+
+  // Assign and comment from the second browser; the first sees both, with who did it.
+  await b.alert(alertId).click();
+  await b.page.getByRole('button', { name: /^Assign/ }).click();
+  await expect(a.statusOf(alertId)).toHaveText('assigned');
+  await expect(a.page.getByTestId('fraud.detail')).toContainText('assigned to ravi');
+  await b.page.getByLabel('Comment').fill('card blocked with the issuer');
+  await b.page.getByRole('button', { name: 'Comment' }).click();
+  await expect(a.page.getByTestId('fraud.comments')).toContainText('ravi: card blocked with the issuer');
+
+  await testInfo.attach('fraud', { body: await a.page.screenshot(), contentType: 'image/png' });
+  await Promise.all([asha.close(), ravi.close()]);
+});
