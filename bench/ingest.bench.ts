@@ -71,7 +71,7 @@ function readWithNoopConsumer(): Promise<number> {
 function readWithGatewayIngest(): Promise<number> {
   return timeToRead(async (done) => {
     const view = new DriverView();
-    const ingest = new DriverIngest({ kafka, gatewayId: `bench-${Date.now()}`, view, log: pino({ level: 'silent' }) });
+    const ingest = new DriverIngest({ kafka, groupId: `bench-${Date.now()}`, view, log: pino({ level: 'silent' }) });
     const check = setInterval(() => {
       if (ingest.stats.records >= records) done();
     }, 5);

@@ -43,7 +43,7 @@ describe('DriverIngest', () => {
   it('rebuilds a consumer that kafkajs gave up on, and leaves one it restarts itself', async () => {
     vi.useFakeTimers();
     const { kafka, consumers } = fakeKafka();
-    const ingest = new DriverIngest({ kafka, gatewayId: 't', view: new DriverView(), log: pino({ level: 'silent' }) });
+    const ingest = new DriverIngest({ kafka, groupId: 't', view: new DriverView(), log: pino({ level: 'silent' }) });
     await ingest.start();
     expect(consumers).toHaveLength(1);
 
@@ -62,7 +62,7 @@ describe('DriverIngest', () => {
   it('reports degraded when fetches stop, and recovers when they resume', async () => {
     let now = 1_000_000;
     const { kafka, consumers } = fakeKafka();
-    const ingest = new DriverIngest({ kafka, gatewayId: 't', view: new DriverView(), log: pino({ level: 'silent' }), clock: { now: () => now } });
+    const ingest = new DriverIngest({ kafka, groupId: 't', view: new DriverView(), log: pino({ level: 'silent' }), clock: { now: () => now } });
     await ingest.start();
     consumers[0]!.emit('consumer.fetch', {});
     now += 4_000;
@@ -75,7 +75,7 @@ describe('DriverIngest', () => {
 
   it('is ready at once when the topic is empty', async () => {
     const { kafka } = fakeKafka();
-    const ingest = new DriverIngest({ kafka, gatewayId: 't', view: new DriverView(), log: pino({ level: 'silent' }) });
+    const ingest = new DriverIngest({ kafka, groupId: 't', view: new DriverView(), log: pino({ level: 'silent' }) });
     expect(ingest.ready).toBe(false);
     await ingest.start();
     expect(ingest.ready).toBe(true);

@@ -18,7 +18,8 @@ export interface IngestStats {
 
 export interface IngestOptions {
   readonly kafka: Kafka;
-  readonly gatewayId: string;
+  /** Consumer group, used for partition assignment only: nothing is committed. */
+  readonly groupId: string;
   readonly view: DriverView;
   readonly log: Logger;
   readonly count?: (outcome: IngestOutcome) => void;
@@ -85,7 +86,7 @@ export class DriverIngest {
 
   private createConsumer(): Consumer {
     const consumer = this.o.kafka.consumer({
-      groupId: `streamwatch-gateway-${this.o.gatewayId}`,
+      groupId: this.o.groupId,
       maxWaitTimeInMs: 100,
       sessionTimeout: 15_000,
     });
@@ -93,7 +94,8 @@ export class DriverIngest {
       this.lastFetchAt = this.clock.now();
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.o.log.error({ err: payload.error, restart: payload.restart }, 'driver consumer crashed');
+      // kafkajs restarts on its own after a retriable error (a coordinator still loading, say).
+      this.o.log[payload.restart ? 'warn' : 'error']({ err: payload.error, restart: payload.restart }, 'driver consumer crashed');
       if (!payload.restart && !this.stopped) setTimeout(() => void this.rebuild(), REBUILD_DELAY_MS);
     });
     return consumer;

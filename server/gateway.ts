@@ -32,22 +32,26 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     logLevel: logLevel.INFO,
     logCreator: kafkaLogCreator(log),
   });
+  // The gateway never commits offsets: it rebuilds its views from the topics. A group of its own
+  // per start means a restart after a crash (kill -9) joins at once instead of waiting out the
+  // dead member's session timeout in the old group.
+  const groupBase = `streamwatch-gateway-${config.gatewayId}-${Date.now().toString(36)}`;
   const view = new DriverView();
   const ingest = new DriverIngest({
     kafka,
-    gatewayId: config.gatewayId,
+    groupId: `${groupBase}-drivers`,
     view,
     log,
     count: (outcome) => metrics.ingestRecords.inc({ topic: topics.driversPositions.name, outcome }),
     clock,
   });
   const alerts = new AlertView();
-  const alertIngest = new AlertIngest(kafka, `streamwatch-gateway-${config.gatewayId}-alerts`, alerts, log);
+  const alertIngest = new AlertIngest(kafka, `${groupBase}-alerts`, alerts, log);
   const analytics = new AnalyticsView();
-  const analyticsIngest = new AnalyticsIngest(kafka, `streamwatch-gateway-${config.gatewayId}-analytics`, analytics, log);
+  const analyticsIngest = new AnalyticsIngest(kafka, `${groupBase}-analytics`, analytics, log);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   const admin = kafka.admin();
-  const timestamps = new RecordTimestamps(kafka, `streamwatch-gateway-${config.gatewayId}-lag-reader`, log);
+  const timestamps = new RecordTimestamps(kafka, `${groupBase}-lag-reader`, log);
   const lag = new LagMonitor({ admin, pollMs: config.lagPollMs, windowSize: config.lagWindow, log, clock, timestamps });
   const flink = new FlinkMonitor(config.flinkRestUrl, config.lagPollMs, log, clock);
   const ready = (): boolean => ingest.ready && alertIngest.ready;
