@@ -1,8 +1,8 @@
 'use client';
 
-import { useEffect, useState } from 'react';
 import { formatAge } from '../lib/format-age';
 import { useDrivers } from './live/use-drivers';
+import { useNow } from './live/use-latest';
 
 const connectionLabel = { connecting: 'connecting…', live: 'live', degraded: 'degraded: Kafka unreachable', reconnecting: 'reconnecting…' } as const;
 const connectionDot = { connecting: 'bg-en-route', live: 'bg-idle', degraded: 'bg-en-route', reconnecting: 'bg-red-500' } as const;
@@ -39,13 +39,4 @@ export function StatusBar() {
       </div>
     </dl>
   );
-}
-
-function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(t);
-  }, [intervalMs]);
-  return now;
 }

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { DashboardPage } from './pages/dashboard-page';
+import { saveScreenshot } from './pages/screenshots';
 
 const sampleIds = Array.from({ length: 100 }, (_, i) => `drv-${String(i + 1).padStart(5, '0')}`);
 
@@ -25,7 +26,7 @@ test('the dashboard draws the live fleet and the drivers move', async ({ page },
     )
     .toBeGreaterThanOrEqual(20);
 
-  await testInfo.attach('dashboard', { body: await page.screenshot(), contentType: 'image/png' });
+  await saveScreenshot(page, testInfo, 'overview');
 });
 
 test('the map needs nothing from outside this machine', async ({ page }) => {

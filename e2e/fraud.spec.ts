@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { FraudPage } from './pages/fraud-page';
+import { saveScreenshot } from './pages/screenshots';
 
 test('an alert acknowledged in one browser shows acknowledged in another at once', async ({ browser }, testInfo) => {
   const [asha, ravi] = await Promise.all([browser.newContext(), browser.newContext()]);
@@ -25,10 +26,10 @@ test('an alert acknowledged in one browser shows acknowledged in another at once
   await b.page.getByRole('button', { name: /^Assign/ }).click();
   await expect(a.statusOf(alertId)).toHaveText('assigned');
   await expect(a.page.getByTestId('fraud.detail')).toContainText('assigned to ravi');
-  await b.page.getByLabel('Comment').fill('card blocked with the issuer');
+  await b.page.getByRole('textbox', { name: 'Comment' }).fill('card blocked with the issuer');
   await b.page.getByRole('button', { name: 'Comment' }).click();
   await expect(a.page.getByTestId('fraud.comments')).toContainText('ravi: card blocked with the issuer');
 
-  await testInfo.attach('fraud', { body: await a.page.screenshot(), contentType: 'image/png' });
+  await saveScreenshot(a.page, testInfo, 'fraud');
   await Promise.all([asha.close(), ravi.close()]);
 });

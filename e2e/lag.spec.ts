@@ -1,8 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { flinkJobs } from '../lib/pipeline-jobs';
 import { LagPage } from './pages/lag-page';
+import { saveScreenshot } from './pages/screenshots';
 
-test('the lag page shows the Flink job consuming the raw topic, live', async ({ page }) => {
+test('the lag page shows the Flink job consuming the raw topic, live', async ({ page }, testInfo) => {
   const lag = new LagPage(page);
   await lag.open();
   const flink = flinkJobs.driversPositions.consumerGroup;
@@ -10,6 +11,7 @@ test('the lag page shows the Flink job consuming the raw topic, live', async ({ 
   await expect(lag.statusOf(flink)).toHaveText(/^(OK|WARN)$/);
   await lag.group(flink).getByText(flink).click();
   await expect(lag.group(flink).getByText(/raw\.driver-locations\[\d\]/).first()).toBeVisible();
+  await saveScreenshot(page, testInfo, 'lag');
 });
 
 test('the lag page shows the Flink job running, from the mini-cluster', async ({ page }) => {

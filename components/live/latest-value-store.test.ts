@@ -19,6 +19,17 @@ describe('LatestValueStore', () => {
     expect(asked).toBe(2);
   });
 
+  it('remembers when the last value arrived', () => {
+    const socket = new EventEmitter();
+    let now = 1_000;
+    const store = new LatestValueStore<number>(() => undefined, () => undefined, (set) => socket.on('value', set), false, () => now);
+    expect(store.receivedAt()).toBe(0);
+    socket.emit('value', 1);
+    now = 2_500;
+    socket.emit('value', 2);
+    expect(store.receivedAt()).toBe(2_500);
+  });
+
   it('asks at once when already connected', () => {
     let asked = 0;
     new LatestValueStore<number>(() => undefined, () => asked++, () => undefined, true);

@@ -4,12 +4,20 @@
  */
 export class LatestValueStore<T> {
   private value: T | null = null;
+  private at = 0;
   private readonly listeners = new Set<() => void>();
 
-  constructor(onConnect: (handler: () => void) => void, requestValue: () => void, listen: (set: (value: T) => void) => void, connected: boolean) {
+  constructor(
+    onConnect: (handler: () => void) => void,
+    requestValue: () => void,
+    listen: (set: (value: T) => void) => void,
+    connected: boolean,
+    private readonly now: () => number = () => Date.now(),
+  ) {
     onConnect(requestValue);
     listen((value) => {
       this.value = value;
+      this.at = this.now();
       for (const l of this.listeners) l();
     });
     if (connected) requestValue();
@@ -21,4 +29,7 @@ export class LatestValueStore<T> {
   };
 
   getSnapshot = (): T | null => this.value;
+
+  /** Client clock when the last value arrived (ms), 0 before any: for freshness badges. */
+  receivedAt = (): number => this.at;
 }

@@ -1,46 +1,79 @@
 'use client';
 
-import { useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { LagReport } from '../../lib/lag/lag-report';
 import type { PipelineStatus } from '../../lib/pipeline-status';
-import type { AnalyticsState } from '../../lib/protocol';
+import type { AnalyticsState, GatewayStatus } from '../../lib/protocol';
 import { LatestValueStore } from './latest-value-store';
 import { liveSocket } from './socket-connection';
 
 let lag: LatestValueStore<LagReport> | null = null;
 let pipeline: LatestValueStore<PipelineStatus> | null = null;
 let analytics: LatestValueStore<AnalyticsState> | null = null;
+let heartbeat: LatestValueStore<GatewayStatus> | null = null;
 
 const none = (): null => null;
 const noopSubscribe = (): (() => void) => () => undefined;
+const inBrowser = (): boolean => typeof window !== 'undefined';
 
 function useLatest<T>(store: LatestValueStore<T> | null): T | null {
   return useSyncExternalStore(store ? store.subscribe : noopSubscribe, store ? store.getSnapshot : none, none);
 }
 
+/** The consumer-lag report stream (the gateway sends it after every poll). */
+export function lagStore(): LatestValueStore<LagReport> {
+  const s = liveSocket();
+  lag ??= new LatestValueStore<LagReport>((h) => s.on('connect', h), () => s.emit('lag:subscribe'), (set) => s.on('lag:report', set), s.connected);
+  return lag;
+}
+
+/** Flink job health (the gateway polls the mini-cluster's REST API). */
+export function pipelineStore(): LatestValueStore<PipelineStatus> {
+  const s = liveSocket();
+  pipeline ??= new LatestValueStore<PipelineStatus>((h) => s.on('connect', h), () => s.emit('pipeline:subscribe'), (set) => s.on('pipeline:status', set), s.connected);
+  return pipeline;
+}
+
+/** The newest surge window per cell and the KPI minutes. */
+export function analyticsStore(): LatestValueStore<AnalyticsState> {
+  const s = liveSocket();
+  analytics ??= new LatestValueStore<AnalyticsState>((h) => s.on('connect', h), () => s.emit('analytics:subscribe'), (set) => s.on('analytics:state', set), s.connected);
+  return analytics;
+}
+
+/** The gateway's once-a-second status: its arrival is the heartbeat of the connection. */
+export function heartbeatStore(): LatestValueStore<GatewayStatus> {
+  const s = liveSocket();
+  heartbeat ??= new LatestValueStore<GatewayStatus>(() => undefined, () => undefined, (set) => s.on('gateway:status', set), false);
+  return heartbeat;
+}
+
 /** The latest consumer-lag report; null until the first arrives (and on the server). */
 export function useLag(): LagReport | null {
-  if (typeof window !== 'undefined' && !lag) {
-    const s = liveSocket();
-    lag = new LatestValueStore<LagReport>((h) => s.on('connect', h), () => s.emit('lag:subscribe'), (set) => s.on('lag:report', set), s.connected);
-  }
-  return useLatest(lag);
+  return useLatest(inBrowser() ? lagStore() : null);
 }
 
 /** The latest Flink job health; null until the first arrives (and on the server). */
 export function usePipeline(): PipelineStatus | null {
-  if (typeof window !== 'undefined' && !pipeline) {
-    const s = liveSocket();
-    pipeline = new LatestValueStore<PipelineStatus>((h) => s.on('connect', h), () => s.emit('pipeline:subscribe'), (set) => s.on('pipeline:status', set), s.connected);
-  }
-  return useLatest(pipeline);
+  return useLatest(inBrowser() ? pipelineStore() : null);
 }
 
 /** The newest surge window per cell and the KPI minutes; null until the first arrives. */
 export function useAnalytics(): AnalyticsState | null {
-  if (typeof window !== 'undefined' && !analytics) {
-    const s = liveSocket();
-    analytics = new LatestValueStore<AnalyticsState>((h) => s.on('connect', h), () => s.emit('analytics:subscribe'), (set) => s.on('analytics:state', set), s.connected);
-  }
-  return useLatest(analytics);
+  return useLatest(inBrowser() ? analyticsStore() : null);
+}
+
+/** The gateway's latest status; null until the first heartbeat. */
+export function useHeartbeat(): GatewayStatus | null {
+  return useLatest(inBrowser() ? heartbeatStore() : null);
+}
+
+/** The clock, ticking every `intervalMs`: re-renders ages and staleness without new data. */
+export function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(t);
+  }, [intervalMs]);
+  return now;
 }
