@@ -1,0 +1,44 @@
+'use client';
+
+import { Line, LineChart, YAxis } from 'recharts';
+import { formatKpi, kpiTiles, type KpiTile } from '../../lib/kpi-tiles';
+import type { OpsKpis } from '../../lib/schemas/ops-kpis';
+
+/** The last minute of each KPI with its trend; `wall` sizes them for a screen across a room. */
+export function KpiTiles({ minutes, wall = false }: { minutes: readonly OpsKpis[]; wall?: boolean }) {
+  const tiles = kpiTiles(minutes);
+  if (tiles.length === 0) return <p className="p-3 text-sm text-muted">The first KPI minute closes about a minute after data starts flowing.</p>;
+  return (
+    <ul className={`grid gap-2 p-2 ${wall ? 'grid-cols-2' : 'grid-cols-3'}`} data-testid="kpi.tiles">
+      {tiles.map((t) => (
+        <Tile key={t.key} tile={t} wall={wall} />
+      ))}
+    </ul>
+  );
+}
+
+function Tile({ tile, wall }: { tile: KpiTile; wall: boolean }) {
+  const points = tile.series.map((v, i) => ({ i, v }));
+  const change = tile.change === null || tile.change === 0 ? null : tile.change;
+  return (
+    <li className="rounded border border-edge bg-surface/60 px-2 py-1.5" data-testid={`kpi.${tile.key}`}>
+      <div className={`text-muted ${wall ? 'text-base' : 'text-xs'}`}>{tile.label}</div>
+      <div className="flex items-end justify-between gap-2">
+        <div>
+          <span className={`font-semibold tabular-nums ${wall ? 'text-4xl' : 'text-xl'}`} data-testid="kpi.value">
+            {formatKpi(tile.key, tile.value)}
+          </span>
+          {change !== null && (
+            <span className={`ml-1 text-xs tabular-nums ${change > 0 ? 'text-idle' : 'text-en-route'}`}>
+              {change > 0 ? '▲' : '▼'} {formatKpi(tile.key, Math.abs(change))}
+            </span>
+          )}
+        </div>
+        <LineChart width={wall ? 120 : 80} height={wall ? 40 : 28} data={points} aria-hidden>
+          <YAxis hide domain={['dataMin', 'dataMax']} />
+          <Line type="monotone" dataKey="v" stroke="#60a5fa" strokeWidth={1.5} dot={false} isAnimationActive={false} />
+        </LineChart>
+      </div>
+    </li>
+  );
+}
