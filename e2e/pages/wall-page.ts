@@ -29,7 +29,7 @@ export class WallPage {
   }
 
   panel(name: 'drivers' | 'kpis' | 'alerts' | 'pipeline') {
-    return this.page.getByTestId(`wall.${name}`);
+    return this.page.getByTestId(`panel.${name}`);
   }
 
   unreachableBanner() {
@@ -48,7 +48,7 @@ export class WallPage {
   /** The page's clock when `panel` shows `state`, checked every animation frame from now on. */
   whenFreshness(name: string, state: 'fresh' | 'stale', timeout = 60_000): Promise<number> {
     return this.page
-      .waitForFunction(([n, s]) => document.querySelector(`[data-testid="wall.${n}"]`)?.getAttribute('data-freshness') === s && Date.now(), [name, state] as const, {
+      .waitForFunction(([n, s]) => document.querySelector(`[data-testid="panel.${n}"]`)?.getAttribute('data-freshness') === s && Date.now(), [name, state] as const, {
         polling: 'raf',
         timeout,
       })
