@@ -48,6 +48,9 @@ export default defineConfig({
       KAFKA_CONTROLLER_PORT: process.env.E2E_KAFKA_CONTROLLER_PORT ?? '29093',
       KAFKA_BROKERS: '',
       SIM_DRIVERS: '2000',
+      // Lag verdicts over 12 s instead of a minute, so the lag journey sees STALL and OK in time.
+      LAG_POLL_MS: '2000',
+      LAG_WINDOW: '6',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

@@ -1,13 +1,11 @@
 import { AppHeader } from '../components/AppHeader';
-import { LiveDriverMap } from '../components/map/LiveDriverMap';
+import { LiveOverview } from '../components/overview/LiveOverview';
 
 export default function OverviewPage() {
   return (
     <main className="flex h-screen flex-col">
       <AppHeader />
-      <section className="relative flex-1" aria-label="Live driver map">
-        <LiveDriverMap />
-      </section>
+      <LiveOverview />
     </main>
   );
 }

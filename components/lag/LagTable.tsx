@@ -5,6 +5,9 @@ import { describeForecast } from '../../lib/lag/catch-up-forecast';
 import type { GroupLag } from '../../lib/lag/lag-report';
 import type { LagStatus } from '../../lib/lag/partition-status';
 import { statusSeverity } from '../../lib/lag/partition-status';
+import { Line, LineChart, YAxis } from 'recharts';
+import type { LagPoint } from '../../lib/lag/lag-history';
+import { useLagHistory } from '../live/use-lag-history';
 import { useLag } from '../live/use-latest';
 
 const badge: Record<LagStatus, string> = {
@@ -19,6 +22,7 @@ const badge: Record<LagStatus, string> = {
 /** Every consumer group with committed offsets: status, lag, forecast; partitions on demand. */
 export function LagTable() {
   const report = useLag();
+  const history = useLagHistory();
   if (!report) return <p className="p-6 text-muted" data-testid="lag.loading">Waiting for the first lag report…</p>;
   if (report.groups.length === 0) return <p className="p-6 text-muted" data-testid="lag.empty">No consumer group has committed offsets yet.</p>;
   const groups = [...report.groups].sort((a, b) => statusSeverity[b.status] - statusSeverity[a.status] || a.groupId.localeCompare(b.groupId));
@@ -30,20 +34,21 @@ export function LagTable() {
           <th className="px-4 py-2 font-medium">Status</th>
           <th className="px-4 py-2 text-right font-medium">Offset lag</th>
           <th className="px-4 py-2 text-right font-medium">Time lag</th>
+          <th className="px-4 py-2 font-medium">Trend (lag)</th>
           <th className="px-4 py-2 font-medium">Forecast</th>
           <th className="px-4 py-2 font-medium">Members</th>
         </tr>
       </thead>
       <tbody>
         {groups.map((g) => (
-          <GroupRow key={g.groupId} group={g} />
+          <GroupRow key={g.groupId} group={g} points={history.get(g.groupId) ?? []} />
         ))}
       </tbody>
     </table>
   );
 }
 
-function GroupRow({ group }: { group: GroupLag }) {
+function GroupRow({ group, points }: { group: GroupLag; points: readonly LagPoint[] }) {
   const worst = group.partitions.reduce((a, b) => (statusSeverity[b.status] > statusSeverity[a.status] || (b.lag ?? 0) > (a.lag ?? 0) ? b : a));
   return (
     <tr className="border-t border-edge align-top" data-testid={`lag.group.${group.groupId}`}>
@@ -71,7 +76,13 @@ function GroupRow({ group }: { group: GroupLag }) {
       <td className="px-4 py-2 text-right tabular-nums" data-testid="lag.time">
         {group.maxTimeLagMs === null ? '—' : formatAge(group.maxTimeLagMs)}
       </td>
-      <td className="px-4 py-2">{describeForecast(worst.forecast)}</td>
+      <td className="px-4 py-2" data-testid="lag.trend" data-points={points.length}>
+        <LineChart width={120} height={28} data={points as LagPoint[]} aria-label={`Lag over the last ${points.length} polls`}>
+          <YAxis hide domain={[0, 'dataMax']} />
+          <Line type="linear" dataKey="lag" stroke={group.status === 'OK' ? '#22c55e' : '#f87171'} strokeWidth={1.5} dot={false} isAnimationActive={false} />
+        </LineChart>
+      </td>
+      <td className="px-4 py-2" data-testid="lag.forecast">{describeForecast(worst.forecast)}</td>
       <td className="px-4 py-2 text-muted">
         {group.members} ({group.state})
       </td>
