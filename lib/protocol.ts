@@ -62,6 +62,43 @@ export interface AlertRecord {
 
 export type ActionResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
+/** One record the pipeline set aside (dead letter or late event), as an operator may see it. */
+export interface QuarantineSample {
+  readonly partition: number;
+  readonly offset: string;
+  /** Broker timestamp (epoch ms). */
+  readonly at: number;
+  readonly reason: string;
+  /** topic[partition]@offset of the original record, when the job recorded it. */
+  readonly source: string | null;
+  readonly job: string | null;
+  /** The original bytes as text, card numbers masked and cut short; null where withheld (PCI scope). */
+  readonly payload: string | null;
+}
+
+/** A dead-letter or late-events topic: everything counted by reason, the newest samples kept. */
+export interface QuarantinedTopic {
+  readonly topic: string;
+  readonly count: number;
+  readonly reasons: Readonly<Record<string, number>>;
+  readonly samples: readonly QuarantineSample[];
+}
+
+/** Records in a topic (log end minus log start, summed over partitions: markers included). */
+export interface TopicOffsets {
+  readonly topic: string;
+  readonly end: number;
+  readonly records: number;
+}
+
+/** What the pipeline page draws besides Flink's own status: topic sizes and quarantined data. */
+export interface PipelineData {
+  /** Poll time (epoch ms). */
+  readonly at: number;
+  readonly topics: readonly TopicOffsets[];
+  readonly quarantine: readonly QuarantinedTopic[];
+}
+
 /** The newest surge window per H3 cell and the last hour of KPI minutes, as Flink committed them. */
 export interface AnalyticsState {
   readonly surge: { readonly windowEnd: number | null; readonly cells: readonly SurgeCell[] };
@@ -76,6 +113,8 @@ export interface ServerToClientEvents {
   'lag:report': (report: LagReport) => void;
   /** Flink job health, on subscribe and after every poll. */
   'pipeline:status': (status: PipelineStatus) => void;
+  /** Topic offsets and quarantined records, on pipeline subscribe and after every poll. */
+  'pipeline:data': (data: PipelineData) => void;
   'alerts:snapshot': (alerts: AlertRecord[]) => void;
   /** Alerts that changed (new, or triage moved), sent at most once per delta interval. */
   'alerts:update': (alerts: AlertRecord[]) => void;

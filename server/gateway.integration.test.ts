@@ -184,4 +184,30 @@ describe('gateway', () => {
     const health = (await (await fetch(`${base}/readyz`)).json()) as { analyticsIngest: { invalid: number } };
     expect(health.analyticsIngest.invalid).toBeGreaterThanOrEqual(1);
   });
+
+  it('shows dead letters from the Flink jobs with reasons and sources, card numbers never sent', async () => {
+    const [bad] = await producer.send({ topic: topics.driverLocationsRaw.name, messages: [{ key: `gw-${run}-bad`, value: `{"driverId":"gw-${run}-bad","lat":` }] });
+    const payment = { paymentId: `gw-${run}-pay`, cardNumber: '4111111111111111', cardCountry: 'IN', merchant: 'm', kind: 'trip', amount: 'lots', currency: 'INR', deviceId: 'd', ipLat: 12.9, ipLon: 77.6, riderId: 'r', ts: Date.now() };
+    const [badPayment] = await producer.send({ topic: topics.paymentsRaw.name, messages: [{ key: 'r', value: JSON.stringify(payment) }] });
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(base, { path: SOCKET_PATH, transports: ['websocket'] });
+    sockets.push(socket);
+    const frames: string[] = [];
+    let data: Parameters<ServerToClientEvents['pipeline:data']>[0] | null = null;
+    socket.on('pipeline:data', (d) => {
+      data = d;
+      frames.push(JSON.stringify(d));
+    });
+    socket.emit('pipeline:subscribe');
+    const source = (t: string, r: { partition: number; baseOffset?: string }) => `${t}[${r.partition}]@${r.baseOffset}`;
+    const sample = (topic: string, src: string) => data?.quarantine.find((q) => q.topic === topic)?.samples.find((x) => x.source === src);
+    await until('both dead letters on pipeline:data', () => !!sample(topics.driverLocationsDlq.name, source(topics.driverLocationsRaw.name, bad!)) && !!sample(topics.paymentsDlq.name, source(topics.paymentsRaw.name, badPayment!)), 60_000);
+    const location = sample(topics.driverLocationsDlq.name, source(topics.driverLocationsRaw.name, bad!))!;
+    expect(location).toMatchObject({ job: 'drivers-positions', payload: `{"driverId":"gw-${run}-bad","lat":` });
+    expect(location.reason.length).toBeGreaterThan(0);
+    const pay = sample(topics.paymentsDlq.name, source(topics.paymentsRaw.name, badPayment!))!;
+    expect(pay).toMatchObject({ job: 'fraud', payload: null });
+    expect(data!.quarantine.find((q) => q.topic === topics.paymentsDlq.name)!.count).toBeGreaterThanOrEqual(1);
+    expect(data!.topics.find((t) => t.topic === topics.driverLocationsRaw.name)!.end).toBeGreaterThan(0);
+    expect(frames.join('\n')).not.toContain('4111111111111111');
+  });
 });

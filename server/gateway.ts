@@ -13,6 +13,7 @@ import { DriverIngest } from './driver-ingest';
 import { DriverView } from './driver-view';
 import { FlinkMonitor } from './flink-monitor';
 import { LagMonitor } from './lag-monitor';
+import { PipelineDataMonitor } from './pipeline-data';
 import { RecordTimestamps } from './record-timestamps';
 import { attachLiveSocket } from './live-socket';
 import { createMetrics } from './metrics';
@@ -54,6 +55,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   const timestamps = new RecordTimestamps(kafka, `${groupBase}-lag-reader`, log);
   const lag = new LagMonitor({ admin, pollMs: config.lagPollMs, windowSize: config.lagWindow, log, clock, timestamps });
   const flink = new FlinkMonitor(config.flinkRestUrl, config.lagPollMs, log, clock);
+  const pipelineData = new PipelineDataMonitor(kafka, `${groupBase}-quarantine`, admin, config.lagPollMs, log, clock);
   const ready = (): boolean => ingest.ready && alertIngest.ready;
   const health = {
     ready,
@@ -81,6 +83,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     isDegraded: () => ingest.degraded,
     lagReport: () => lag.report,
     pipelineStatus: () => flink.status,
+    pipelineData: () => pipelineData.data,
     alerts,
     analytics,
     submitAlertAction: (request, by) => submitAlertAction(request, by, alerts, producer, () => clock.now()),
@@ -104,6 +107,8 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   lag.start();
   flink.onStatus = (status) => socket.publishPipeline(status);
   flink.start();
+  pipelineData.onData = (data) => socket.publishPipelineData(data);
+  await pipelineData.start();
   const expiry = setInterval(() => {
     const expired = view.expireOlderThan(clock.now() - config.driverTtlMs);
     if (expired > 0) log.info({ expired, ttlMs: config.driverTtlMs }, 'expired drivers that stopped reporting');
@@ -116,9 +121,11 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     ingest,
     lag,
     flink,
+    pipelineData,
     close: async () => {
       clearInterval(expiry);
       flink.stop();
+      await pipelineData.stop();
       await lag.stop();
       await timestamps.stop();
       await socket.close();

@@ -81,8 +81,10 @@ export class LagMonitor {
     };
     const report: GroupLag[] = [];
     const seen = new Set<string>();
-    for (const group of described) {
-      const committed = await admin.fetchOffsets({ groupId: group.groupId });
+    // Every group's commits first, log ends after: an end read before a fast consumer's commit
+    // can trail it, and the commit would look beyond the log end (ERR).
+    const commits = await Promise.all(described.map(async (group) => ({ group, committed: await admin.fetchOffsets({ groupId: group.groupId }) })));
+    for (const { group, committed } of commits) {
       const active = !INACTIVE_STATES.has(group.state);
       const partitions: Mutable<PartitionLag>[] = [];
       for (const { topic, partitions: parts } of committed) {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import type { LagReport } from '../lib/lag/lag-report';
 import type { PipelineStatus } from '../lib/pipeline-status';
-import { SOCKET_PATH, type ActionResult, type ClientToServerEvents, type ServerToClientEvents } from '../lib/protocol';
+import { SOCKET_PATH, type ActionResult, type ClientToServerEvents, type PipelineData, type ServerToClientEvents } from '../lib/protocol';
 import type { AlertView } from './alert-view';
 import type { AnalyticsView } from './analytics-view';
 import type { BacklogPolicy } from './client-backlog';
@@ -24,6 +24,7 @@ export interface LiveSocketOptions {
   readonly isDegraded: () => boolean;
   readonly lagReport: () => LagReport;
   readonly pipelineStatus: () => PipelineStatus;
+  readonly pipelineData: () => PipelineData;
   readonly alerts: AlertView;
   readonly analytics: AnalyticsView;
   /** Records a triage action for the operator `by`. */
@@ -66,6 +67,7 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
     socket.on('pipeline:subscribe', () => {
       void socket.join(PIPELINE_ROOM);
       socket.emit('pipeline:status', o.pipelineStatus());
+      socket.emit('pipeline:data', o.pipelineData());
     });
     socket.on('analytics:subscribe', () => {
       void socket.join(ANALYTICS_ROOM);
@@ -113,6 +115,10 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
     publishPipeline(status: PipelineStatus): void {
       io.to(PIPELINE_ROOM).emit('pipeline:status', status);
       o.metrics.messagesOut.inc({ event: 'pipeline:status' }, roomSize(PIPELINE_ROOM));
+    },
+    publishPipelineData(data: PipelineData): void {
+      io.to(PIPELINE_ROOM).emit('pipeline:data', data);
+      o.metrics.messagesOut.inc({ event: 'pipeline:data' }, roomSize(PIPELINE_ROOM));
     },
     publishLag(report: LagReport): void {
       io.to(LAG_ROOM).emit('lag:report', report);

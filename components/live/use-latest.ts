@@ -3,7 +3,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { LagReport } from '../../lib/lag/lag-report';
 import type { PipelineStatus } from '../../lib/pipeline-status';
-import type { AnalyticsState, GatewayStatus } from '../../lib/protocol';
+import type { AnalyticsState, GatewayStatus, PipelineData } from '../../lib/protocol';
 import { LatestValueStore } from './latest-value-store';
 import { liveSocket } from './socket-connection';
 
@@ -11,6 +11,7 @@ let lag: LatestValueStore<LagReport> | null = null;
 let pipeline: LatestValueStore<PipelineStatus> | null = null;
 let analytics: LatestValueStore<AnalyticsState> | null = null;
 let heartbeat: LatestValueStore<GatewayStatus> | null = null;
+let pipelineData: LatestValueStore<PipelineData> | null = null;
 
 const none = (): null => null;
 const noopSubscribe = (): (() => void) => () => undefined;
@@ -32,6 +33,13 @@ export function pipelineStore(): LatestValueStore<PipelineStatus> {
   const s = liveSocket();
   pipeline ??= new LatestValueStore<PipelineStatus>((h) => s.on('connect', h), () => s.emit('pipeline:subscribe'), (set) => s.on('pipeline:status', set), s.connected);
   return pipeline;
+}
+
+/** Topic sizes and quarantined records (sent to pipeline subscribers with the Flink status). */
+export function pipelineDataStore(): LatestValueStore<PipelineData> {
+  const s = liveSocket();
+  pipelineData ??= new LatestValueStore<PipelineData>((h) => s.on('connect', h), () => s.emit('pipeline:subscribe'), (set) => s.on('pipeline:data', set), s.connected);
+  return pipelineData;
 }
 
 /** The newest surge window per cell and the KPI minutes. */
@@ -56,6 +64,11 @@ export function useLag(): LagReport | null {
 /** The latest Flink job health; null until the first arrives (and on the server). */
 export function usePipeline(): PipelineStatus | null {
   return useLatest(inBrowser() ? pipelineStore() : null);
+}
+
+/** Topic sizes and dead letters; null until the first arrives (and on the server). */
+export function usePipelineData(): PipelineData | null {
+  return useLatest(inBrowser() ? pipelineDataStore() : null);
 }
 
 /** The newest surge window per cell and the KPI minutes; null until the first arrives. */

@@ -1,0 +1,68 @@
+import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { PipelineData, TopicOffsets } from '../lib/protocol';
+import { topics } from '../lib/topics';
+import { consumeFromBeginning } from './consume-from-beginning';
+import { QuarantineView } from './quarantine-view';
+
+/** Topics holding what the pipeline set aside rather than processed. */
+export const quarantineTopics = [topics.driverLocationsDlq.name, topics.rideRequestsDlq.name, topics.paymentsDlq.name, topics.lateEvents.name];
+
+/**
+ * Everything the pipeline page needs besides Flink's REST API: the size of every catalog topic
+ * (polled, so the page can show rates) and the dead letters and late events, read from the
+ * beginning into a QuarantineView.
+ */
+export class PipelineDataMonitor {
+  onData: (data: PipelineData) => void = () => undefined;
+  private readonly quarantine = new QuarantineView(quarantineTopics);
+  private readonly consumer: Consumer;
+  private offsets: TopicOffsets[] = [];
+  private at = 0;
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(
+    kafka: Kafka,
+    groupId: string,
+    private readonly admin: Admin,
+    private readonly pollMs: number,
+    private readonly log: Logger,
+    private readonly clock: { now(): number } = Date,
+  ) {
+    this.consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250 });
+  }
+
+  get data(): PipelineData {
+    return { at: this.at, topics: this.offsets, quarantine: this.quarantine.report() };
+  }
+
+  async start(): Promise<void> {
+    await consumeFromBeginning(this.consumer, quarantineTopics, (topic, partition, m) => this.quarantine.add(topic, partition, m));
+    this.timer = setInterval(() => void this.poll(), this.pollMs);
+    void this.poll();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.consumer.disconnect();
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      const names = Object.values(topics).map((t) => t.name);
+      this.offsets = await Promise.all(
+        names.map(async (topic) => {
+          const partitions = await this.admin.fetchTopicOffsets(topic);
+          const end = partitions.reduce((sum, p) => sum + Number(p.high), 0);
+          const start = partitions.reduce((sum, p) => sum + Number(p.low), 0);
+          return { topic, end, records: end - start };
+        }),
+      );
+      this.at = this.clock.now();
+      this.onData(this.data);
+    } catch (err) {
+      // The broker being away is shown as degraded elsewhere; try again next poll.
+      this.log.debug({ err }, 'topic offsets poll failed');
+    }
+  }
+}
