@@ -5,6 +5,8 @@ const pages = [
   ['/', 'Overview'],
   ['/fraud', 'Fraud'],
   ['/lag', 'Lag'],
+  ['/pipeline', 'Pipeline'],
+  ['/wall', 'Wall'],
 ] as const;
 
 export function AppHeader() {

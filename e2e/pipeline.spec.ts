@@ -1,0 +1,27 @@
+import { expect, test } from '@playwright/test';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { topics } from '../lib/topics';
+import { saveScreenshot } from './pages/screenshots';
+
+const kafka = new Kafka({ clientId: 'e2e-pipeline', brokers: [`127.0.0.1:${process.env.E2E_KAFKA_PORT ?? '29092'}`], logLevel: logLevel.NOTHING });
+
+test('the pipeline page draws the lineage with live figures and shows a bad record quarantined with its reason', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.goto('/pipeline');
+  const job = page.getByTestId('pipeline.node.job:driversPositions');
+  await expect(job.getByTestId('pipeline.node.detail')).toHaveText(/^RUNNING · bp (ok|low|high)$/, { timeout: 60_000 });
+  await expect(page.getByTestId('pipeline.node.topic:driverLocationsRaw').getByTestId('pipeline.node.detail')).toHaveText(/^[\d,.]+ rec\/s · [\d,]+ kept$/);
+
+  const marker = `e2e-bad-${Date.now().toString(36)}`;
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  await producer.send({ topic: topics.driverLocationsRaw.name, messages: [{ key: marker, value: `{"driverId":"${marker}","lat":` }] });
+  await producer.disconnect();
+
+  const dlq = page.getByTestId(`quarantine.${topics.driverLocationsDlq.name}`);
+  const sample = dlq.getByTestId('quarantine.sample').filter({ hasText: marker });
+  await expect(sample).toBeVisible({ timeout: 60_000 });
+  await expect(sample).toContainText('drivers-positions');
+  await expect(dlq.getByTestId('quarantine.count')).not.toHaveText('0');
+  await saveScreenshot(page, testInfo, 'pipeline');
+});
