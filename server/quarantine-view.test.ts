@@ -38,9 +38,11 @@ describe('QuarantineView', () => {
       'late.source.topic': 'raw.ride-requests', 'late.source.partition': '1', 'late.source.offset': '7',
       'late.event.time': '2026-11-25 15:00:00.000', 'late.watermark': '2026-11-25 15:01:02.500', 'late.job': 'surge',
     }));
+    view.add('late.events', 0, message(1, '{}', { 'late.event.time': '2026-11-25 15:00:00.000', 'late.watermark': '2026-11-25 15:00:00.000', 'late.job': 'surge' }));
     const [late] = view.report();
-    expect(late!.reasons).toEqual({ late: 1 });
-    expect(late!.samples[0]).toMatchObject({ reason: 'late: 62.5 s behind the watermark', source: 'raw.ride-requests[1]@7', job: 'surge' });
+    expect(late!.reasons).toEqual({ late: 2 });
+    expect(late!.samples.map((x) => x.reason)).toEqual(['late: at the watermark', 'late: 62.5 s behind the watermark']);
+    expect(late!.samples[1]).toMatchObject({ source: 'raw.ride-requests[1]@7', job: 'surge' });
   });
 
   it('ignores topics it was not told about and cuts long payloads', () => {

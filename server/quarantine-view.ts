@@ -59,7 +59,9 @@ export class QuarantineView {
 function lateReason(m: KafkaMessage): string {
   const eventTime = instant(header(m, lateEventHeaders.eventTime));
   const watermark = instant(header(m, lateEventHeaders.watermark));
-  return eventTime !== null && watermark !== null ? `late: ${((watermark - eventTime) / 1000).toFixed(1)} s behind the watermark` : 'late';
+  if (eventTime === null || watermark === null) return 'late';
+  // Flink counts an event at the watermark as late already.
+  return watermark === eventTime ? 'late: at the watermark' : `late: ${((watermark - eventTime) / 1000).toFixed(1)} s behind the watermark`;
 }
 
 /** Epoch ms from Flink's SQL timestamp text ("2026-11-25 15:01:01.123", UTC session) or digits. */

@@ -14,8 +14,8 @@ import { Panel, Skeleton } from '../panel/Panel';
 
 const COLUMN_WIDTH = 210;
 const NODE_WIDTH = 170;
-const ROW_HEIGHT = 64;
-const NODE_HEIGHT = 50;
+const ROW_HEIGHT = 72;
+const NODE_HEIGHT = 60;
 const graph = lineage();
 
 /** Lineage with live figures on it, then what the pipeline set aside. */
@@ -72,11 +72,26 @@ function LineageGraph({ status, lag, rates, data }: { status: PipelineStatus | n
           <Edge key={`${e.from}->${e.to}`} edge={e} from={layout.position.get(e.from)!} to={layout.position.get(e.to)!} lag={lagOf(lag, e)} />
         ))}
         {graph.nodes.map((n) => (
-          <Node key={n.id} node={n} at={layout.position.get(n.id)!} job={n.kind === 'job' ? jobs.get(n.label) : undefined} statusAt={status?.at ?? 0} rate={n.kind === 'topic' ? rates.get(topics[n.topic].name) : undefined} records={n.kind === 'topic' ? records.get(topics[n.topic].name) : undefined} />
+          <Node
+            key={n.id}
+            node={n}
+            at={layout.position.get(n.id)!}
+            job={n.kind === 'job' ? jobs.get(n.label) : undefined}
+            inputLag={n.kind === 'job' ? inputLag(lag, n.id) : null}
+            statusAt={status?.at ?? 0}
+            rate={n.kind === 'topic' ? rates.get(topics[n.topic].name) : undefined}
+            records={n.kind === 'topic' ? records.get(topics[n.topic].name) : undefined}
+          />
         ))}
       </svg>
     </div>
   );
+}
+
+/** A Flink job's consumer lag over all its inputs; null before its group has committed. */
+function inputLag(report: LagReport | null, jobNodeId: string): number | null {
+  const lags = graph.edges.filter((e) => e.to === jobNodeId).map((e) => lagOf(report, e));
+  return lags.every((l) => l === null) ? null : lags.reduce<number>((sum, l) => sum + (l ?? 0), 0);
 }
 
 /** A Flink job's lag on one of its input topics, summed over partitions. */
@@ -93,17 +108,14 @@ function Edge({ edge, from, to, lag }: { edge: LineageEdge; from: { x: number; y
   const mid = (x1 + x2) / 2;
   return (
     <g data-testid={`pipeline.edge.${edge.from}->${edge.to}`}>
-      <path d={`M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`} fill="none" stroke="#334155" strokeWidth={1.5} />
-      {lag !== null && (
-        <text x={x2 - 6} y={y2 - 4} textAnchor="end" className={lag > 10_000 ? 'fill-en-route' : 'fill-muted'}>
-          lag {lag.toLocaleString('en-US')}
-        </text>
-      )}
+      <path d={`M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`} fill="none" stroke="#334155" strokeWidth={1.5}>
+        <title>{`${topics[edge.topic].name}${lag === null ? '' : `: consumer lag ${lag.toLocaleString('en-US')}`}`}</title>
+      </path>
     </g>
   );
 }
 
-function Node({ node, at, job, statusAt, rate, records }: { node: LineageNode; at: { x: number; y: number }; job?: FlinkJobStatus; statusAt: number; rate?: number; records?: number }) {
+function Node({ node, at, job, inputLag, statusAt, rate, records }: { node: LineageNode; at: { x: number; y: number }; job?: FlinkJobStatus; inputLag: number | null; statusAt: number; rate?: number; records?: number }) {
   const quarantine = node.kind === 'topic' && (node.topic.endsWith('Dlq') || node.topic === 'lateEvents');
   const stroke = node.kind === 'job' ? (job?.state === 'RUNNING' ? '#22c55e' : '#f87171') : quarantine ? '#f59e0b' : '#334155';
   const lines: string[] = [];
@@ -113,6 +125,7 @@ function Node({ node, at, job, statusAt, rate, records }: { node: LineageNode; a
     else {
       lines.push(`${job.state} · bp ${job.backpressure.level}`);
       lines.push(`wm ${job.watermark === null ? '—' : `${formatAge(Math.max(0, statusAt - job.watermark))} behind`} · ckpt ${job.checkpoints.lastCompletedAt ? formatAge(statusAt - job.checkpoints.lastCompletedAt) : '—'}`);
+      lines.push(`input lag ${inputLag === null ? '—' : inputLag.toLocaleString('en-US')}`);
     }
   }
   const body = (
