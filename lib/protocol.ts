@@ -101,7 +101,12 @@ export interface PipelineData {
 
 /** The newest surge window per H3 cell and the last hour of KPI minutes, as Flink committed them. */
 export interface AnalyticsState {
-  readonly surge: { readonly windowEnd: number | null; readonly cells: readonly SurgeCell[] };
+  readonly surge: {
+    readonly windowEnd: number | null;
+    readonly cells: readonly SurgeCell[];
+    /** Ends of the recent windows the gateway keeps, oldest first: what 'surge:window' can return. */
+    readonly windowEnds: readonly number[];
+  };
   readonly kpis: readonly OpsKpis[];
 }
 
@@ -134,6 +139,8 @@ export interface ClientToServerEvents {
   'lag:unsubscribe': () => void;
   'pipeline:subscribe': () => void;
   'analytics:subscribe': () => void;
+  /** Every cell of one recent surge window (for the map's time scrubber); null when not kept. */
+  'surge:window': (windowEnd: number, done: (cells: SurgeCell[] | null) => void) => void;
   'alerts:subscribe': () => void;
   /** Acknowledged once the action is durably in alert-actions, or refused with a reason. */
   'alerts:action': (request: AlertActionRequest, done: (result: ActionResult) => void) => void;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OpsKpis } from '../lib/schemas/ops-kpis';
 import type { SurgeCell } from '../lib/schemas/surge-cell';
-import { AnalyticsView, KPI_MINUTES_KEPT } from './analytics-view';
+import { AnalyticsView, KPI_MINUTES_KEPT, SURGE_WINDOWS_KEPT } from './analytics-view';
 
 const cell = (id: string, windowEnd: number, demand = 3, supply = 1): SurgeCell => ({
   cell: id.padEnd(15, 'f'),
@@ -23,6 +23,20 @@ describe('AnalyticsView', () => {
     const { surge } = view.state();
     expect(surge.windowEnd).toBe(20_000);
     expect(surge.cells.map((c) => [c.cell.slice(0, 3), c.demand])).toEqual([['881', 9]]);
+  });
+
+  it('keeps the recent windows whole for the time scrubber, the oldest dropped first', () => {
+    const view = new AnalyticsView();
+    for (let i = 1; i <= SURGE_WINDOWS_KEPT + 3; i++) {
+      view.applySurge(cell('881', i * 10_000, i));
+      view.applySurge(cell('882', i * 10_000));
+    }
+    view.applySurge(cell('883', 10_000));
+    const ends = view.state().surge.windowEnds;
+    expect(ends).toHaveLength(SURGE_WINDOWS_KEPT);
+    expect(ends[0]).toBe(4 * 10_000);
+    expect(view.surgeAt(10_000)).toBeNull();
+    expect(view.surgeAt(5 * 10_000)!.map((c) => [c.cell.slice(0, 3), c.demand])).toEqual([['881', 5], ['882', 3]]);
   });
 
   it('keeps the last hour of KPI minutes in order', () => {

@@ -183,6 +183,12 @@ describe('gateway', () => {
     expect(shown.kpis.find((k) => k.windowStart === end)).toEqual(minute);
     const health = (await (await fetch(`${base}/readyz`)).json()) as { analyticsIngest: { invalid: number } };
     expect(health.analyticsIngest.invalid).toBeGreaterThanOrEqual(1);
+
+    // The time scrubber: an earlier window whole, and nothing for what is not a window end.
+    expect(shown.surge.windowEnds).toContain(end - 10_000);
+    const earlier = await socket.emitWithAck('surge:window', end - 10_000);
+    expect(earlier!.map((c) => [c.cell, c.demand])).toEqual([['8861892c9bfffff', 1]]);
+    expect(await socket.emitWithAck('surge:window', 'soon' as unknown as number)).toBeNull();
   });
 
   it('shows dead letters from the Flink jobs with reasons and sources, card numbers never sent', async () => {

@@ -74,6 +74,12 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
       socket.emit('analytics:state', o.analytics.state());
       o.metrics.messagesOut.inc({ event: 'analytics:state' });
     });
+    socket.on('surge:window', (windowEnd, done) => {
+      // Sent by any client: anything but a window end and a callback gets nothing.
+      if (typeof done !== 'function') return;
+      done(typeof windowEnd === 'number' && Number.isFinite(windowEnd) ? o.analytics.surgeAt(windowEnd) : null);
+      o.metrics.messagesOut.inc({ event: 'surge:window' });
+    });
     socket.on('alerts:subscribe', () => {
       void socket.join(ALERTS_ROOM);
       socket.emit('alerts:snapshot', o.alerts.snapshot());
