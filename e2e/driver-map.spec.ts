@@ -56,3 +56,41 @@ test('surge shows on the map as hexagons where demand outruns idle drivers', asy
   // The first surge window closes about a minute after the stack starts producing.
   await expect.poll(() => dashboard.surgeCells(), { timeout: 120_000 }).toBeGreaterThan(0);
 });
+
+test('a driver clicked on the map is inspected and can be followed', async ({ page }) => {
+  const dashboard = new DashboardPage(page);
+  await dashboard.open();
+  await dashboard.waitForDrawnDrivers(1500);
+  // A driver well inside the map, away from the legend and the layer toggles.
+  const [cx, cy] = await dashboard.mapCentre();
+  const id = await page.evaluate(() => {
+    const el = document.querySelector('[data-testid="map.drivers"]')!;
+    const [x0, y0] = [el.clientWidth / 2, el.clientHeight / 2];
+    const hook = window.__streamwatch!;
+    for (let i = 1; i <= 3000; i++) {
+      const candidate = `drv-${String(i).padStart(5, '0')}`;
+      const at = hook.screenOf(candidate);
+      if (at && Math.abs(at[0] - x0) < 150 && Math.abs(at[1] - y0) < 120) return candidate;
+    }
+    return null;
+  });
+  expect(id).not.toBeNull();
+  const at = (await dashboard.screenOf(id!))!;
+  await page.mouse.click(at[0], at[1]);
+  const inspector = page.getByTestId('map.inspector');
+  await expect(inspector).toBeVisible();
+  const shownId = await inspector.locator('h3').textContent();
+  expect(shownId).toMatch(/^drv-\d{5}$/);
+  await expect(inspector.getByTestId('map.inspector.status')).toHaveText(/^(idle|en route|on trip|offline)$/);
+
+  await inspector.getByTestId('map.follow').check();
+  // Followed, the driver stays at the centre of the map while it moves.
+  for (let i = 0; i < 3; i++) {
+    await page.waitForTimeout(700);
+    const [x, y] = (await dashboard.screenOf(shownId!))!;
+    expect(Math.hypot(x - cx, y - cy)).toBeLessThan(3);
+  }
+  await inspector.getByRole('button', { name: 'Close driver details' }).click();
+  await expect(inspector).toHaveCount(0);
+});
+

@@ -6,10 +6,13 @@ import DeckGL from '@deck.gl/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { statusFromCode, type AlertRecord } from '../../lib/protocol';
 import { bengaluru } from '../../lib/city';
+import { PositionTween } from '../../lib/position-tween';
+import type { SurgeCell } from '../../lib/schemas/surge-cell';
 import { covers, padded } from '../../lib/viewport';
 import { useAlerts } from '../live/use-alerts';
 import { driverStore, useDrivers } from '../live/use-drivers';
 import { useAnalytics } from '../live/use-latest';
+import { liveSocket } from '../live/socket-connection';
 import type { DriverFrame } from '../live/driver-store';
 import { cityCenter, cityLayers } from './city-layers';
 import { alertLayer, alertMarkers } from './alert-layer';
@@ -28,34 +31,84 @@ declare global {
       frameVersion: number;
       renders: number;
       positionOf(driverId: string): [number, number] | null;
+      /** Where a driver is drawn now, in CSS pixels from the map's top left; null if not drawn. */
+      screenOf(driverId: string): [number, number] | null;
     };
   }
 }
+
+/** About one ping interval: a driver glides to each new position as the next one arrives. */
+const GLIDE_MS = 1000;
 
 export default function DriverMap() {
   const frame = useDrivers();
   const drawn = useRef<DriverFrame | null>(null);
   const container = useRef<HTMLDivElement>(null);
   const viewportTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const [viewState, setViewState] = useState<MapViewState>(initialViewState);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [following, setFollowing] = useState(false);
+  const [shown, setShown] = useState({ drivers: true, surge: true, alerts: true });
+  const [scrubEnd, setScrubEnd] = useState<number | null>(null);
+  const [scrubCells, setScrubCells] = useState<SurgeCell[] | null>(null);
+
+  // Positions glide between updates: the tween is retargeted once per new frame, and an
+  // animation loop redraws while anything still moves.
+  const tween = useRef(new PositionTween(GLIDE_MS));
+  const retargeted = useRef(-1);
+  const [clock, setClock] = useState(0);
+  if (frame && retargeted.current !== frame.version) {
+    tween.current.retarget(frame.ids, frame.positions, performance.now());
+    retargeted.current = frame.version;
+  }
+  useEffect(() => {
+    let raf = 0;
+    const step = () => {
+      const now = performance.now();
+      setClock(now);
+      if (tween.current.moving(now)) raf = requestAnimationFrame(step);
+    };
+    raf = requestAnimationFrame(step);
+    return () => cancelAnimationFrame(raf);
+  }, [frame?.version]);
+  const positions = useMemo(() => tween.current.at(clock), [clock, frame?.version]);
+
+  const selectedIndex = selected && frame ? frame.ids.indexOf(selected) : -1;
+  const selectedAt: [number, number] | null = selectedIndex >= 0 ? [positions[selectedIndex * 2]!, positions[selectedIndex * 2 + 1]!] : null;
+  const shownView = following && selectedAt ? { ...viewState, longitude: selectedAt[0], latitude: selectedAt[1] } : viewState;
 
   // Zoomed in, the gateway sends only the drivers in (a margin around) the visible area;
   // showing the whole city, the shared broadcast.
-  const onViewStateChange = ({ viewState }: { viewState: MapViewState }): void => {
+  const onViewStateChange = ({ viewState: next, interactionState }: { viewState: MapViewState; interactionState?: { isDragging?: boolean } }): void => {
+    if (interactionState?.isDragging) setFollowing(false);
+    setViewState(next);
     clearTimeout(viewportTimer.current);
     viewportTimer.current = setTimeout(() => {
       const el = container.current;
       if (!el) return;
-      const [west, south, east, north] = new WebMercatorViewport({ ...viewState, width: el.clientWidth, height: el.clientHeight }).getBounds();
+      const [west, south, east, north] = new WebMercatorViewport({ ...next, width: el.clientWidth, height: el.clientHeight }).getBounds();
       const wanted = padded({ west, south, east, north }, 0.25);
       driverStore().setViewport(covers(wanted, bengaluru.bbox) ? null : wanted);
     }, 250);
   };
-  const [shown, setShown] = useState({ drivers: true, surge: true, alerts: true });
+
   const alertFrame = useAlerts();
   const alertRecords = alertFrame?.records;
   const alerts = useMemo(() => alertLayer(alertMarkers(alertRecords ?? [])), [alertRecords]);
   const analytics = useAnalytics();
-  const surgeCells = analytics?.surge.cells;
+  const windowEnds = analytics?.surge.windowEnds ?? [];
+  useEffect(() => {
+    if (scrubEnd === null) return setScrubCells(null);
+    let current = true;
+    void liveSocket()
+      .timeout(5000)
+      .emitWithAck('surge:window', scrubEnd)
+      .then((cells) => current && setScrubCells(cells ?? []), () => current && setScrubCells([]));
+    return () => {
+      current = false;
+    };
+  }, [scrubEnd]);
+  const surgeCells = scrubEnd === null ? analytics?.surge.cells : scrubCells;
   const surge = useMemo(() => surgeLayer(surgePolygons(surgeCells ?? [])), [surgeCells]);
   const colors = useMemo(() => colorsForStatuses(frame?.statuses ?? new Uint8Array(0)), [frame?.statuses]);
 
@@ -66,7 +119,7 @@ export default function DriverMap() {
         data: {
           length: frame?.count ?? 0,
           attributes: {
-            getPosition: { value: frame?.positions ?? new Float32Array(0), size: 2 },
+            getPosition: { value: positions, size: 2 },
             getFillColor: { value: colors, size: 4, normalized: true },
           },
         },
@@ -75,11 +128,26 @@ export default function DriverMap() {
         radiusMinPixels: 2,
         pickable: true,
       }),
-    [frame?.count, frame?.positions, colors],
+    [frame?.count, positions, colors],
+  );
+  const highlight = useMemo(
+    () =>
+      new ScatterplotLayer<[number, number]>({
+        id: 'selected-driver',
+        data: selectedAt ? [selectedAt] : [],
+        getPosition: (d) => d,
+        getRadius: 10,
+        radiusUnits: 'pixels',
+        stroked: true,
+        filled: false,
+        getLineColor: [255, 255, 255, 230],
+        lineWidthMinPixels: 2,
+      }),
+    [selectedAt?.[0], selectedAt?.[1]],
   );
 
   useEffect(() => {
-    window.__streamwatch ??= { renderedDrivers: 0, surgeCells: 0, frameVersion: 0, renders: 0, positionOf: () => null };
+    window.__streamwatch ??= { renderedDrivers: 0, surgeCells: 0, frameVersion: 0, renders: 0, positionOf: () => null, screenOf: () => null };
   }, []);
 
   const onAfterRender = (): void => {
@@ -96,6 +164,15 @@ export default function DriverMap() {
       const i = d ? d.ids.indexOf(id) : -1;
       return d && i >= 0 ? [d.positions[i * 2]!, d.positions[i * 2 + 1]!] : null;
     };
+    const el = container.current;
+    const view = shownView;
+    const glided = positions;
+    hook.screenOf = (id) => {
+      const i = f.ids.indexOf(id);
+      if (!el || i < 0) return null;
+      const [x, y] = new WebMercatorViewport({ ...view, width: el.clientWidth, height: el.clientHeight }).project([glided[i * 2]!, glided[i * 2 + 1]!]);
+      return [x!, y!];
+    };
   };
 
   const getTooltip = (info: PickingInfo) => {
@@ -109,7 +186,14 @@ export default function DriverMap() {
     }
     if (info.layer?.id !== 'drivers' || info.index < 0 || !frame) return null;
     const status = statusFromCode(frame.statuses[info.index] ?? 3);
-    return { text: `${frame.ids[info.index]}\n${status.replace('_', ' ')}` };
+    return { text: `${frame.ids[info.index]}\n${status.replace('_', ' ')} · click to inspect` };
+  };
+
+  const onClick = (info: PickingInfo): void => {
+    if (info.layer?.id === 'drivers' && info.index >= 0 && frame) {
+      setSelected(frame.ids[info.index] ?? null);
+      setFollowing(false);
+    }
   };
 
   return (
@@ -119,18 +203,89 @@ export default function DriverMap() {
       data-rendered-drivers={frame?.count ?? 0}
       data-surge-cells={(surge.props.data as SurgePolygon[]).length}
       className="absolute inset-0"
+      onKeyDown={(e) => e.key === 'Escape' && setSelected(null)}
     >
       <DeckGL
         views={new MapView({ repeat: false })}
-        initialViewState={initialViewState}
+        viewState={shownView}
         controller
-        layers={[...staticLayers, shown.surge && surge, shown.drivers && drivers, shown.alerts && alerts]}
+        layers={[...staticLayers, shown.surge && surge, shown.drivers && drivers, shown.alerts && alerts, highlight]}
         onAfterRender={onAfterRender}
-        onViewStateChange={onViewStateChange}
+        onViewStateChange={onViewStateChange as never}
+        onClick={onClick}
         getTooltip={getTooltip}
       />
       <Legend />
       <LayerToggles shown={shown} onChange={setShown} />
+      {selected && (
+        <DriverInspector
+          id={selected}
+          at={selectedAt}
+          status={selectedIndex >= 0 && frame ? statusFromCode(frame.statuses[selectedIndex] ?? 3) : null}
+          following={following}
+          onFollow={setFollowing}
+          onClose={() => {
+            setSelected(null);
+            setFollowing(false);
+          }}
+        />
+      )}
+      {windowEnds.length > 1 && <SurgeScrubber windowEnds={windowEnds} value={scrubEnd} onChange={setScrubEnd} />}
+    </div>
+  );
+}
+
+function DriverInspector({ id, at, status, following, onFollow, onClose }: { id: string; at: [number, number] | null; status: string | null; following: boolean; onFollow: (f: boolean) => void; onClose: () => void }) {
+  return (
+    <section className="absolute left-3 top-3 w-60 rounded bg-panel/95 p-3 text-sm shadow-lg" aria-label={`Driver ${id}`} data-testid="map.inspector">
+      <header className="mb-1 flex items-center justify-between">
+        <h3 className="font-mono font-semibold">{id}</h3>
+        <button className="text-muted hover:text-ink" onClick={onClose} aria-label="Close driver details">
+          ✕
+        </button>
+      </header>
+      {at ? (
+        <dl className="grid grid-cols-[4rem_1fr] gap-y-0.5 text-xs">
+          <dt className="text-muted">status</dt>
+          <dd data-testid="map.inspector.status">{status?.replace('_', ' ')}</dd>
+          <dt className="text-muted">position</dt>
+          <dd className="tabular-nums">
+            {at[1].toFixed(5)}, {at[0].toFixed(5)}
+          </dd>
+        </dl>
+      ) : (
+        <p className="text-xs text-muted">Not in view any more (went offline, or outside the area this map receives).</p>
+      )}
+      <label className="mt-2 flex cursor-pointer items-center gap-1.5 text-xs">
+        <input type="checkbox" checked={following} onChange={(e) => onFollow(e.target.checked)} disabled={!at} data-testid="map.follow" />
+        follow on the map
+      </label>
+    </section>
+  );
+}
+
+/** Steps back through the recent surge windows the gateway keeps; the right end is live. */
+function SurgeScrubber({ windowEnds, value, onChange }: { windowEnds: readonly number[]; value: number | null; onChange: (end: number | null) => void }) {
+  const index = value === null ? windowEnds.length - 1 : Math.max(0, windowEnds.indexOf(value));
+  const end = windowEnds[index]!;
+  return (
+    <div className="absolute bottom-14 left-3 flex items-center gap-2 rounded bg-panel/90 px-3 py-1.5 text-xs text-muted">
+      <label htmlFor="surge-scrubber">surge window</label>
+      <input
+        id="surge-scrubber"
+        type="range"
+        min={0}
+        max={windowEnds.length - 1}
+        value={index}
+        onChange={(e) => {
+          const i = Number(e.target.value);
+          onChange(i === windowEnds.length - 1 ? null : windowEnds[i]!);
+        }}
+        data-testid="map.surge-scrubber"
+      />
+      <span className="w-28 tabular-nums text-ink" data-testid="map.surge-window">
+        {value === null ? 'live' : `${new Date(end).toLocaleTimeString('en-GB', { timeZone: 'Asia/Kolkata' })} IST`}
+      </span>
     </div>
   );
 }

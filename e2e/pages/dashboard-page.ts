@@ -40,6 +40,19 @@ export class DashboardPage {
     return this.page.evaluate((list) => list.map((id) => window.__streamwatch?.positionOf(id) ?? null), ids);
   }
 
+  /** Where a driver is drawn, in page pixels; null when the map does not draw it. */
+  async screenOf(id: string): Promise<[number, number] | null> {
+    const box = (await this.page.getByTestId('map.drivers').boundingBox())!;
+    const at = await this.page.evaluate((driver) => window.__streamwatch?.screenOf(driver) ?? null, id);
+    return at ? [box.x + at[0], box.y + at[1]] : null;
+  }
+
+  /** The map's centre in page pixels. */
+  async mapCentre(): Promise<[number, number]> {
+    const box = (await this.page.getByTestId('map.drivers').boundingBox())!;
+    return [box.x + box.width / 2, box.y + box.height / 2];
+  }
+
   /** Zooms the map with the mouse wheel at its centre (negative steps zoom out). */
   async zoom(steps: number): Promise<void> {
     const box = (await this.page.getByTestId('map.drivers').boundingBox())!;
