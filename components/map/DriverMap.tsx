@@ -213,6 +213,8 @@ export default function DriverMap() {
         onAfterRender={onAfterRender}
         onViewStateChange={onViewStateChange as never}
         onClick={onClick}
+        // Dots are a few pixels wide: a click a little off still finds the driver.
+        pickingRadius={4}
         getTooltip={getTooltip}
       />
       <Legend />

@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { Partitioners } from 'kafkajs';
+import { chromium } from '@playwright/test';
+import { bengaluru } from '../lib/city';
+import { topics } from '../lib/topics';
+import { Fleet } from '../pipeline/simulator/fleet';
+import { freePorts } from '../pipeline/stack/free-ports';
+import { startBenchBroker } from './bench-broker';
+import { writeResults } from './results';
+
+/**
+ * Frame time of the app's map with 20k moving drivers against a bare deck.gl page drawing the
+ * same number of moving points, in the same headless Chromium, in the same run. The drivers
+ * reach the app the real way: drivers.positions on a local broker → the gateway → the socket.
+ * Target: ratio <= 1.3. WebGL runs on Mesa's llvmpipe here, so only the ratio means anything.
+ */
+const DRIVERS = Number(process.env.BENCH_DRIVERS ?? 20_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const say = (line: string): void => console.error(line);
+
+const stack = await startBenchBroker(say);
+const [port] = await freePorts(1);
+const gateway = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+  cwd: root,
+  env: { ...process.env, PORT: String(port), KAFKA_BROKERS: stack.brokers.join(','), GATEWAY_ID: 'bench-frames', LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1' },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+const bundle = await build({ entryPoints: [fileURLToPath(new URL('./browser/bare-map.ts', import.meta.url))], bundle: true, write: false, format: 'iife', minify: true, logLevel: 'silent' });
+const bare = createServer((req, res) => {
+  if (req.url?.startsWith('/bare.js')) return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle.outputFiles[0]!.text);
+  res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html><body style="margin:0;background:#0b1220"><div id="map" style="position:absolute;inset:0"></div><script src="/bare.js"></script></body></html>`);
+});
+await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
+const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/?drivers=${DRIVERS}`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--use-gl=angle', '--use-angle=gl-egl', '--ignore-gpu-blocklist'],
+});
+let feeding: ReturnType<typeof setInterval> | undefined;
+
+try {
+  // Every driver moves once a second, as the simulator's pings do.
+  const producer = stack.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const fleet = new Fleet({ city: bengaluru, drivers: DRIVERS, seed: 11 });
+  const feed = async () => {
+    fleet.step(1_000);
+    const now = Date.now();
+    const messages = fleet.drivers.map((d) => {
+      const l = fleet.location(d, now);
+      return { key: l.driverId, value: JSON.stringify({ driverId: l.driverId, lat: l.lat, lon: l.lon, status: l.status, headingDeg: l.headingDeg, speedKmh: l.speedKmh, ts: l.ts }) };
+    });
+    for (let i = 0; i < messages.length; i += 5_000) await producer.send({ topic: topics.driversPositions.name, messages: messages.slice(i, i + 5_000) });
+  };
+  await feed();
+  feeding = setInterval(() => void feed(), 1_000);
+
+  const appUrl = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (await fetch(`${appUrl}/readyz`).then((r) => r.ok, () => false)) break;
+    if (i > 600) throw new Error('the gateway did not become ready');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const frameTimes = async (url: string, ready: () => Promise<void>): Promise<number[]> => {
+    await page.goto(url);
+    await ready();
+    await page.waitForTimeout(2_000);
+    return page.evaluate(async (ms) => {
+      const gaps: number[] = [];
+      let last = 0;
+      await new Promise<void>((resolve) => {
+        const end = performance.now() + ms;
+        const step = (t: number) => {
+          if (last) gaps.push(t - last);
+          last = t;
+          if (t < end) requestAnimationFrame(step);
+          else resolve();
+        };
+        requestAnimationFrame(step);
+      });
+      return gaps;
+    }, SECONDS * 1000);
+  };
+  const appReady = async () => {
+    for (let i = 0; (await page.evaluate(() => window.__streamwatch?.renderedDrivers ?? 0)) < DRIVERS * 0.95; i++) {
+      if (i > 600) throw new Error('the app map never drew the fleet');
+      await page.waitForTimeout(500);
+    }
+  };
+  // Warm the dev server's compile of the page before measuring.
+  say('[bench] compiling and loading the map page...');
+  await page.goto(`${appUrl}/embed/map`);
+  await appReady();
+
+  const rounds: { app: number[]; bare: number[] }[] = [];
+  for (let round = 0; round < 2; round++) {
+    say(`[bench] round ${round + 1}: app map, then bare deck.gl, ${SECONDS} s each`);
+    rounds.push({ app: await frameTimes(`${appUrl}/embed/map`, appReady), bare: await frameTimes(bareUrl, async () => undefined) });
+  }
+  const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+  const app = rounds.flatMap((r) => r.app);
+  const base = rounds.flatMap((r) => r.bare);
+  writeResults('browser-frames', `map frame time, ${DRIVERS.toLocaleString('en-US')} moving drivers, headless Chromium on llvmpipe, 2 alternating rounds of ${SECONDS} s`, [
+    { name: 'frame time p50 (app map ÷ bare deck.gl)', value: pct(app, 0.5), unit: 'ms', baseline: pct(base, 0.5), ratio: pct(app, 0.5) / pct(base, 0.5), target: '<= 1.3' },
+    { name: 'frame time p95 (app map ÷ bare deck.gl)', value: pct(app, 0.95), unit: 'ms', baseline: pct(base, 0.95), ratio: pct(app, 0.95) / pct(base, 0.95), target: '<= 1.3' },
+  ]);
+  await producer.disconnect();
+} finally {
+  clearInterval(feeding);
+  await browser.close();
+  bare.close();
+  await new Promise((r) => (gateway.once('exit', r), gateway.kill('SIGTERM')));
+  await stack.stop();
+}
