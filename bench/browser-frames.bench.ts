@@ -67,7 +67,8 @@ try {
     await new Promise((r) => setTimeout(r, 500));
   }
 
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // Large enough for the whole city at the map's zoom, so the gateway sends the whole fleet.
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   const frameTimes = async (url: string, ready: () => Promise<void>): Promise<number[]> => {
     await page.goto(url);
     await ready();
@@ -90,7 +91,7 @@ try {
   };
   const appReady = async () => {
     for (let i = 0; (await page.evaluate(() => window.__streamwatch?.renderedDrivers ?? 0)) < DRIVERS * 0.95; i++) {
-      if (i > 600) throw new Error('the app map never drew the fleet');
+      if (i > 120) throw new Error(`the app map never drew the fleet (${await page.evaluate(() => JSON.stringify({ drawn: window.__streamwatch?.renderedDrivers, renders: window.__streamwatch?.renders, status: document.querySelector('[data-testid="panel.drivers"]')?.getAttribute('data-freshness') }))})`);
       await page.waitForTimeout(500);
     }
   };

@@ -14,6 +14,7 @@ test.beforeAll(async ({ baseURL }) => {
   <h1 style="font-size:16px">Payments back office</h1>
   <iframe id="alerts" title="Fraud alerts" src="${baseURL}/embed/alerts" style="width:560px;height:360px;border:1px solid #ccc"></iframe>
   <iframe id="kpis" title="KPIs" src="${baseURL}/embed/kpis" style="width:560px;height:360px;border:1px solid #ccc"></iframe>
+  <iframe id="map" title="Drivers" src="${baseURL}/embed/map" style="width:560px;height:360px;border:1px solid #ccc"></iframe>
 </body></html>`);
   });
   await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
@@ -36,6 +37,10 @@ test('a panel embedded on a page from another origin streams live', async ({ pag
   const frame = await page.locator('#alerts').boundingBox();
   expect(Math.abs(box!.width - (frame!.width - 2))).toBeLessThanOrEqual(1);
   await expect(page.frameLocator('#kpis').getByTestId('panel.kpis')).toBeVisible();
+  // The map fills what its frame leaves below the panel title, and draws drivers.
+  const map = page.frameLocator('#map').getByTestId('map.drivers');
+  await expect(map).toHaveAttribute('data-rendered-drivers', /^[1-9]\d*$/, { timeout: 60_000 });
+  expect((await map.boundingBox())!.height).toBeGreaterThan(250);
   await saveScreenshot(page, testInfo, 'embed');
 });
 

@@ -10,7 +10,7 @@ export function EmbeddedPanel({ panel }: { panel: EmbedPanel }) {
   const Panel = { map: MapPanel, kpis: KpiPanel, alerts: AlertsPanel, pipeline: PipelinePanel }[panel];
   return (
     <div className="flex h-screen w-screen flex-col p-1" data-testid="embed">
-      <Panel now={now} />
+      <Panel now={now} className="flex-1" />
     </div>
   );
 }

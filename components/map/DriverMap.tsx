@@ -85,7 +85,8 @@ export default function DriverMap() {
     clearTimeout(viewportTimer.current);
     viewportTimer.current = setTimeout(() => {
       const el = container.current;
-      if (!el) return;
+      // A map not laid out yet has no area to ask for.
+      if (!el || el.clientWidth === 0 || el.clientHeight === 0) return;
       const [west, south, east, north] = new WebMercatorViewport({ ...next, width: el.clientWidth, height: el.clientHeight }).getBounds();
       const wanted = padded({ west, south, east, north }, 0.25);
       driverStore().setViewport(covers(wanted, bengaluru.bbox) ? null : wanted);

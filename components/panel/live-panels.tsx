@@ -11,40 +11,47 @@ import { analyticsStore, heartbeatStore, lagStore, pipelineStore, useAnalytics, 
 import { LiveDriverMap } from '../map/LiveDriverMap';
 import { Panel, Skeleton } from './Panel';
 
+export interface LivePanelProps {
+  readonly now: number;
+  readonly wall?: boolean;
+  /** Sizing from the layout around the panel (say flex-1 to fill a column). */
+  readonly className?: string;
+}
+
 /**
  * The live panels the wall, the overview and embeds are built from. Each knows how fresh its
  * data is (lib/freshness.ts); `wall` sizes the type for a screen across a room.
  */
 
-export function MapPanel({ now, wall = false }: { now: number; wall?: boolean }) {
+export function MapPanel({ now, wall = false, className }: LivePanelProps) {
   const frame = useDrivers();
   const fresh = freshness(frame?.receivedAt ?? 0, frame && frame.newestEventTime > 0 ? frame.newestEventTime : null, now, staleAfterMs.drivers);
   return (
-    <Panel title={`Drivers ${frame ? frame.count.toLocaleString('en-US') : ''}`} freshness={fresh} testId="panel.drivers" wall={wall}>
+    <Panel title={`Drivers ${frame ? frame.count.toLocaleString('en-US') : ''}`} freshness={fresh} testId="panel.drivers" wall={wall} className={className}>
       <LiveDriverMap />
     </Panel>
   );
 }
 
-export function KpiPanel({ now, wall = false }: { now: number; wall?: boolean }) {
+export function KpiPanel({ now, wall = false, className }: LivePanelProps) {
   const analytics = useAnalytics();
   const last = analytics?.kpis.at(-1)?.windowEnd ?? null;
   const fresh = freshness(analyticsStore().receivedAt(), last, now, staleAfterMs.kpis);
   return (
-    <Panel title="Last minute" freshness={fresh} testId="panel.kpis" wall={wall}>
+    <Panel title="Last minute" freshness={fresh} testId="panel.kpis" wall={wall} className={className}>
       {analytics ? <KpiTiles minutes={analytics.kpis} wall={wall} /> : <Skeleton />}
     </Panel>
   );
 }
 
-export function AlertsPanel({ now, wall = false }: { now: number; wall?: boolean }) {
+export function AlertsPanel({ now, wall = false, className }: LivePanelProps) {
   const frame = useAlerts();
   // Alerts come when rules fire; between them, the gateway's heartbeat says the feed is alive.
   const fresh = freshness(frame?.loaded ? heartbeatStore().receivedAt() : 0, null, now, staleAfterMs.alerts);
   const counts = frame ? countByStatus(frame.records) : null;
   const open = frame ? triageQueue(frame.records, openAlerts).slice(0, 8) : [];
   return (
-    <Panel title="Fraud alerts" freshness={fresh} testId="panel.alerts" wall={wall}>
+    <Panel title="Fraud alerts" freshness={fresh} testId="panel.alerts" wall={wall} className={className}>
       {!frame?.loaded ? (
         <Skeleton rows={5} />
       ) : (
@@ -79,14 +86,14 @@ export function AlertsPanel({ now, wall = false }: { now: number; wall?: boolean
   );
 }
 
-export function PipelinePanel({ now, wall = false }: { now: number; wall?: boolean }) {
+export function PipelinePanel({ now, wall = false, className }: LivePanelProps) {
   const pipeline = usePipeline();
   const lag = useLag();
   const received = Math.min(pipelineStore().receivedAt() || Infinity, lagStore().receivedAt() || Infinity);
   const fresh = freshness(Number.isFinite(received) ? received : 0, null, now, staleAfterMs.pipeline);
   const troubled = lag ? lag.groups.filter((g) => g.status !== 'OK').sort((a, b) => statusSeverity[b.status] - statusSeverity[a.status]) : [];
   return (
-    <Panel title="Pipeline" freshness={fresh} testId="panel.pipeline" wall={wall}>
+    <Panel title="Pipeline" freshness={fresh} testId="panel.pipeline" wall={wall} className={className}>
       {!pipeline && !lag ? (
         <Skeleton />
       ) : (
