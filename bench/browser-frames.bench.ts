@@ -73,21 +73,19 @@ try {
     await page.goto(url);
     await ready();
     await page.waitForTimeout(2_000);
-    return page.evaluate(async (ms) => {
-      const gaps: number[] = [];
+    // As text: tsx would wrap named inner functions in a helper the page does not have.
+    return page.evaluate(`new Promise((resolve) => {
+      const gaps = [];
       let last = 0;
-      await new Promise<void>((resolve) => {
-        const end = performance.now() + ms;
-        const step = (t: number) => {
-          if (last) gaps.push(t - last);
-          last = t;
-          if (t < end) requestAnimationFrame(step);
-          else resolve();
-        };
-        requestAnimationFrame(step);
-      });
-      return gaps;
-    }, SECONDS * 1000);
+      const end = performance.now() + ${SECONDS * 1000};
+      const step = (t) => {
+        if (last) gaps.push(t - last);
+        last = t;
+        if (t < end) requestAnimationFrame(step);
+        else resolve(gaps);
+      };
+      requestAnimationFrame(step);
+    })`) as Promise<number[]>;
   };
   const appReady = async () => {
     for (let i = 0; (await page.evaluate(() => window.__streamwatch?.renderedDrivers ?? 0)) < DRIVERS * 0.95; i++) {
