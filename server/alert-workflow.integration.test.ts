@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import pino from 'pino';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SOCKET_PATH, type ActionResult, type AlertRecord, type ClientToServerEvents, type ServerToClientEvents } from '../lib/protocol';
-import type { AlertActionRequest } from '../lib/schemas/alert-action';
 import type { FraudAlert } from '../lib/schemas/fraud-alert';
 import { topics } from '../lib/topics';
 import { loadConfig } from './config';
 import { startGateway } from './gateway';
 // The test harness borrows the stack's port finder; the gateway itself never imports pipeline/.
 import { freePorts } from '../pipeline/stack/free-ports';
+import { operatorClient } from './testing/operator-client';
 import { until } from './testing/until';
 
 /** Triage shared by two gateway instances on one broker, and rebuilt by a third. */
@@ -33,14 +32,9 @@ async function gateway(name: string) {
 }
 
 function operator(url: string, name: string) {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { path: SOCKET_PATH, transports: ['websocket'], auth: { operator: name } });
-  sockets.push(socket);
-  const alerts = new Map<string, AlertRecord>();
-  socket.on('connect', () => socket.emit('alerts:subscribe'));
-  socket.on('alerts:snapshot', (all) => all.forEach((r) => alerts.set(r.alert.alertId, r)));
-  socket.on('alerts:update', (changed) => changed.forEach((r) => alerts.set(r.alert.alertId, r)));
-  const act = (request: AlertActionRequest | Record<string, unknown>) => new Promise<ActionResult>((resolve) => socket.emit('alerts:action', request as AlertActionRequest, resolve));
-  return { socket, alerts, act };
+  const client = operatorClient(url, name);
+  sockets.push(client.socket);
+  return client;
 }
 
 const alert: FraudAlert = {

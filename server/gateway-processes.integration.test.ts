@@ -2,17 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DriverStore } from '../components/live/driver-store';
 import { createLiveSocket } from '../components/live/socket-connection';
-import { SOCKET_PATH, type ActionResult, type AlertRecord, type ClientToServerEvents, type ServerToClientEvents } from '../lib/protocol';
-import type { AlertActionRequest } from '../lib/schemas/alert-action';
 import type { DriverPosition } from '../lib/schemas/driver-location';
 import type { FraudAlert } from '../lib/schemas/fraud-alert';
 import { topics } from '../lib/topics';
 // The test harness borrows the stack's port finder; the gateway itself never imports pipeline/.
 import { freePorts } from '../pipeline/stack/free-ports';
+import { operatorClient } from './testing/operator-client';
 import { until } from './testing/until';
 
 /**
@@ -61,14 +59,9 @@ async function kill(g: GatewayProcess): Promise<void> {
 }
 
 function operator(url: string, name: string) {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { path: SOCKET_PATH, transports: ['websocket'], auth: { operator: name } });
-  sockets.push(socket);
-  const alerts = new Map<string, AlertRecord>();
-  socket.on('connect', () => socket.emit('alerts:subscribe'));
-  socket.on('alerts:snapshot', (all) => all.forEach((r) => alerts.set(r.alert.alertId, r)));
-  socket.on('alerts:update', (changed) => changed.forEach((r) => alerts.set(r.alert.alertId, r)));
-  const act = (request: AlertActionRequest) => new Promise<ActionResult>((resolve) => socket.emit('alerts:action', request, resolve));
-  return { alerts, act };
+  const client = operatorClient(url, name);
+  sockets.push(client.socket);
+  return client;
 }
 
 let a: GatewayProcess;

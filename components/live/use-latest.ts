@@ -7,12 +7,6 @@ import type { AnalyticsState, GatewayStatus, PipelineData } from '../../lib/prot
 import { LatestValueStore } from './latest-value-store';
 import { liveSocket } from './socket-connection';
 
-let lag: LatestValueStore<LagReport> | null = null;
-let pipeline: LatestValueStore<PipelineStatus> | null = null;
-let analytics: LatestValueStore<AnalyticsState> | null = null;
-let heartbeat: LatestValueStore<GatewayStatus> | null = null;
-let pipelineData: LatestValueStore<PipelineData> | null = null;
-
 const none = (): null => null;
 const noopSubscribe = (): (() => void) => () => undefined;
 const inBrowser = (): boolean => typeof window !== 'undefined';
@@ -21,40 +15,37 @@ function useLatest<T>(store: LatestValueStore<T> | null): T | null {
   return useSyncExternalStore(store ? store.subscribe : noopSubscribe, store ? store.getSnapshot : none, none);
 }
 
+type ValueEvent = 'lag:report' | 'pipeline:status' | 'pipeline:data' | 'analytics:state' | 'gateway:status';
+type SubscribeEvent = 'lag:subscribe' | 'pipeline:subscribe' | 'analytics:subscribe';
+
+/**
+ * One store per stream, made on first use: it asks with `subscribe` on every connect (none for
+ * streams the gateway sends everyone) and keeps the latest `event`.
+ */
+function streamStore<T>(subscribe: SubscribeEvent | null, event: ValueEvent): () => LatestValueStore<T> {
+  let store: LatestValueStore<T> | null = null;
+  return () => {
+    const s = liveSocket();
+    store ??= new LatestValueStore<T>(
+      subscribe ? (h) => s.on('connect', h) : () => undefined,
+      subscribe ? () => s.emit(subscribe) : () => undefined,
+      (set) => s.on(event, set as never),
+      subscribe !== null && s.connected,
+    );
+    return store;
+  };
+}
+
 /** The consumer-lag report stream (the gateway sends it after every poll). */
-export function lagStore(): LatestValueStore<LagReport> {
-  const s = liveSocket();
-  lag ??= new LatestValueStore<LagReport>((h) => s.on('connect', h), () => s.emit('lag:subscribe'), (set) => s.on('lag:report', set), s.connected);
-  return lag;
-}
-
+export const lagStore = streamStore<LagReport>('lag:subscribe', 'lag:report');
 /** Flink job health (the gateway polls the mini-cluster's REST API). */
-export function pipelineStore(): LatestValueStore<PipelineStatus> {
-  const s = liveSocket();
-  pipeline ??= new LatestValueStore<PipelineStatus>((h) => s.on('connect', h), () => s.emit('pipeline:subscribe'), (set) => s.on('pipeline:status', set), s.connected);
-  return pipeline;
-}
-
+export const pipelineStore = streamStore<PipelineStatus>('pipeline:subscribe', 'pipeline:status');
 /** Topic sizes and quarantined records (sent to pipeline subscribers with the Flink status). */
-export function pipelineDataStore(): LatestValueStore<PipelineData> {
-  const s = liveSocket();
-  pipelineData ??= new LatestValueStore<PipelineData>((h) => s.on('connect', h), () => s.emit('pipeline:subscribe'), (set) => s.on('pipeline:data', set), s.connected);
-  return pipelineData;
-}
-
+export const pipelineDataStore = streamStore<PipelineData>('pipeline:subscribe', 'pipeline:data');
 /** The newest surge window per cell and the KPI minutes. */
-export function analyticsStore(): LatestValueStore<AnalyticsState> {
-  const s = liveSocket();
-  analytics ??= new LatestValueStore<AnalyticsState>((h) => s.on('connect', h), () => s.emit('analytics:subscribe'), (set) => s.on('analytics:state', set), s.connected);
-  return analytics;
-}
-
+export const analyticsStore = streamStore<AnalyticsState>('analytics:subscribe', 'analytics:state');
 /** The gateway's once-a-second status: its arrival is the heartbeat of the connection. */
-export function heartbeatStore(): LatestValueStore<GatewayStatus> {
-  const s = liveSocket();
-  heartbeat ??= new LatestValueStore<GatewayStatus>(() => undefined, () => undefined, (set) => s.on('gateway:status', set), false);
-  return heartbeat;
-}
+export const heartbeatStore = streamStore<GatewayStatus>(null, 'gateway:status');
 
 /** The latest consumer-lag report; null until the first arrives (and on the server). */
 export function useLag(): LagReport | null {
