@@ -4,12 +4,15 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboa
 import { countByStatus, nextSelection, openAlerts, triageQueue, triageStatuses, type QueueFilter } from '../../lib/alert-queue';
 import type { TriageStatus } from '../../lib/alert-workflow';
 import { formatAge } from '../../lib/format-age';
+import { freshness, staleAfterMs } from '../../lib/freshness';
 import type { AlertRecord } from '../../lib/protocol';
 import type { AlertActionRequest } from '../../lib/schemas/alert-action';
 import { fraudRules } from '../../lib/schemas/fraud-alert';
 import type { AlertFrame } from '../live/alert-store';
 import { operatorName, setOperatorName } from '../live/socket-connection';
 import { alertStore, useAlerts } from '../live/use-alerts';
+import { heartbeatStore, useNow } from '../live/use-latest';
+import { FreshnessBadge } from '../panel/Panel';
 import { AlertMiniMap } from './AlertMiniMap';
 
 const statusBadge: Record<TriageStatus, string> = {
@@ -115,6 +118,9 @@ export function FraudTriage() {
 }
 
 function QueueFilters({ frame, filter, onChange }: { frame: AlertFrame | null; filter: QueueFilter; onChange: (f: QueueFilter) => void }) {
+  const now = useNow(1000);
+  // Alerts come when rules fire; between them the gateway's heartbeat says the feed is alive.
+  const fresh = freshness(frame?.loaded ? heartbeatStore().receivedAt() : 0, null, now, staleAfterMs.alerts);
   const counts = frame ? countByStatus(frame.records) : null;
   const countOf = (statuses: readonly TriageStatus[]) =>
     counts ? (statuses.length === 0 ? triageStatuses : statuses).reduce((sum, s) => sum + counts[s], 0) : null;
@@ -137,7 +143,7 @@ function QueueFilters({ frame, filter, onChange }: { frame: AlertFrame | null; f
           );
         })}
       </div>
-      <div className="flex gap-3 text-sm">
+      <div className="flex flex-wrap items-center gap-3 text-sm">
         <label className="flex items-center gap-1 text-muted">
           Rule
           <select className="rounded border border-edge bg-surface px-1 py-0.5 text-ink" value={filter.rule} onChange={(e) => onChange({ ...filter, rule: e.target.value as QueueFilter['rule'] })} data-testid="fraud.filter.rule">
@@ -159,6 +165,9 @@ function QueueFilters({ frame, filter, onChange }: { frame: AlertFrame | null; f
             ))}
           </select>
         </label>
+        <span className="ml-auto">
+          <FreshnessBadge freshness={fresh} testId="fraud.freshness" />
+        </span>
       </div>
     </div>
   );
