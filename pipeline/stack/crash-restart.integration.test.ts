@@ -78,12 +78,15 @@ describe('crash and restart from the latest checkpoint', () => {
     const producer = k.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     await producePaced(producer, outgoing.slice(0, half), SPEEDUP);
-    // Output has been committed, so checkpoints have completed: crash now.
+    // Output has been committed, so checkpoints have completed.
     await k.readUntil(crashed.topic('fraudAlerts'), (all) => all.length > 0, 120_000);
     await k.readUntil(crashed.topic('surgeCells'), (all) => all.length > 100, 120_000);
+    // Crash while input flows, so that windows are firing into transactions still open.
+    const rest = producePaced(producer, outgoing.slice(half), SPEEDUP);
+    await new Promise((r) => setTimeout(r, 4_000));
     await crashed.kill();
     const killedAt = Date.now();
-    await producePaced(producer, outgoing.slice(half), SPEEDUP);
+    await rest;
     await producer.disconnect();
     await crashed.start(true);
     await crashed.running(180_000);
