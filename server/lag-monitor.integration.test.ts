@@ -58,7 +58,8 @@ describe('lag monitor', () => {
     await consumer(`it-keeps-up-${run}`);
     const id = `it-keeps-up-${run}`;
     await until('keeps-up OK with a forecast', () => group(id)?.status === 'OK' && group(id)!.partitions[0]!.forecast.kind !== 'unknown', 30_000, reportOfThisRun);
-    expect(group(id)!.totalLag).toBeLessThan(20);
+    // Near zero against the 100-record backlog it consumed: what the trickle added while polled.
+    expect(group(id)!.totalLag).toBeLessThan(50);
     expect(group(id)!.partitions[0]!.forecast.kind).toMatch(/caught-up|keeping-up|catching-up/);
   });
 

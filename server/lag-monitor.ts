@@ -70,27 +70,28 @@ export class LagMonitor {
     const { groups } = await admin.listGroups();
     const ids = groups.map((g) => g.groupId);
     const described = ids.length > 0 ? (await admin.describeGroups(ids)).groups : [];
-    const endOffsets = new Map<string, Map<number, number>>();
-    const endsOf = async (topic: string) => {
-      let ends = endOffsets.get(topic);
-      if (!ends) {
-        ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
-        endOffsets.set(topic, ends);
-      }
-      return ends;
-    };
     const report: GroupLag[] = [];
     const seen = new Set<string>();
-    // Every group's commits first, log ends after: an end read before a fast consumer's commit
-    // can trail it, and the commit would look beyond the log end (ERR).
+    // Every group's commits first, then every log end at once: an end read before a fast
+    // consumer's commit can trail it, and the commit would look beyond the log end (ERR).
     const commits = await Promise.all(described.map(async (group) => ({ group, committed: await admin.fetchOffsets({ groupId: group.groupId }) })));
+    const topicNames = [...new Set(commits.flatMap((c) => c.committed.filter((t) => t.partitions.some((p) => Number(p.offset) >= 0)).map((t) => t.topic)))];
+    const endOffsets = new Map(
+      await Promise.all(
+        topicNames.map(async (topic) => {
+          // A topic deleted since the commit has no end: its partitions are left out.
+          const ends = await admin.fetchTopicOffsets(topic).then((ps) => new Map(ps.map((p) => [p.partition, Number(p.high)])), () => null);
+          return [topic, ends] as const;
+        }),
+      ),
+    );
     for (const { group, committed } of commits) {
       const active = !INACTIVE_STATES.has(group.state);
       const partitions: Mutable<PartitionLag>[] = [];
       for (const { topic, partitions: parts } of committed) {
         if (parts.every((p) => Number(p.offset) < 0)) continue;
-        const ends = await endsOf(topic).catch(() => null);
-        if (!ends) continue; // topic deleted since the commit
+        const ends = endOffsets.get(topic);
+        if (!ends) continue;
         for (const p of parts) {
           const key = `${group.groupId}\u0000${topic}\u0000${p.partition}`;
           seen.add(key);
