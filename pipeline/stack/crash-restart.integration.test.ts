@@ -84,6 +84,11 @@ describe('crash and restart from the latest checkpoint', () => {
     // Crash while input flows, so that windows are firing into transactions still open.
     const rest = producePaced(producer, outgoing.slice(half), SPEEDUP);
     await new Promise((r) => setTimeout(r, 4_000));
+    // How many surge records sit in transactions not yet committed as the JVM dies.
+    const [written, visible] = await Promise.all([
+      k.readUntil(crashed.topic('surgeCells'), () => false, 1500, true, true),
+      k.readUntil(crashed.topic('surgeCells'), () => false, 1500, true),
+    ]);
     await crashed.kill();
     const killedAt = Date.now();
     await rest;
@@ -136,7 +141,7 @@ describe('crash and restart from the latest checkpoint', () => {
     const differingWindows = [...b.map].filter(([key, w]) => JSON.stringify(a.map.get(key)) !== JSON.stringify(w)).length;
     console.log(
       `[crash] killed after ${half} of ${outgoing.length} records; back in ${(restoredIn / 1000).toFixed(1)} s (${restoredFrom.join('; ')}); ` +
-        `surge windows ${a.map.size} vs ${b.map.size} uninterrupted, ${differingWindows} differ, committed twice ${a.duplicates}/${b.duplicates} (${aborted} records of aborted transactions in the log); ` +
+        `surge windows ${a.map.size} vs ${b.map.size} uninterrupted, ${differingWindows} differ, committed twice ${a.duplicates}/${b.duplicates} (at the kill ${written.length - visible.length} records were in open transactions; ${aborted} records of aborted transactions in the log); ` +
         `alerts ${x.map.size} vs ${y.map.size}, duplicates ${x.duplicates}/${y.duplicates}; ${cases.length} cases injected`,
     );
     expect(restoredFrom.length).toBe(2);
