@@ -1,11 +1,10 @@
-import { AppHeader } from '../components/AppHeader';
+import { PageShell } from '../components/PageShell';
 import { LiveOverview } from '../components/overview/LiveOverview';
 
 export default function OverviewPage() {
   return (
-    <main className="flex h-screen flex-col">
-      <AppHeader />
+    <PageShell>
       <LiveOverview />
-    </main>
+    </PageShell>
   );
 }

@@ -1,11 +1,13 @@
-import { AppHeader } from '../../components/AppHeader';
+import type { Metadata } from 'next';
+import { PageShell } from '../../components/PageShell';
 import { FraudTriage } from '../../components/fraud/FraudTriage';
+
+export const metadata: Metadata = { title: 'Fraud triage · Streamwatch' };
 
 export default function FraudPage() {
   return (
-    <main className="flex h-screen flex-col">
-      <AppHeader />
+    <PageShell>
       <FraudTriage />
-    </main>
+    </PageShell>
   );
 }

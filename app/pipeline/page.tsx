@@ -1,11 +1,13 @@
-import { AppHeader } from '../../components/AppHeader';
+import type { Metadata } from 'next';
+import { PageShell } from '../../components/PageShell';
 import { LivePipeline } from '../../components/pipeline/LivePipeline';
+
+export const metadata: Metadata = { title: 'Pipeline · Streamwatch' };
 
 export default function PipelinePage() {
   return (
-    <main className="flex h-screen flex-col">
-      <AppHeader />
+    <PageShell>
       <LivePipeline />
-    </main>
+    </PageShell>
   );
 }
