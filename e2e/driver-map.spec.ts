@@ -13,8 +13,9 @@ test('the dashboard draws the live fleet and the drivers move', async ({ page },
   await expect(dashboard.driverCount()).toHaveText(drawn.toLocaleString('en-US'));
   await expect(dashboard.freshness()).toHaveText(/^\d+(\.\d)? s ago$/);
 
+  // On a cold stack the fleet's first pings are still arriving: wait for every sampled driver.
+  await expect.poll(async () => (await dashboard.positionsOf(sampleIds)).filter((p) => p !== null).length, { timeout: 30_000 }).toBe(sampleIds.length);
   const before = await dashboard.positionsOf(sampleIds);
-  expect(before.filter((p) => p !== null).length).toBe(sampleIds.length);
   // Drivers on a trip move a few metres a second: within seconds many of them have moved.
   await expect
     .poll(
