@@ -23,5 +23,11 @@ test('the pipeline page draws the lineage with live figures and shows a bad reco
   await expect(sample).toBeVisible({ timeout: 60_000 });
   await expect(sample).toContainText('drivers-positions');
   await expect(dlq.getByTestId('quarantine.count')).not.toHaveText('0');
+
+  // Each topic's record schema and version, its fields on demand.
+  const schema = page.getByTestId(`schema.${topics.driverLocationsRaw.name}`);
+  await expect(schema).toContainText('DriverLocation v1');
+  await schema.locator('summary').click();
+  await expect(schema.getByRole('row', { name: /^lat number/ })).toContainText('≥ -90, ≤ 90');
   await saveScreenshot(page, testInfo, 'pipeline');
 });

@@ -11,6 +11,7 @@ import type { PipelineData, QuarantinedTopic } from '../../lib/protocol';
 import { topics } from '../../lib/topics';
 import { pipelineDataStore, useLag, useNow, usePipeline, usePipelineData } from '../live/use-latest';
 import { Panel, Skeleton } from '../panel/Panel';
+import { TopicSchemas } from './TopicSchemas';
 
 const COLUMN_WIDTH = 210;
 const NODE_WIDTH = 170;
@@ -34,6 +35,10 @@ export function PipelineView() {
       <Panel title="Quarantine: dead letters and late events" freshness={fresh} testId="pipeline.quarantine">
         {data ? <Quarantine topics={data.quarantine} now={now} /> : <Skeleton rows={4} />}
       </Panel>
+      <section aria-label="Topics and record schemas" className="rounded-lg border border-edge bg-panel" data-testid="pipeline.schemas">
+        <h2 className="border-b border-edge px-3 py-1.5 text-sm font-semibold">Topics and record schemas (lib/schemas/registry)</h2>
+        <TopicSchemas />
+      </section>
     </div>
   );
 }
