@@ -24,7 +24,8 @@ export function operatorName(): string | null {
 /** Remembers the operator name and reconnects the page's socket so the gateway hears it. */
 export function setOperatorName(name: string): void {
   globalThis.localStorage?.setItem(OPERATOR_KEY, name.trim());
-  if (shared?.connected) shared.disconnect().connect();
+  // Connected or still connecting, the handshake may have gone out with the old name.
+  if (shared) shared.disconnect().connect();
 }
 
 let shared: LiveSocket | null = null;
