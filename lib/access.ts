@@ -54,3 +54,47 @@ export function cardViewOf(role: Role): CardView {
 export function seesPreciseLocations(role: Role): boolean {
   return role === 'admin' || role === 'fraud-analyst';
 }
+
+/**
+ * What a wall or embed token may show: the whole wall, or single embeddable panels. A token
+ * principal may subscribe to a stream only when its role may and one of its panels needs it.
+ */
+export const tokenPanels = ['wall', 'map', 'kpis', 'alerts', 'pipeline'] as const;
+export type TokenPanel = (typeof tokenPanels)[number];
+const panelStreams: Record<TokenPanel, readonly Stream[]> = {
+  wall: ['drivers', 'surge', 'kpis', 'alerts', 'lag', 'pipeline'],
+  map: ['drivers', 'surge', 'alerts'],
+  kpis: ['kpis'],
+  alerts: ['alerts'],
+  pipeline: ['pipeline', 'lag'],
+};
+
+/** Roles a scoped token may carry: people sign in, screens and other tools get tokens. */
+export const tokenRoles = ['wall', 'embed'] as const satisfies readonly Role[];
+export type TokenRole = (typeof tokenRoles)[number];
+
+/** Who is on the other end of a socket or request, as the gateway established it. */
+export interface Principal {
+  readonly kind: 'user' | 'token';
+  /** User name, or `token:<label>` for a screen. */
+  readonly name: string;
+  readonly role: Role;
+  /** For tokens: the panels it may show; null for users (the role alone decides). */
+  readonly panels: readonly TokenPanel[] | null;
+  /** When the session or token stops being valid (epoch ms). */
+  readonly expiresAt: number;
+  /** The grant a token was issued under, for revocation. */
+  readonly grantId: string | null;
+}
+
+export function principalMaySubscribe(p: Principal, stream: Stream): boolean {
+  if (!maySubscribe(p.role, stream)) return false;
+  return p.panels === null || p.panels.some((panel) => panelStreams[panel].includes(stream));
+}
+
+export function principalMayAct(p: Principal, action: Action): boolean {
+  return p.kind === 'user' && mayAct(p.role, action);
+}
+
+/** Streams whose every subscription is written to the audit trail. */
+export const sensitiveStreams: ReadonlySet<Stream> = new Set(['alerts', 'quarantine', 'audit']);

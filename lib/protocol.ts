@@ -54,9 +54,19 @@ export interface GatewayStatus {
   readonly newestEventTime: number;
 }
 
+/**
+ * An alert as a role may see it (lib/protection.ts): card fields are null where the role may
+ * not see them, the location coarsened where it may not see it precisely.
+ */
+export type ShownAlert = Omit<FraudAlert, 'bin' | 'last4' | 'cardToken'> & {
+  readonly bin: string | null;
+  readonly last4: string | null;
+  readonly cardToken: string | null;
+};
+
 /** An alert and where triage stands. */
 export interface AlertRecord {
-  readonly alert: FraudAlert;
+  readonly alert: ShownAlert;
   readonly triage: Omit<TriageState, 'appliedActionIds'>;
 }
 
@@ -74,6 +84,8 @@ export interface QuarantineSample {
   readonly job: string | null;
   /** The original bytes as text, card numbers masked and cut short; null where withheld (PCI scope). */
   readonly payload: string | null;
+  /** The payload with locations coarsened, for roles that may not see them precisely; null once projected. */
+  readonly coarsePayload?: string | null;
 }
 
 /** A dead-letter or late-events topic: everything counted by reason, the newest samples kept. */

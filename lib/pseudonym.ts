@@ -17,6 +17,10 @@ export const COARSE_DEGREES = 0.005;
  * not for "which house", for roles that must not see where a person precisely is.
  */
 export function coarsen(lat: number, lon: number, cell = COARSE_DEGREES): { lat: number; lon: number } {
-  const snap = (v: number) => Number(((Math.floor(v / cell) + 0.5) * cell).toFixed(6));
-  return { lat: snap(lat), lon: snap(lon) };
+  return { lat: coarsenDegrees(lat, cell), lon: coarsenDegrees(lon, cell) };
+}
+
+/** One coordinate snapped to the centre of its cell. */
+export function coarsenDegrees(value: number, cell = COARSE_DEGREES): number {
+  return Number(((Math.floor(value / cell) + 0.5) * cell).toFixed(6));
 }

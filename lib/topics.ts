@@ -140,6 +140,25 @@ export const topics = {
     retentionMs: 30 * 24 * HOUR,
     description: 'Triage actions (acknowledge, assign, resolve, comment), applied by every gateway.',
   },
+  accessGrants: {
+    name: 'governance.grants',
+    key: 'grantId',
+    valueSchema: 'AccessGrant',
+    partitions: 1,
+    // Latest per grant: an issue, then its revocation, is all any gateway needs to replay.
+    cleanupPolicy: 'compact',
+    retentionMs: -1,
+    description: 'Wall and embed token grants and their revocations, read by every gateway.',
+  },
+  auditEvents: {
+    name: 'audit.events',
+    key: 'actor',
+    valueSchema: 'AuditEvent',
+    partitions: 1,
+    cleanupPolicy: 'delete',
+    retentionMs: 365 * 24 * HOUR,
+    description: 'Sign-ins, token issue and revoke, alert actions, subscriptions to sensitive streams.',
+  },
 } as const satisfies Record<string, TopicSpec>;
 
 export type TopicKey = keyof typeof topics;

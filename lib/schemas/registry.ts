@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { AccessGrant } from './access-grant';
 import { AlertAction } from './alert-action';
+import { AuditEvent } from './audit-event';
 import { DriverLocation, DriverPosition } from './driver-location';
 import { FraudAlert } from './fraud-alert';
 import { FraudCase } from './fraud-case';
@@ -24,6 +26,8 @@ export const schemaRegistry = {
   FraudAlert: { version: 1, schema: FraudAlert },
   OpsKpis: { version: 1, schema: OpsKpis },
   AlertAction: { version: 1, schema: AlertAction },
+  AccessGrant: { version: 1, schema: AccessGrant },
+  AuditEvent: { version: 1, schema: AuditEvent },
 } as const satisfies Record<string, { version: number; schema: z.ZodType }>;
 
 export type SchemaName = keyof typeof schemaRegistry;
