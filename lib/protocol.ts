@@ -1,4 +1,6 @@
+import type { Action, Role, Stream, TokenPanel } from './access';
 import type { TriageState } from './alert-workflow';
+import type { AuditEvent } from './schemas/audit-event';
 import type { LagReport } from './lag/lag-report';
 import type { PipelineStatus } from './pipeline-status';
 import type { AlertActionRequest } from './schemas/alert-action';
@@ -122,7 +124,34 @@ export interface AnalyticsState {
   readonly kpis: readonly OpsKpis[];
 }
 
+/** Who the gateway took this socket for, and what it may do: sent once on connect. */
+export interface SessionInfo {
+  readonly name: string;
+  readonly role: Role;
+  readonly kind: 'user' | 'token';
+  readonly panels: readonly TokenPanel[] | null;
+  readonly expiresAt: number;
+  readonly streams: readonly Stream[];
+  readonly actions: readonly Action[];
+}
+
+/** Why a socket is being closed on purpose (the client does not reconnect). */
+export interface SessionEnd {
+  readonly reason: 'expired' | 'revoked' | 'signed-out';
+  readonly message: string;
+}
+
 export interface ServerToClientEvents {
+  'session:info': (info: SessionInfo) => void;
+  /** A fresh short-lived token for a wall or embed, to present on its next connect. */
+  'session:token': (renewed: { token: string; expiresAt: number }) => void;
+  /** Sent just before the gateway closes the socket. */
+  'session:ended': (end: SessionEnd) => void;
+  /** A subscription or action the permission table refuses this socket. */
+  'access:denied': (denial: { what: string; reason: string }) => void;
+  /** Admins: the newest audit events on subscribe, then new ones as they are read. */
+  'audit:snapshot': (events: AuditEvent[]) => void;
+  'audit:events': (events: AuditEvent[]) => void;
   'drivers:snapshot': (snapshot: DriverSnapshot) => void;
   'drivers:delta': (delta: DriverDelta) => void;
   'gateway:status': (status: GatewayStatus) => void;
@@ -140,6 +169,7 @@ export interface ServerToClientEvents {
 }
 
 export interface ClientToServerEvents {
+  'audit:subscribe': () => void;
   'drivers:subscribe': () => void;
   'drivers:unsubscribe': () => void;
   /**

@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { roles } from '../lib/access';
 import { parseBrokerList } from '../lib/kafka-brokers';
+import type { AccessSettings } from './auth/access-control';
 
 /**
  * The gateway's configuration, read once from the environment and validated; the rest of the
@@ -31,6 +33,28 @@ const Env = z.object({
   LAG_WINDOW: z.coerce.number().int().min(3).max(100).default(12),
   // A gateway behind a load balancer can leave the pages to another instance or a CDN.
   SERVE_UI: z.enum(['true', 'false']).default('true'),
+  /** Where the gateway keeps its users file and generated secrets. */
+  STATE_DIR: z.string().min(1).default('.streamwatch/gateway'),
+  /** Signs sessions and screen tokens; every gateway behind one address needs the same one. */
+  AUTH_SECRET: z.string().min(32).optional(),
+  /** Keys rider pseudonyms (GDPR); keep it stable, or pseudonyms change. */
+  PSEUDONYM_KEY: z.string().min(32).optional(),
+  STREAMWATCH_ADMIN_USER: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/).default('admin'),
+  STREAMWATCH_ADMIN_PASSWORD: z.string().min(12).optional(),
+  SESSION_TTL_MS: z.coerce.number().int().min(1000).default(8 * 3_600_000),
+  /** Lifetime of one wall or embed token; the gateway renews it within its grant. */
+  TOKEN_TTL_MS: z.coerce.number().int().min(2000).default(10 * 60_000),
+  /** The address users open (for redirects and cookies); defaults to http://HOST:PORT. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Extra origins whose pages may open a socket (comma separated); the public URL's is always allowed. */
+  ALLOWED_ORIGINS: z.string().default(''),
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_ROLE_CLAIM: z.string().min(1).default('streamwatch_role'),
+  OIDC_DEFAULT_ROLE: z.enum(roles).default('viewer'),
+  LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  CONNECTS_PER_10S: z.coerce.number().int().min(1).default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -55,6 +79,8 @@ export interface GatewayConfig {
   readonly logLevel: string;
   /** Serves the Next.js pages too; false runs the socket and ops endpoints only. */
   readonly serveUi: boolean;
+  readonly publicUrl: string;
+  readonly access: AccessSettings;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): GatewayConfig {
@@ -64,6 +90,13 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     throw new Error(`invalid gateway configuration:\n${problems}`);
   }
   const e = parsed.data;
+  const oidcParts = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET];
+  if (oidcParts.some(Boolean) && !oidcParts.every(Boolean)) {
+    throw new Error('invalid gateway configuration:\n  OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together');
+  }
+  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, '');
+  const local = e.HOST === '127.0.0.1' || e.HOST === 'localhost' ? [`http://127.0.0.1:${e.PORT}`, `http://localhost:${e.PORT}`] : [];
+  const allowedOrigins = [...new Set([new URL(publicUrl).origin, ...local, ...e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)])];
   return {
     port: e.PORT,
     host: e.HOST,
@@ -79,5 +112,29 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     lagWindow: e.LAG_WINDOW,
     logLevel: e.LOG_LEVEL,
     serveUi: e.SERVE_UI === 'true',
+    publicUrl,
+    access: {
+      stateDir: e.STATE_DIR,
+      authSecret: e.AUTH_SECRET,
+      pseudonymKey: e.PSEUDONYM_KEY,
+      adminName: e.STREAMWATCH_ADMIN_USER,
+      adminPassword: e.STREAMWATCH_ADMIN_PASSWORD,
+      sessionTtlMs: e.SESSION_TTL_MS,
+      tokenTtlMs: e.TOKEN_TTL_MS,
+      secureCookies: publicUrl.startsWith('https:'),
+      allowedOrigins,
+      oidc: e.OIDC_ISSUER
+        ? {
+            issuer: e.OIDC_ISSUER,
+            clientId: e.OIDC_CLIENT_ID!,
+            clientSecret: e.OIDC_CLIENT_SECRET!,
+            redirectUri: `${publicUrl}/auth/oidc/callback`,
+            roleClaim: e.OIDC_ROLE_CLAIM,
+            defaultRole: e.OIDC_DEFAULT_ROLE,
+          }
+        : null,
+      loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE,
+      connectsPer10s: e.CONNECTS_PER_10S,
+    },
   };
 }

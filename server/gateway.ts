@@ -2,8 +2,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Logger } from 'pino';
 import { kafkaLogCreator } from '../lib/kafka-client-log';
+import type { AccessGrant } from '../lib/schemas/access-grant';
 import { topics } from '../lib/topics';
 import { submitAlertAction } from './alert-actions';
+import { AuditLog, AuditView } from './audit';
+import { AccessControl } from './auth/access-control';
+import { authRoutes } from './auth/auth-routes';
+import { GovernanceIngest } from './governance-ingest';
+import { SocketAccess } from './socket-access';
 import { AlertIngest } from './alert-ingest';
 import { AlertView } from './alert-view';
 import { AnalyticsIngest } from './analytics-ingest';
@@ -27,6 +33,9 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
  */
 export async function startGateway(config: GatewayConfig, log: Logger, pages: RequestHandler, clock: { now(): number } = Date) {
   const metrics = createMetrics();
+  const access = await AccessControl.open(config.access, (name, password) =>
+    log.warn({ user: name }, password ? `created the first admin "${name}" with password ${password} (shown once; set STREAMWATCH_ADMIN_PASSWORD to choose it)` : `created the first admin "${name}" with the password from STREAMWATCH_ADMIN_PASSWORD`),
+  );
   const kafka = new Kafka({
     clientId: `streamwatch-gateway-${config.gatewayId}`,
     brokers: config.brokers,
@@ -55,8 +64,16 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   const timestamps = new RecordTimestamps(kafka, `${groupBase}-lag-reader`, log);
   const lag = new LagMonitor({ admin, pollMs: config.lagPollMs, windowSize: config.lagWindow, log, clock, timestamps });
   const flink = new FlinkMonitor(config.flinkRestUrl, config.lagPollMs, log, clock);
-  const pipelineData = new PipelineDataMonitor(kafka, `${groupBase}-quarantine`, admin, config.lagPollMs, log, clock);
-  const ready = (): boolean => ingest.ready && alertIngest.ready;
+  const pipelineData = new PipelineDataMonitor(kafka, `${groupBase}-quarantine`, admin, config.lagPollMs, log, access.pseudonymKey, clock);
+  const auditView = new AuditView();
+  const audit = new AuditLog(producer, config.gatewayId, log, (outcome) => metrics.auditWrites.inc({ outcome }), clock);
+  const governance = new GovernanceIngest(kafka, `${groupBase}-governance`, access.grants, auditView, log);
+  const publishGrant = async (grant: AccessGrant): Promise<void> => {
+    await producer.send({ topic: topics.accessGrants.name, messages: [{ key: grant.grantId, value: JSON.stringify(grant) }] });
+    access.grants.apply(grant);
+  };
+  const routes = authRoutes({ access, audit, publishGrant, publicUrl: config.publicUrl, metrics, log });
+  const ready = (): boolean => ingest.ready && alertIngest.ready && governance.ready;
   const health = {
     ready,
     details: () => ({
@@ -72,10 +89,13 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   };
   const server = createServer((req, res) => {
     if (handleOps(req, res, health, metrics.registry)) return;
-    Promise.resolve(pages(req, res)).catch((err: unknown) => {
-      log.error({ err, url: req.url }, 'page handler failed');
-      if (!res.headersSent) res.writeHead(500).end();
-    });
+    routes
+      .handle(req, res)
+      .then((handled) => (handled ? undefined : pages(req, res)))
+      .catch((err: unknown) => {
+        log.error({ err, url: req.url?.split('?')[0] }, 'page handler failed');
+        if (!res.headersSent) res.writeHead(500).end();
+      });
   });
   const socket = attachLiveSocket(server, {
     view,
@@ -86,7 +106,11 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     pipelineData: () => pipelineData.data,
     alerts,
     analytics,
+    audit: auditView,
+    access: new SocketAccess(access, audit, metrics, log),
     submitAlertAction: (request, by) => submitAlertAction(request, by, alerts, producer, () => clock.now()),
+    recordAlertAction: (who, from, action, alertId, result) =>
+      audit.record({ actor: who, action: 'alert-action', target: alertId, outcome: result.ok ? 'ok' : 'failed', from, detail: result.ok ? action : `${action}: ${result.reason}` }),
     deltaIntervalMs: config.deltaIntervalMs,
     backlog: { maxPendingPackets: config.slowClientMaxPending, maxBehindMs: config.slowClientTimeoutMs },
     metrics,
@@ -97,6 +121,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     server.listen(config.port, config.host, resolve);
   });
   await Promise.all([admin.connect(), producer.connect()]);
+  await governance.start();
   await ingest.start();
   await alertIngest.start();
   await analyticsIngest.start();
@@ -122,6 +147,8 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     lag,
     flink,
     pipelineData,
+    access,
+    audit: auditView,
     close: async () => {
       clearInterval(expiry);
       flink.stop();
@@ -132,6 +159,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
       await ingest.stop();
       await alertIngest.stop();
       await analyticsIngest.stop();
+      await governance.stop();
       await producer.disconnect();
       await admin.disconnect();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -55,9 +55,37 @@ export function createMetrics() {
     labelNames: ['group'] as const,
     registers: [registry],
   });
+  const authOutcomes = new Counter({
+    name: 'streamwatch_auth_total',
+    help: 'Sign-ins, socket handshakes and token checks by kind and outcome (ok, or why refused)',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+  const accessDenied = new Counter({
+    name: 'streamwatch_access_denied_total',
+    help: 'Subscriptions and actions refused by the permission table',
+    labelNames: ['what'] as const,
+    registers: [registry],
+  });
+  const socketsCut = new Counter({
+    name: 'streamwatch_sockets_cut_total',
+    help: 'Sockets closed because their session or token ended (expired, revoked)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const auditWrites = new Counter({
+    name: 'streamwatch_audit_events_written_total',
+    help: 'Audit events written to audit.events, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
 
   return {
     registry,
+    authOutcomes,
+    accessDenied,
+    socketsCut,
+    auditWrites,
     ingestRecords,
     socketClients,
     messagesOut,

@@ -15,7 +15,7 @@ export const quarantineTopics = [topics.driverLocationsDlq.name, topics.rideRequ
  */
 export class PipelineDataMonitor {
   onData: (data: PipelineData) => void = () => undefined;
-  private readonly quarantine = new QuarantineView(quarantineTopics);
+  private readonly quarantine: QuarantineView;
   private readonly consumer: Consumer;
   private offsets: TopicOffsets[] = [];
   private at = 0;
@@ -27,8 +27,10 @@ export class PipelineDataMonitor {
     private readonly admin: Admin,
     private readonly pollMs: number,
     private readonly log: Logger,
+    pseudonymKey: string,
     private readonly clock: { now(): number } = Date,
   ) {
+    this.quarantine = new QuarantineView(quarantineTopics, pseudonymKey);
     this.consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250 });
   }
 

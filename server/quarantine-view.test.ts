@@ -1,7 +1,10 @@
 import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { pseudonymise } from '../lib/pseudonym';
 import { findCardNumbers } from '../lib/redact';
 import { QuarantineView } from './quarantine-view';
+
+const KEY = 'quarantine-test-pseudonym-key';
 
 const message = (offset: number, value: string, headers: Record<string, string>): KafkaMessage =>
   ({ offset: String(offset), timestamp: '1700000000000', key: null, value: Buffer.from(value), headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(v)])), attributes: 0 }) as KafkaMessage;
@@ -11,7 +14,7 @@ const dead = (offset: number, reason: string, value = '{"driverId":"d1","lat":"n
 
 describe('QuarantineView', () => {
   it('counts every record by reason and keeps the newest samples, newest first', () => {
-    const view = new QuarantineView(['dlq.driver-locations'], 2);
+    const view = new QuarantineView(['dlq.driver-locations'], KEY, 2);
     view.add('dlq.driver-locations', 0, dead(0, 'not JSON'));
     view.add('dlq.driver-locations', 0, dead(1, 'lat: expected number'));
     view.add('dlq.driver-locations', 0, dead(2, 'not JSON'));
@@ -22,7 +25,7 @@ describe('QuarantineView', () => {
   });
 
   it('withholds payment payloads and masks card numbers anywhere else', () => {
-    const view = new QuarantineView(['dlq.payments', 'dlq.ride-requests']);
+    const view = new QuarantineView(['dlq.payments', 'dlq.ride-requests'], KEY);
     view.add('dlq.payments', 0, dead(0, 'amount: expected number', '{"cardNumber":"4111111111111111","amount":"x"}'));
     view.add('dlq.ride-requests', 0, dead(0, 'not JSON', 'oops 5555555555554444 oops'));
     const [payments, requests] = view.report();
@@ -33,7 +36,7 @@ describe('QuarantineView', () => {
   });
 
   it('explains a late event by how far behind the watermark it was', () => {
-    const view = new QuarantineView(['late.events']);
+    const view = new QuarantineView(['late.events'], KEY);
     view.add('late.events', 0, message(0, '{}', {
       'late.source.topic': 'raw.ride-requests', 'late.source.partition': '1', 'late.source.offset': '7',
       'late.event.time': '2026-11-25 15:00:00.000', 'late.watermark': '2026-11-25 15:01:02.500', 'late.job': 'surge',
@@ -46,11 +49,20 @@ describe('QuarantineView', () => {
   });
 
   it('ignores topics it was not told about and cuts long payloads', () => {
-    const view = new QuarantineView(['dlq.driver-locations']);
+    const view = new QuarantineView(['dlq.driver-locations'], KEY);
     view.add('somewhere.else', 0, dead(0, 'x'));
     view.add('dlq.driver-locations', 0, dead(1, 'too big', 'x'.repeat(1000)));
     const [t] = view.report();
     expect(view.report()).toHaveLength(1);
     expect(t!.samples[0]!.payload).toHaveLength(301);
+  });
+
+  it('pseudonymises riders and keeps a coarse-location copy', () => {
+    const view = new QuarantineView(['dlq.ride-requests'], KEY);
+    view.add('dlq.ride-requests', 0, dead(0, 'lat: out of range', '{"riderId":"rdr-000042","lat":123.4,"lon":13.404987}'));
+    const [t] = view.report();
+    expect(t!.samples[0]!.payload).toBe(`{"riderId":"${pseudonymise('rdr-000042', KEY)}","lat":123.4,"lon":13.404987}`);
+    expect(t!.samples[0]!.coarsePayload).toBe(`{"riderId":"${pseudonymise('rdr-000042', KEY)}","lat":123.4025,"lon":13.4025}`);
+    expect(JSON.stringify(view.report())).not.toContain('rdr-000042');
   });
 });

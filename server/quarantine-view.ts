@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { QuarantinedTopic, QuarantineSample } from '../lib/protocol';
-import { redactCardNumbers } from '../lib/redact';
+import { coarsePayload, safePayload } from '../lib/protection';
 import { deadLetterHeaders, lateEventHeaders, topics } from '../lib/topics';
 
 /** Topics whose payloads hold full card numbers: counted and explained, never shown. */
@@ -15,13 +15,16 @@ const header = (m: KafkaMessage, name: string): string | null => {
 
 /**
  * Dead letters and late events per topic: a count per reason over everything on the topic and
- * the newest few records, as text safe to show (card numbers masked, PCI payloads withheld).
+ * the newest few records, as text safe to show (card numbers masked, PCI payloads withheld,
+ * rider ids pseudonymised; a coarse-location copy for roles that may not see precise ones).
  */
 export class QuarantineView {
   private readonly byTopic = new Map<string, { count: number; reasons: Map<string, number>; samples: QuarantineSample[] }>();
 
   constructor(
     topicNames: readonly string[],
+    /** Keys rider pseudonyms in payloads. */
+    private readonly pseudonymKey: string,
     private readonly samplesPerTopic = 10,
   ) {
     for (const t of topicNames) this.byTopic.set(t, { count: 0, reasons: new Map(), samples: [] });
@@ -38,7 +41,8 @@ export class QuarantineView {
     entry.count++;
     const reasonKey = late ? 'late' : reason;
     entry.reasons.set(reasonKey, (entry.reasons.get(reasonKey) ?? 0) + 1);
-    const text = m.value === null ? null : m.value.toString('utf8');
+    const raw = m.value === null || withheld.has(topic) ? null : m.value.toString('utf8');
+    const text = raw === null ? null : safePayload(raw.length > PAYLOAD_CHARS ? `${raw.slice(0, PAYLOAD_CHARS)}…` : raw, this.pseudonymKey);
     entry.samples.push({
       partition,
       offset: m.offset,
@@ -46,7 +50,8 @@ export class QuarantineView {
       reason,
       source: srcTopic ? `${srcTopic}[${srcPartition ?? '?'}]@${srcOffset ?? '?'}` : null,
       job: header(m, late ? lateEventHeaders.job : deadLetterHeaders.job),
-      payload: withheld.has(topic) || text === null ? null : redactCardNumbers(text.length > PAYLOAD_CHARS ? `${text.slice(0, PAYLOAD_CHARS)}…` : text),
+      payload: text,
+      coarsePayload: text === null ? null : coarsePayload(text),
     });
     if (entry.samples.length > this.samplesPerTopic) entry.samples.shift();
   }

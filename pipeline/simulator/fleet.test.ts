@@ -57,7 +57,8 @@ describe('Fleet', () => {
     expect(share('en_route')).toBeGreaterThan(0.05);
     expect(share('on_trip')).toBeGreaterThan(0.3);
     expect(share('offline')).toBeLessThan(0.15);
-  });
+    // An hour of a 1,000-driver fleet is a few seconds of CPU: more than the default on a busy 2-core runner.
+  }, 30_000);
 
   it('reports locations that satisfy the DriverLocation schema', () => {
     const fleet = run(9, 300, 90);

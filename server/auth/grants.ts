@@ -1,0 +1,88 @@
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+import { tokenPanels, tokenRoles, type Principal } from '../../lib/access';
+import type { AccessGrant } from '../../lib/schemas/access-grant';
+
+const AUDIENCE = 'streamwatch:screen';
+const Claims = z.object({
+  sub: z.string().uuid(),
+  role: z.enum(tokenRoles),
+  panels: z.array(z.enum(tokenPanels)).min(1),
+  origins: z.array(z.string()),
+  label: z.string(),
+  exp: z.number(),
+});
+
+export type TokenCheck =
+  | { ok: true; principal: Principal; origins: readonly string[] }
+  | { ok: false; reason: 'expired' | 'revoked' | 'invalid' };
+
+/**
+ * Grants for walls and embeds, as governance.grants says (every gateway reads the topic),
+ * and the short-lived tokens issued under them. A token carries its grant's scope, so a
+ * gateway that has not read a fresh grant yet still serves it; a revocation follows its
+ * grant on the same (single-partition) topic, so no gateway knows it without the grant.
+ */
+export class GrantStore {
+  private readonly grants = new Map<string, AccessGrant>();
+  private readonly key: Uint8Array;
+  /** Called when a grant turns up revoked, so that its sockets are cut at once. */
+  onRevoked: (grantId: string) => void = () => undefined;
+
+  constructor(
+    secret: string,
+    /** Lifetime of one token; the wall is sent a new one before it runs out. */
+    readonly tokenTtlMs: number,
+  ) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  apply(grant: AccessGrant): void {
+    const before = this.grants.get(grant.grantId);
+    // The topic is the order; a stale replay of the unrevoked grant never un-revokes it.
+    if (before?.revokedAt && !grant.revokedAt) return;
+    this.grants.set(grant.grantId, grant);
+    if (grant.revokedAt && !before?.revokedAt) this.onRevoked(grant.grantId);
+  }
+
+  get(grantId: string): AccessGrant | undefined {
+    return this.grants.get(grantId);
+  }
+
+  /** Newest first. */
+  list(): AccessGrant[] {
+    return [...this.grants.values()].sort((a, b) => b.issuedAt - a.issuedAt);
+  }
+
+  isRevoked(grantId: string): boolean {
+    return Boolean(this.grants.get(grantId)?.revokedAt);
+  }
+
+  async tokenFor(grant: AccessGrant, now = Date.now()): Promise<{ token: string; expiresAt: number }> {
+    const expiresAt = Math.min(grant.expiresAt, now + this.tokenTtlMs);
+    const token = await new SignJWT({ role: grant.role, panels: grant.panels, origins: grant.origins, label: grant.label })
+      .setProtectedHeader({ alg: 'HS256', typ: 'sw-screen' })
+      .setSubject(grant.grantId)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(Math.floor(now / 1000))
+      // Seconds, rounded down: a token never outlives its grant.
+      .setExpirationTime(Math.floor(expiresAt / 1000))
+      .sign(this.key);
+    return { token, expiresAt: Math.floor(expiresAt / 1000) * 1000 };
+  }
+
+  async verify(token: string, now = Date.now()): Promise<TokenCheck> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { audience: AUDIENCE, typ: 'sw-screen', currentDate: new Date(now), algorithms: ['HS256'] });
+      const c = Claims.parse(payload);
+      if (this.isRevoked(c.sub)) return { ok: false, reason: 'revoked' };
+      return {
+        ok: true,
+        origins: c.origins,
+        principal: { kind: 'token', name: `token:${c.label}`, role: c.role, panels: c.panels, expiresAt: c.exp * 1000, grantId: c.sub },
+      };
+    } catch (err) {
+      return { ok: false, reason: err instanceof errors.JWTExpired ? 'expired' : 'invalid' };
+    }
+  }
+}

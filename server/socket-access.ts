@@ -1,0 +1,147 @@
+import type { Logger } from 'pino';
+import type { Server, Socket } from 'socket.io';
+import { actions, principalMayAct, principalMaySubscribe, sensitiveStreams, streams, type Action, type Principal, type Stream } from '../lib/access';
+import type { ClientToServerEvents, ServerToClientEvents, SessionEnd } from '../lib/protocol';
+import { addressOf, type AccessControl } from './auth/access-control';
+import { tokenReason } from './auth/auth-routes';
+import type { AuditLog } from './audit';
+import type { GatewayMetrics } from './metrics';
+
+type LiveServer = Server<ClientToServerEvents, ServerToClientEvents>;
+type LiveClient = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+/** How often sessions and tokens are checked: an expired or revoked one is cut within this (plus the revocation's trip through Kafka). */
+const SWEEP_MS = 1000;
+
+export function principalOf(socket: LiveClient): Principal {
+  return (socket.data as { principal: Principal }).principal;
+}
+
+/**
+ * Who a socket is, checked at the handshake (origin allow-list, connect rate, session cookie
+ * or screen token), and what it may do, checked on every subscription and action. Sessions
+ * and tokens are swept every second: an expired or revoked one gets `session:ended` with the
+ * reason and is disconnected; a wall's token is renewed before it runs out while its grant lasts.
+ */
+export class SocketAccess {
+  private sweeper: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly access: AccessControl,
+    private readonly audit: AuditLog,
+    private readonly metrics: GatewayMetrics,
+    private readonly log: Logger,
+  ) {}
+
+  attach(io: LiveServer): void {
+    io.use((socket, next) => {
+      this.admit(socket)
+        .then((refusal) => {
+          if (refusal === null) return next();
+          this.metrics.authOutcomes.inc({ kind: 'socket', outcome: refusal.split(':')[0]! });
+          this.log.info({ address: socket.handshake.address, origin: socket.handshake.headers.origin, refusal }, 'socket refused');
+          next(new Error(refusal));
+        })
+        .catch((err: unknown) => {
+          this.log.error({ err }, 'socket admission failed');
+          next(new Error('unavailable: try again'));
+        });
+    });
+    this.access.grants.onRevoked = () => this.sweep(io);
+    this.sweeper = setInterval(() => this.sweep(io), SWEEP_MS);
+  }
+
+  stop(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+  }
+
+  /** Null when the socket may connect, else the reason it may not ("kind: explanation"). */
+  private async admit(socket: LiveClient): Promise<string | null> {
+    const origin = socket.handshake.headers.origin;
+    if (!this.access.originAllowed(origin)) return `origin: ${origin} is not allowed to connect`;
+    if (!(await this.access.connectAllowed(socket.handshake.address))) return 'rate-limited: too many connects from this address; retry in a few seconds';
+    const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
+    if (token !== undefined && (typeof token !== 'string' || token.length > 4096)) return 'unauthorized: malformed token';
+    const who = await this.access.identify(socket.handshake.headers.cookie, (token as string | undefined) ?? null);
+    if (!who.ok) {
+      if (token !== undefined) return `unauthorized: ${tokenReason(who.reason)}`;
+      return who.reason === 'expired' ? 'unauthorized: your session has expired; sign in again' : 'unauthorized: sign in first';
+    }
+    (socket.data as { principal: Principal }).principal = who.principal;
+    this.metrics.authOutcomes.inc({ kind: 'socket', outcome: 'ok' });
+    return null;
+  }
+
+  /** Tells the client who it is (the UI shows what it may see). */
+  greet(socket: LiveClient): void {
+    const p = principalOf(socket);
+    socket.emit('session:info', {
+      name: p.name,
+      role: p.role,
+      kind: p.kind,
+      panels: p.panels,
+      expiresAt: p.expiresAt,
+      streams: streams.filter((s) => principalMaySubscribe(p, s)),
+      actions: actions.filter((a) => principalMayAct(p, a)),
+    });
+  }
+
+  /** True when the socket may subscribe to `stream`; else it is told why, and it is counted and audited. */
+  maySubscribe(socket: LiveClient, stream: Stream): boolean {
+    const p = principalOf(socket);
+    if (!principalMaySubscribe(p, stream)) {
+      this.deny(socket, `subscribe:${stream}`, `${describe(p)} may not see ${stream}`);
+      return false;
+    }
+    if (sensitiveStreams.has(stream)) {
+      this.audit.record({ actor: p, action: 'subscribe', target: stream, outcome: 'ok', from: addressOf(socket.request) });
+    }
+    return true;
+  }
+
+  mayAct(socket: LiveClient, action: Action, target: string): boolean {
+    const p = principalOf(socket);
+    if (principalMayAct(p, action)) return true;
+    this.deny(socket, action, `${describe(p)} may not ${action.replace(':', ' ')}`, target);
+    return false;
+  }
+
+  private deny(socket: LiveClient, what: string, reason: string, target: string = what): void {
+    this.metrics.accessDenied.inc({ what });
+    this.audit.record({ actor: principalOf(socket), action: 'access-denied', target, outcome: 'denied', from: addressOf(socket.request), detail: reason });
+    socket.emit('access:denied', { what, reason });
+  }
+
+  private sweep(io: LiveServer): void {
+    const now = Date.now();
+    for (const socket of io.sockets.sockets.values()) {
+      const p = (socket.data as { principal?: Principal }).principal;
+      if (!p) continue;
+      if (p.grantId && this.access.grants.isRevoked(p.grantId)) this.end(socket, { reason: 'revoked', message: tokenReason('revoked') });
+      else if (p.expiresAt <= now) this.end(socket, { reason: 'expired', message: p.kind === 'token' ? tokenReason('expired') : 'Your session has expired. Sign in again.' });
+      else if (p.kind === 'token') void this.renew(socket, p, now);
+    }
+  }
+
+  /** A fresh token once half of the current one's life is gone, as long as the grant lasts. */
+  private async renew(socket: LiveClient, p: Principal, now: number): Promise<void> {
+    const grant = this.access.grants.get(p.grantId!);
+    if (!grant || grant.expiresAt <= p.expiresAt || p.expiresAt - now > this.access.grants.tokenTtlMs / 2) return;
+    (socket.data as { principal: Principal }).principal = { ...p, expiresAt: Math.min(grant.expiresAt, now + this.access.grants.tokenTtlMs) };
+    const renewed = await this.access.grants.tokenFor(grant, now);
+    (socket.data as { principal: Principal }).principal = { ...p, expiresAt: renewed.expiresAt };
+    socket.emit('session:token', renewed);
+  }
+
+  private end(socket: LiveClient, end: SessionEnd): void {
+    const p = principalOf(socket);
+    this.metrics.socketsCut.inc({ reason: end.reason });
+    this.log.info({ who: p.name, role: p.role, reason: end.reason }, 'socket cut: session or token ended');
+    socket.emit('session:ended', end);
+    socket.disconnect(true);
+  }
+}
+
+function describe(p: Principal): string {
+  return p.kind === 'token' ? `this ${p.role} token` : `role ${p.role}`;
+}
