@@ -40,3 +40,9 @@ export function formatMaskedCard(card: MaskedCard, length = 16): string {
 export function isUsableTokenKey(key: string): boolean {
   return /^[A-Za-z0-9_-]{16,128}$/.test(key);
 }
+
+/** A card as a role may see it (lib/protection.ts): BIN and last 4, last 4 only, or nothing. */
+export function cardLabel(bin: string | null, last4: string | null): string {
+  if (last4 === null) return 'card hidden';
+  return `${bin ?? '••••••'}••••••${last4}`;
+}

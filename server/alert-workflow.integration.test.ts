@@ -9,6 +9,7 @@ import { loadConfig } from './config';
 import { startGateway } from './gateway';
 // The test harness borrows the stack's port finder; the gateway itself never imports pipeline/.
 import { freePorts } from '../pipeline/stack/free-ports';
+import { sessionCookie, testAccessEnv } from './testing/credentials';
 import { operatorClient } from './testing/operator-client';
 import { until } from './testing/until';
 
@@ -23,7 +24,7 @@ const sockets: Socket[] = [];
 async function gateway(name: string) {
   const port = (await freePorts(1))[0]!;
   const g = await startGateway(
-    loadConfig({ PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `${name}-${run}`, DELTA_INTERVAL_MS: '50' }),
+    loadConfig({ ...testAccessEnv(), PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `${name}-${run}`, DELTA_INTERVAL_MS: '50' }),
     pino({ level: 'silent' }),
     (_req, res) => void res.writeHead(404).end(),
   );
@@ -31,8 +32,8 @@ async function gateway(name: string) {
   return { g, url: `http://127.0.0.1:${port}` };
 }
 
-function operator(url: string, name: string) {
-  const client = operatorClient(url, name);
+async function operator(url: string, name: string) {
+  const client = operatorClient(url, await sessionCookie('fraud-analyst', name));
   sockets.push(client.socket);
   return client;
 }
@@ -68,8 +69,8 @@ afterAll(async () => {
 
 describe('alert triage across gateways', () => {
   it('shows an acknowledge made on one gateway on the other', async () => {
-    const asha = operator(a.url, 'asha');
-    const ravi = operator(b.url, 'ravi');
+    const asha = await operator(a.url, 'asha');
+    const ravi = await operator(b.url, 'ravi');
     await until('both see the new alert', () => asha.alerts.get(alert.alertId)?.triage.status === 'new' && ravi.alerts.has(alert.alertId));
 
     const sent = Date.now();
@@ -80,7 +81,7 @@ describe('alert triage across gateways', () => {
   });
 
   it('refuses an action the state does not allow, and one that is malformed, with a reason', async () => {
-    const ravi = operator(b.url, 'ravi');
+    const ravi = await operator(b.url, 'ravi');
     await until('snapshot', () => ravi.alerts.get(alert.alertId)?.triage.status === 'acknowledged');
     expect(await ravi.act({ type: 'acknowledge', actionId: randomUUID(), alertId: alert.alertId })).toEqual({ ok: false, reason: 'the alert is already acknowledged' });
     expect(await ravi.act({ type: 'acknowledge', actionId: randomUUID(), alertId: 'no-such-alert' })).toEqual({ ok: false, reason: 'no alert no-such-alert' });
@@ -90,7 +91,7 @@ describe('alert triage across gateways', () => {
   });
 
   it('applies a retried action once, and records who acted', async () => {
-    const asha = operator(a.url, 'asha');
+    const asha = await operator(a.url, 'asha');
     await until('snapshot', () => asha.alerts.has(alert.alertId));
     const comment = { type: 'comment', actionId: randomUUID(), alertId: alert.alertId, text: 'same card seen in 3 cities' } as const;
     expect(await asha.act(comment)).toEqual({ ok: true });
@@ -101,8 +102,8 @@ describe('alert triage across gateways', () => {
   });
 
   it('assign and resolve on B reach A, and a new gateway rebuilds the same state from the topics', async () => {
-    const asha = operator(a.url, 'asha');
-    const ravi = operator(b.url, 'ravi');
+    const asha = await operator(a.url, 'asha');
+    const ravi = await operator(b.url, 'ravi');
     await until('snapshots', () => asha.alerts.has(alert.alertId) && ravi.alerts.has(alert.alertId));
     expect(await ravi.act({ type: 'assign', actionId: randomUUID(), alertId: alert.alertId, assignee: 'ravi' })).toEqual({ ok: true });
     await until('assigned on A', () => asha.alerts.get(alert.alertId)?.triage.assignee === 'ravi');
@@ -110,7 +111,7 @@ describe('alert triage across gateways', () => {
     await until('resolved on A', () => asha.alerts.get(alert.alertId)?.triage.status === 'resolved');
 
     const c = await gateway('gw-c');
-    const meera = operator(c.url, 'meera');
+    const meera = await operator(c.url, 'meera');
     await until('the new gateway has the alert', () => meera.alerts.get(alert.alertId)?.triage.status === 'resolved');
     expect(meera.alerts.get(alert.alertId)!.triage).toEqual(asha.alerts.get(alert.alertId)!.triage);
   });

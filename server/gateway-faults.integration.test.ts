@@ -18,6 +18,7 @@ import { resolveClasspath } from '../pipeline/stack/maven';
 import { Supervisor } from '../pipeline/stack/supervisor';
 import { loadConfig } from './config';
 import { startGateway } from './gateway';
+import { sessionCookie, testAccessEnv } from './testing/credentials';
 import { driverClient } from './testing/driver-client';
 import { until } from './testing/until';
 
@@ -31,6 +32,7 @@ let broker: Supervisor;
 let gateway: Awaited<ReturnType<typeof startGateway>>;
 let gatewayConfig: ReturnType<typeof loadConfig>;
 let client: ReturnType<typeof driverClient>;
+let cookie: string;
 let seen: Map<string, DriverTuple>;
 let lastStatus: GatewayStatus | null = null;
 
@@ -59,9 +61,10 @@ beforeAll(async () => {
   await bootBroker();
   await ensureTopics(brokers(), quiet);
   await produce(fleet(77.5, Date.now()));
-  gatewayConfig = loadConfig({ PORT: String(ports[2]), KAFKA_BROKERS: brokers().join(','), GATEWAY_ID: 'faults', DELTA_INTERVAL_MS: '100' });
+  cookie = await sessionCookie('ops');
+  gatewayConfig = loadConfig({ ...testAccessEnv(), PORT: String(ports[2]), KAFKA_BROKERS: brokers().join(','), GATEWAY_ID: 'faults', DELTA_INTERVAL_MS: '100' });
   gateway = await startGateway(gatewayConfig, pino({ level: 'silent' }), (_req, res) => void res.writeHead(404).end());
-  client = driverClient(`http://127.0.0.1:${ports[2]}`);
+  client = driverClient(`http://127.0.0.1:${ports[2]}`, cookie);
   seen = client.drivers;
   client.socket.on('gateway:status', (s) => (lastStatus = s));
 }, 180_000);
@@ -95,7 +98,7 @@ describe('gateway under broker faults', () => {
   it('brings every connected browser back to the same state after a gateway restart', async () => {
     // The browser's own store and socket, driven by requestAnimationFrame's stand-in.
     const clients = Array.from({ length: 20 }, () => {
-      const socket = createLiveSocket(`http://127.0.0.1:${ports[2]}`);
+      const socket = createLiveSocket(`http://127.0.0.1:${ports[2]}`, { extraHeaders: { cookie } });
       return { socket, store: new DriverStore(socket, (cb) => setImmediate(cb)) };
     });
     const inSync = () => clients.every((c) => c.store.getSnapshot().count === 50 && c.store.getSnapshot().connection === 'live');

@@ -10,6 +10,7 @@ import type { FraudAlert } from '../lib/schemas/fraud-alert';
 import { topics } from '../lib/topics';
 // The test harness borrows the stack's port finder; the gateway itself never imports pipeline/.
 import { freePorts } from '../pipeline/stack/free-ports';
+import { sessionCookie, testAccessEnv } from './testing/credentials';
 import { operatorClient } from './testing/operator-client';
 import { until } from './testing/until';
 
@@ -35,7 +36,7 @@ interface GatewayProcess {
 async function spawnGateway(name: string, port: number): Promise<GatewayProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `${name}-${run}`, SERVE_UI: 'false', DELTA_INTERVAL_MS: '50', LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...testAccessEnv(), PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `${name}-${run}`, SERVE_UI: 'false', DELTA_INTERVAL_MS: '50', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   children.add(child);
@@ -58,8 +59,8 @@ async function kill(g: GatewayProcess): Promise<void> {
   await exited;
 }
 
-function operator(url: string, name: string) {
-  const client = operatorClient(url, name);
+async function operator(url: string, name: string) {
+  const client = operatorClient(url, await sessionCookie('fraud-analyst', name));
   sockets.push(client.socket);
   return client;
 }
@@ -92,8 +93,8 @@ describe('gateways as separate processes', () => {
       paymentIds: ['p-1', 'p-2'], lat: 12.97, lon: 77.6, eventTime: Date.now() - 2000, detectedAt: Date.now() - 1500,
     };
     await producer.send({ topic: topics.fraudAlerts.name, messages: [{ key: alert.alertId, value: JSON.stringify(alert) }] });
-    const asha = operator(a.url, 'asha');
-    const ravi = operator(b.url, 'ravi');
+    const asha = await operator(a.url, 'asha');
+    const ravi = await operator(b.url, 'ravi');
     await until('both processes show the new alert', () => asha.alerts.get(alert.alertId)?.triage.status === 'new' && ravi.alerts.has(alert.alertId));
 
     const sent = Date.now();
@@ -104,8 +105,9 @@ describe('gateways as separate processes', () => {
   });
 
   it('resyncs 50 connected stores to the same state after the gateway process is killed and restarted', async () => {
+    const cookie = await sessionCookie('ops');
     const clients = Array.from({ length: 50 }, () => {
-      const socket = createLiveSocket(a.url);
+      const socket = createLiveSocket(a.url, { extraHeaders: { cookie } });
       sockets.push(socket);
       return new DriverStore(socket, (cb) => setImmediate(cb));
     });

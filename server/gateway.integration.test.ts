@@ -7,6 +7,7 @@ import { flinkJobs } from '../lib/pipeline-jobs';
 import { SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents } from '../lib/protocol';
 import type { DriverLocation } from '../lib/schemas/driver-location';
 import { topics } from '../lib/topics';
+import { sessionCookie, testAccessEnv } from './testing/credentials';
 import { driverClient } from './testing/driver-client';
 import { loadConfig } from './config';
 import { startGateway } from './gateway';
@@ -19,6 +20,7 @@ const run = Date.now().toString(36);
 const kafka = new Kafka({ clientId: 'gateway-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
 const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 let gateway: Awaited<ReturnType<typeof startGateway>>;
+let adminCookie: string;
 let base: string;
 const sockets: Socket[] = [];
 
@@ -31,8 +33,8 @@ async function sendRaw(loc: DriverLocation): Promise<void> {
 }
 
 /** A subscribed client and the driver state it has seen, kept as the protocol says. */
-function client(viewport: Parameters<typeof driverClient>[1] = null) {
-  const c = driverClient(base, viewport);
+function client(viewport: Parameters<typeof driverClient>[2] = null) {
+  const c = driverClient(base, adminCookie, viewport);
   sockets.push(c.socket);
   return c;
 }
@@ -43,7 +45,8 @@ beforeAll(async () => {
   await producer.connect();
   const [port] = await freePorts(1);
   base = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `test-${run}`, DELTA_INTERVAL_MS: '100', LAG_POLL_MS: '500', LAG_WINDOW: '30' });
+  adminCookie = await sessionCookie('admin');
+  const config = loadConfig({ ...testAccessEnv(), PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `test-${run}`, DELTA_INTERVAL_MS: '100', LAG_POLL_MS: '500', LAG_WINDOW: '30' });
   gateway = await startGateway(config, pino({ level: 'silent' }), (_req, res) => void res.writeHead(404).end());
 });
 
@@ -98,7 +101,7 @@ describe('gateway', () => {
   });
 
   it('streams consumer lag, including the Flink job reading the raw topic', async () => {
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(base, { path: SOCKET_PATH, transports: ['websocket'] });
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(base, { path: SOCKET_PATH, transports: ['websocket'], extraHeaders: { cookie: adminCookie } });
     sockets.push(socket);
     const reports: LagReport[] = [];
     socket.on('lag:report', (r) => reports.push(r));
@@ -172,7 +175,7 @@ describe('gateway', () => {
     const minute = { windowStart: end, windowEnd: end + 60_000, requests: 12, activeDrivers: 30, driversOnTrip: 9, payments: 4, paymentVolume: 1234.5, alerts: 1 };
     await producer.send({ topic: topics.opsKpis.name, messages: [{ value: JSON.stringify(minute) }] });
 
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(base, { path: SOCKET_PATH, transports: ['websocket'] });
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(base, { path: SOCKET_PATH, transports: ['websocket'], extraHeaders: { cookie: adminCookie } });
     sockets.push(socket);
     let state: Parameters<ServerToClientEvents['analytics:state']>[0] | null = null;
     socket.on('analytics:state', (s) => (state = s));
@@ -195,7 +198,7 @@ describe('gateway', () => {
     const [bad] = await producer.send({ topic: topics.driverLocationsRaw.name, messages: [{ key: `gw-${run}-bad`, value: `{"driverId":"gw-${run}-bad","lat":` }] });
     const payment = { paymentId: `gw-${run}-pay`, cardNumber: '4111111111111111', cardCountry: 'IN', merchant: 'm', kind: 'trip', amount: 'lots', currency: 'INR', deviceId: 'd', ipLat: 12.9, ipLon: 77.6, riderId: 'r', ts: Date.now() };
     const [badPayment] = await producer.send({ topic: topics.paymentsRaw.name, messages: [{ key: 'r', value: JSON.stringify(payment) }] });
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(base, { path: SOCKET_PATH, transports: ['websocket'] });
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(base, { path: SOCKET_PATH, transports: ['websocket'], extraHeaders: { cookie: adminCookie } });
     sockets.push(socket);
     const frames: string[] = [];
     let data: Parameters<ServerToClientEvents['pipeline:data']>[0] | null = null;

@@ -7,6 +7,7 @@ import type { DriverPosition } from '../lib/schemas/driver-location';
 import { topics } from '../lib/topics';
 // The test harness borrows the stack's port finder; the gateway itself never imports pipeline/.
 import { freePorts } from '../pipeline/stack/free-ports';
+import { sessionCookie, testAccessEnv } from './testing/credentials';
 import { driverClient } from './testing/driver-client';
 import { loadConfig } from './config';
 import { startGateway } from './gateway';
@@ -17,6 +18,7 @@ const run = Date.now().toString(36);
 const kafka = new Kafka({ clientId: 'slow-client-test', brokers: inject('brokers').split(','), logLevel: logLevel.NOTHING });
 const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 let gateway: Awaited<ReturnType<typeof startGateway>>;
+let cookie: string;
 let base: string;
 let churn: NodeJS.Timeout | undefined;
 
@@ -48,7 +50,9 @@ beforeAll(async () => {
   await producer.connect();
   const port = (await freePorts(1))[0]!;
   base = `http://127.0.0.1:${port}`;
+  cookie = await sessionCookie('ops');
   const config = loadConfig({
+    ...testAccessEnv(),
     PORT: String(port),
     KAFKA_BROKERS: inject('brokers'),
     GATEWAY_ID: `slow-${run}`,
@@ -69,12 +73,12 @@ afterAll(async () => {
 
 describe('a client that stops reading', () => {
   it('is left out of deltas, then disconnected, while memory stays bounded and others are served', async () => {
-    const healthy = driverClient(base);
+    const healthy = driverClient(base, cookie);
     await until('the healthy client has every driver', () => healthy.drivers.size >= 20_000);
 
     // Speaks the Socket.IO protocol by hand, asks for 50 snapshots (20k drivers each) and
     // then stops reading from its TCP socket.
-    const slow = new WebSocket(`${base.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`);
+    const slow = new WebSocket(`${base.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`, { headers: { cookie } });
     await new Promise<void>((resolve) => {
       slow.on('message', (data) => {
         const text = data.toString();

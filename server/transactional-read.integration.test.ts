@@ -5,6 +5,7 @@ import type { FraudAlert } from '../lib/schemas/fraud-alert';
 import { topics } from '../lib/topics';
 import { loadConfig } from './config';
 import { startGateway } from './gateway';
+import { testAccessEnv } from './testing/credentials';
 // The test harness borrows the stack's port finder; the gateway itself never imports pipeline/.
 import { freePorts } from '../pipeline/stack/free-ports';
 
@@ -50,7 +51,7 @@ describe('reading a transactional topic', () => {
 
     const port = (await freePorts(1))[0]!;
     gateway = await startGateway(
-      loadConfig({ PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `tx-${run}` }),
+      loadConfig({ ...testAccessEnv(), PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `tx-${run}` }),
       pino({ level: 'silent' }),
       (_req, res) => void res.writeHead(404).end(),
     );

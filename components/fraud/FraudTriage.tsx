@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { countByStatus, nextSelection, openAlerts, triageQueue, triageStatuses, type QueueFilter } from '../../lib/alert-queue';
 import type { TriageStatus } from '../../lib/alert-workflow';
 import { formatAge } from '../../lib/format-age';
@@ -9,7 +9,8 @@ import type { AlertRecord } from '../../lib/protocol';
 import type { AlertActionRequest } from '../../lib/schemas/alert-action';
 import { fraudRules } from '../../lib/schemas/fraud-alert';
 import type { AlertFrame } from '../live/alert-store';
-import { operatorName, setOperatorName } from '../live/socket-connection';
+import { useSession } from '../live/use-latest';
+import { cardLabel } from '../../lib/card';
 import { alertStore, useAlerts } from '../live/use-alerts';
 import { heartbeatStore, useNow } from '../live/use-latest';
 import { FreshnessBadge } from '../panel/Panel';
@@ -46,10 +47,10 @@ export function FraudTriage() {
   const frame = useAlerts();
   const [filter, setFilter] = useState<QueueFilter>(openAlerts);
   const [selected, setSelected] = useState<string | null>(null);
-  const [me, setMe] = useState('');
+  const session = useSession();
+  const me = session?.name ?? '';
   const selectedIndex = useRef(0);
   const commentBox = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => setMe(operatorName() ?? ''), []);
 
   const queue = useMemo(() => (frame ? triageQueue(frame.records, filter) : []), [frame, filter]);
   const current = nextSelection(queue, selected, selectedIndex.current);
@@ -94,7 +95,6 @@ export function FraudTriage() {
         <QueueList frame={frame} queue={queue} selectedId={current} onSelect={setSelected} />
       </section>
       <section className="min-w-0 flex-1 overflow-y-auto p-4" aria-label="Alert evidence">
-        <OperatorName me={me} onChange={setMe} />
         {frame?.refused && (
           <p role="alert" className="mb-3 rounded border border-red-500/40 bg-red-500/10 px-3 py-2 text-sm text-red-300" data-testid="fraud.refused">
             Action on {frame.refused.alertId} was refused and rolled back: {frame.refused.reason}.
@@ -207,7 +207,7 @@ function QueueList({ frame, queue, selectedId, onSelect }: { frame: AlertFrame |
             </div>
             <div className="flex justify-between text-xs text-muted">
               <span className="font-mono">
-                {r.alert.bin}••••{r.alert.last4}
+                {cardLabel(r.alert.bin, r.alert.last4)}
               </span>
               <span className="tabular-nums">score {r.alert.score.toFixed(2)}</span>
               <span>{formatAge(Math.max(0, now - r.alert.detectedAt))} ago</span>
@@ -216,27 +216,6 @@ function QueueList({ frame, queue, selectedId, onSelect }: { frame: AlertFrame |
         );
       })}
     </ul>
-  );
-}
-
-function OperatorName({ me, onChange }: { me: string; onChange: (name: string) => void }) {
-  const [draft, setDraft] = useState(me);
-  useEffect(() => setDraft(me), [me]);
-  return (
-    <form
-      className="mb-4 flex items-center gap-2 text-sm text-muted"
-      onSubmit={(e) => {
-        e.preventDefault();
-        setOperatorName(draft);
-        onChange(draft.trim());
-      }}
-    >
-      <label htmlFor="operator-name">Acting as</label>
-      <input id="operator-name" className="w-40 rounded border border-edge bg-surface px-2 py-0.5 text-ink" value={draft} placeholder="your name" maxLength={64} onChange={(e) => setDraft(e.target.value)} data-testid="fraud.operator" />
-      <button type="submit" className="rounded border border-edge px-2 py-0.5 hover:text-ink">
-        Save
-      </button>
-    </form>
   );
 }
 
@@ -266,10 +245,10 @@ function AlertEvidence({ record, pending, me, act, commentBox }: { record: Alert
           <dd className="tabular-nums">{alert.score.toFixed(2)}</dd>
           <dt className="text-muted">Card</dt>
           <dd className="font-mono" data-testid="fraud.detail.card">
-            {alert.bin}••••••{alert.last4}
+            {cardLabel(alert.bin, alert.last4)}
           </dd>
           <dt className="text-muted">Card token</dt>
-          <dd className="font-mono">{alert.cardToken}</dd>
+          <dd className="font-mono">{alert.cardToken ?? 'hidden'}</dd>
           <dt className="text-muted">Last payment</dt>
           <dd>{new Date(alert.eventTime).toISOString().replace('T', ' ').slice(0, 19)} UTC</dd>
           <dt className="text-muted">Detected</dt>

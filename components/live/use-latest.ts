@@ -3,7 +3,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { LagReport } from '../../lib/lag/lag-report';
 import type { PipelineStatus } from '../../lib/pipeline-status';
-import type { AnalyticsState, GatewayStatus, PipelineData } from '../../lib/protocol';
+import type { AnalyticsState, GatewayStatus, PipelineData, SessionInfo } from '../../lib/protocol';
 import { LatestValueStore } from './latest-value-store';
 import { liveSocket } from './socket-connection';
 
@@ -15,7 +15,7 @@ function useLatest<T>(store: LatestValueStore<T> | null): T | null {
   return useSyncExternalStore(store ? store.subscribe : noopSubscribe, store ? store.getSnapshot : none, none);
 }
 
-type ValueEvent = 'lag:report' | 'pipeline:status' | 'pipeline:data' | 'analytics:state' | 'gateway:status';
+type ValueEvent = 'lag:report' | 'pipeline:status' | 'pipeline:data' | 'analytics:state' | 'gateway:status' | 'session:info';
 type SubscribeEvent = 'lag:subscribe' | 'pipeline:subscribe' | 'analytics:subscribe';
 
 /**
@@ -34,6 +34,47 @@ function streamStore<T>(subscribe: SubscribeEvent | null, event: ValueEvent): ()
     );
     return store;
   };
+}
+
+/** Who the gateway took this page for and which streams and actions it allows (sent on connect). */
+export const sessionStore = streamStore<SessionInfo>(null, 'session:info');
+
+/** Who this page is signed in as; null until the gateway says (and on the server). */
+export function useSession(): SessionInfo | null {
+  return useLatest(inBrowser() ? sessionStore() : null);
+}
+
+/** Why the gateway ended or refused this page's connection, for good: null while all is well. */
+export interface AccessProblem {
+  readonly kind: 'ended' | 'refused';
+  readonly message: string;
+  /** A signed-in user can sign in again; a screen needs a new token from an admin. */
+  readonly signIn: boolean;
+}
+
+let problems: LatestValueStore<AccessProblem> | null = null;
+export function accessProblemStore(): LatestValueStore<AccessProblem> {
+  const s = liveSocket();
+  problems ??= new LatestValueStore<AccessProblem>(
+    () => undefined,
+    () => undefined,
+    (set) => {
+      s.on('session:ended', (end) => set({ kind: 'ended', message: end.message, signIn: end.reason === 'expired' && sessionStore().getSnapshot()?.kind !== 'token' }));
+      // A refusal by the gateway's middleware is final (socket.io-client does not retry it);
+      // transport errors keep the socket active and are the reconnect banner's business.
+      s.on('connect_error', (err) => {
+        if (s.active) return;
+        const [kind, ...rest] = err.message.split(': ');
+        set({ kind: 'refused', message: rest.join(': ') || err.message, signIn: kind === 'unauthorized' && !new URLSearchParams(window.location.search).has('token') });
+      });
+    },
+    false,
+  );
+  return problems;
+}
+
+export function useAccessProblem(): AccessProblem | null {
+  return useLatest(inBrowser() ? accessProblemStore() : null);
 }
 
 /** The consumer-lag report stream (the gateway sends it after every poll). */

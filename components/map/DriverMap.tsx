@@ -4,6 +4,7 @@ import { MapView, WebMercatorViewport, type MapViewState, type PickingInfo } fro
 import { ScatterplotLayer } from '@deck.gl/layers';
 import DeckGL from '@deck.gl/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { cardLabel } from '../../lib/card';
 import { statusFromCode, type AlertRecord } from '../../lib/protocol';
 import { bengaluru } from '../../lib/city';
 import { PositionTween } from '../../lib/position-tween';
@@ -179,7 +180,7 @@ export default function DriverMap() {
   const getTooltip = (info: PickingInfo) => {
     if (info.layer?.id === 'alerts' && info.object) {
       const { alert, triage } = info.object as AlertRecord;
-      return { text: `${alert.rule} · score ${alert.score.toFixed(2)}\ncard ${alert.bin}••${alert.last4} · ${triage.status}` };
+      return { text: `${alert.rule} · score ${alert.score.toFixed(2)}\n${cardLabel(alert.bin, alert.last4)} · ${triage.status}` };
     }
     if (info.layer?.id === 'surge' && info.object) {
       const { cell } = info.object as SurgePolygon;

@@ -2,13 +2,29 @@
 
 import type { ReactNode } from 'react';
 import { formatAge } from '../../lib/format-age';
+import type { Stream } from '../../lib/access';
 import type { Freshness } from '../../lib/freshness';
+import { useSession } from '../live/use-latest';
 
 /**
  * A live panel: title, how fresh its data is, and a loud STALE state when the data stopped
  * moving, so that a screen nobody is watching closely never passes old data off as live.
  */
-export function Panel({ title, freshness, testId, children, className = '', wall = false }: { title: string; freshness: Freshness; testId: string; children: ReactNode; className?: string; wall?: boolean }) {
+export function Panel({ title, freshness, testId, children, className = '', wall = false, stream }: { title: string; freshness: Freshness; testId: string; children: ReactNode; className?: string; wall?: boolean; stream?: Stream }) {
+  const session = useSession();
+  // The gateway sends nothing the role may not see; say so rather than wait for data forever.
+  if (stream && session && !session.streams.includes(stream)) {
+    return (
+      <section aria-label={title} data-testid={testId} data-freshness="not-permitted" className={`flex min-h-0 flex-col rounded-lg border border-edge bg-panel ${className}`}>
+        <header className={`border-b border-edge px-3 py-1.5 ${wall ? 'text-xl' : 'text-sm'}`}>
+          <h2 className="font-semibold">{title}</h2>
+        </header>
+        <p className="p-3 text-sm text-muted" data-testid={`${testId}.not-permitted`}>
+          Not available to the {session.role} role.
+        </p>
+      </section>
+    );
+  }
   const stale = freshness.state === 'stale';
   return (
     <section

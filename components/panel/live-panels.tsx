@@ -1,6 +1,7 @@
 'use client';
 
 import { countByStatus, openAlerts, triageQueue } from '../../lib/alert-queue';
+import { cardLabel } from '../../lib/card';
 import { formatAge } from '../../lib/format-age';
 import { freshness, staleAfterMs } from '../../lib/freshness';
 import { statusSeverity } from '../../lib/lag/partition-status';
@@ -27,7 +28,7 @@ export function MapPanel({ now, wall = false, className }: LivePanelProps) {
   const frame = useDrivers();
   const fresh = freshness(frame?.receivedAt ?? 0, frame && frame.newestEventTime > 0 ? frame.newestEventTime : null, now, staleAfterMs.drivers);
   return (
-    <Panel title={`Drivers ${frame ? frame.count.toLocaleString('en-US') : ''}`} freshness={fresh} testId="panel.drivers" wall={wall} className={className}>
+    <Panel title={`Drivers ${frame ? frame.count.toLocaleString('en-US') : ''}`} freshness={fresh} testId="panel.drivers" stream="drivers" wall={wall} className={className}>
       <LiveDriverMap />
     </Panel>
   );
@@ -38,7 +39,7 @@ export function KpiPanel({ now, wall = false, className }: LivePanelProps) {
   const last = analytics?.kpis.at(-1)?.windowEnd ?? null;
   const fresh = freshness(analyticsStore().receivedAt(), last, now, staleAfterMs.kpis);
   return (
-    <Panel title="Last minute" freshness={fresh} testId="panel.kpis" wall={wall} className={className}>
+    <Panel title="Last minute" freshness={fresh} testId="panel.kpis" stream="kpis" wall={wall} className={className}>
       {analytics ? <KpiTiles minutes={analytics.kpis} wall={wall} /> : <Skeleton />}
     </Panel>
   );
@@ -51,7 +52,7 @@ export function AlertsPanel({ now, wall = false, className }: LivePanelProps) {
   const counts = frame ? countByStatus(frame.records) : null;
   const open = frame ? triageQueue(frame.records, openAlerts).slice(0, 8) : [];
   return (
-    <Panel title="Fraud alerts" freshness={fresh} testId="panel.alerts" wall={wall} className={className}>
+    <Panel title="Fraud alerts" freshness={fresh} testId="panel.alerts" stream="alerts" wall={wall} className={className}>
       {!frame?.loaded ? (
         <Skeleton rows={5} />
       ) : (
@@ -71,7 +72,7 @@ export function AlertsPanel({ now, wall = false, className }: LivePanelProps) {
                 <li key={r.alert.alertId} className="flex justify-between gap-3">
                   <span>{r.alert.rule}</span>
                   <span className="font-mono text-muted">
-                    {r.alert.bin}••{r.alert.last4}
+                    {cardLabel(r.alert.bin, r.alert.last4)}
                   </span>
                   <span className="tabular-nums">{r.alert.score.toFixed(2)}</span>
                   <span className="text-muted">{r.triage.status}</span>
@@ -93,7 +94,7 @@ export function PipelinePanel({ now, wall = false, className }: LivePanelProps) 
   const fresh = freshness(Number.isFinite(received) ? received : 0, null, now, staleAfterMs.pipeline);
   const troubled = lag ? lag.groups.filter((g) => g.status !== 'OK').sort((a, b) => statusSeverity[b.status] - statusSeverity[a.status]) : [];
   return (
-    <Panel title="Pipeline" freshness={fresh} testId="panel.pipeline" wall={wall} className={className}>
+    <Panel title="Pipeline" freshness={fresh} testId="panel.pipeline" stream="pipeline" wall={wall} className={className}>
       {!pipeline && !lag ? (
         <Skeleton />
       ) : (

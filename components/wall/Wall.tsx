@@ -6,6 +6,7 @@ import { staleAfterMs } from '../../lib/freshness';
 import { useDrivers } from '../live/use-drivers';
 import { heartbeatStore, useNow } from '../live/use-latest';
 import { AlertsPanel, KpiPanel, MapPanel, PipelinePanel } from '../panel/live-panels';
+import { SessionBanner } from '../SessionBanner';
 
 export type WallView = 'city' | 'operations';
 
@@ -26,6 +27,7 @@ export function Wall({ rotateSeconds }: { rotateSeconds: number | null }) {
 
   return (
     <div className="flex h-screen flex-col gap-3 bg-surface p-3 text-ink" data-testid="wall" data-view={rotateSeconds ? view : 'all'}>
+      <SessionBanner large />
       <WallHeader now={now} />
       <div className={`grid min-h-0 flex-1 gap-3 ${rotateSeconds ? 'grid-cols-1' : 'grid-cols-[2fr_1fr]'}`}>
         {show('city') && (

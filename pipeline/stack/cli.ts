@@ -27,9 +27,10 @@ process.once('SIGTERM', () => void shutdown(0, 'terminated'));
 try {
   const config = loadStackConfig(process.env, root);
   stack = await startStack(config, say, undefined, (reason) => void shutdown(1, reason));
-  const live = await waitForLiveData(stack.url, say, 300_000, () => stopping);
+  const live = await waitForLiveData(stack.url, say, 300_000, () => stopping, stack.admin);
   say('');
   say(`  Streamwatch is live: ${stack.url}   (${live.drivers.toLocaleString('en-US')} drivers, up in ${elapsed()})`);
+  say(`  Sign in as ${stack.admin.name} / ${stack.admin.password}   (kept in ${stack.admin.passwordFile}; STREAMWATCH_ADMIN_PASSWORD chooses it on a fresh stack)`);
   say(`  Kafka: ${stack.brokers.join(',')}   Flink: ${stack.flinkRestUrl ?? 'not started here'}   data and logs: ${config.home}`);
   say('  Ctrl-C stops everything');
   say('');

@@ -3,6 +3,7 @@ import { flinkJobs, type FlinkJobKey } from '../../lib/pipeline-jobs';
 import { startFlink } from './flink-jobs';
 import { startBroker } from './kafka-broker';
 import { ensureTopics, waitForCluster } from './kafka-admin';
+import { stackAdminPassword } from './admin-password';
 import { buildModule, resolveClasspath } from './maven';
 import { freePorts } from './free-ports';
 import { requireJava, requireMaven, requirePortFree } from './preflight';
@@ -19,6 +20,8 @@ export interface StackParts {
 export interface RunningStack {
   readonly brokers: string[];
   readonly url: string;
+  /** The first admin's sign-in (until someone changes it in the users file). */
+  readonly admin: { readonly name: string; readonly password: string; readonly passwordFile: string };
   /** The Flink mini-cluster's REST API, when this stack runs Flink. */
   readonly flinkRestUrl: string | null;
   stop(): Promise<void>;
@@ -121,6 +124,9 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
     });
   }
   const url = `http://${config.host}:${config.port}`;
+  const stateDir = join(config.home, 'gateway');
+  const passwordFile = join(stateDir, 'admin-password');
+  const admin = { name: process.env.STREAMWATCH_ADMIN_USER ?? 'admin', password: await stackAdminPassword(process.env.STREAMWATCH_ADMIN_PASSWORD, passwordFile), passwordFile };
   if (parts.gateway) {
     supervisor.start({
       name: 'gateway',
@@ -133,11 +139,14 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
         PORT: String(config.port),
         HOST: config.host,
         NODE_ENV: config.nodeEnv,
+        STATE_DIR: stateDir,
+        STREAMWATCH_ADMIN_USER: admin.name,
+        STREAMWATCH_ADMIN_PASSWORD: admin.password,
         ...(flinkRestUrl ? { FLINK_REST_URL: flinkRestUrl } : {}),
       },
       logFile: join(config.home, 'logs/gateway.log'),
       echo: formatPinoLine,
     });
   }
-  return { brokers, url, flinkRestUrl, stop: () => supervisor.stopAll() };
+  return { brokers, url, admin, flinkRestUrl, stop: () => supervisor.stopAll() };
 }

@@ -10,7 +10,7 @@ interface Readiness {
  * Waits until the gateway is caught up and holds fresh driver positions, i.e. data flows end
  * to end; then loads the dashboard page once so that its first view is already compiled.
  */
-export async function waitForLiveData(url: string, say: Say, timeoutMs: number, isStopping: () => boolean): Promise<Readiness> {
+export async function waitForLiveData(url: string, say: Say, timeoutMs: number, isStopping: () => boolean, admin?: { name: string; password: string }): Promise<Readiness> {
   const deadline = Date.now() + timeoutMs;
   let lastNote = 0;
   let last: Readiness | null = null;
@@ -19,7 +19,7 @@ export async function waitForLiveData(url: string, say: Say, timeoutMs: number, 
       const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) });
       last = (await res.json()) as Readiness;
       if (last.ready && last.drivers > 0 && Date.now() - last.newestEventTime < 15_000) {
-        await fetch(url, { signal: AbortSignal.timeout(120_000) }).catch(() => undefined);
+        await warmUp(url, admin).catch(() => undefined);
         return last;
       }
     } catch {
@@ -32,4 +32,19 @@ export async function waitForLiveData(url: string, say: Say, timeoutMs: number, 
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`no live data reached the gateway within ${timeoutMs / 1000} s; see the logs under .streamwatch/`);
+}
+
+/** Signs in (pages are behind sign-in) and loads the dashboard once, so that Next compiles it. */
+async function warmUp(url: string, admin: { name: string; password: string } | undefined): Promise<void> {
+  let cookie = '';
+  if (admin) {
+    const res = await fetch(`${url}/auth/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ name: admin.name, password: admin.password, next: '/' }),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(10_000),
+    });
+    cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  }
+  await fetch(url, { headers: cookie ? { cookie } : {}, signal: AbortSignal.timeout(120_000) });
 }

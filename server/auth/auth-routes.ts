@@ -163,7 +163,8 @@ export function authRoutes(d: AuthRouteDeps) {
   /** Lets a page through when someone may see it, with the frame-ancestors it may be framed by. */
   async function gate(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     const path = url.pathname;
-    if (path.startsWith('/_next/') || path === '/favicon.ico' || path.startsWith('/socket.io')) return false;
+    // Scripts, styles and icons hold no data; the socket checks its own handshake.
+    if (path.startsWith('/_next/') || /^\/[\w.-]+\.(?:svg|ico|png|txt)$/.test(path) || path.startsWith('/socket.io')) return false;
     const panel = screenPanel(path);
     const token = panel ? url.searchParams.get('token') : null;
     const who = await access.identify(req.headers.cookie, token);

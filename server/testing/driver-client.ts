@@ -7,8 +7,8 @@ import type { Viewport } from '../../lib/viewport';
  * A Socket.IO client for integration tests that keeps the driver state exactly as the protocol
  * describes it (dictionary, binary frames, sequence numbers), with nothing the browser adds.
  */
-export function driverClient(url: string, viewport: Viewport | null = null) {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { path: SOCKET_PATH, transports: ['websocket'] });
+export function driverClient(url: string, cookie: string, viewport: Viewport | null = null) {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { path: SOCKET_PATH, transports: ['websocket'], extraHeaders: { cookie } });
   const drivers = new Map<string, DriverTuple>();
   const seqs: number[] = [];
   let dictionary: string[] = [];

@@ -3,11 +3,11 @@ import { SOCKET_PATH, type ActionResult, type AlertRecord, type ClientToServerEv
 import type { AlertActionRequest } from '../../lib/schemas/alert-action';
 
 /**
- * A triage screen for integration tests: subscribes to alerts as `name`, keeps every alert as
+ * A triage screen for integration tests: subscribes to alerts as the session in `cookie`, keeps every alert as
  * the gateway last sent it, and sends actions (malformed ones too, to test refusals).
  */
-export function operatorClient(url: string, name: string) {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { path: SOCKET_PATH, transports: ['websocket'], auth: { operator: name } });
+export function operatorClient(url: string, cookie: string) {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { path: SOCKET_PATH, transports: ['websocket'], extraHeaders: { cookie } });
   const alerts = new Map<string, AlertRecord>();
   socket.on('connect', () => socket.emit('alerts:subscribe'));
   socket.on('alerts:snapshot', (all) => all.forEach((r) => alerts.set(r.alert.alertId, r)));
