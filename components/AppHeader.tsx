@@ -7,19 +7,19 @@ import { SessionBanner } from './SessionBanner';
 import { StatusBar } from './StatusBar';
 import { UserMenu } from './UserMenu';
 
-/** Pages and the stream each is about: a page whose stream the role may not see is not offered. */
-const pages: readonly (readonly [string, string, Stream | null])[] = [
+/** Pages and the streams each is about: a page whose streams the role may not see is not offered. */
+const pages: readonly (readonly [string, string, readonly Stream[] | null])[] = [
   ['/', 'Overview', null],
-  ['/fraud', 'Fraud', 'alerts'],
-  ['/lag', 'Lag', 'lag'],
-  ['/pipeline', 'Pipeline', 'pipeline'],
+  ['/fraud', 'Fraud', ['alerts']],
+  ['/lag', 'Lag', ['lag']],
+  ['/pipeline', 'Pipeline', ['pipeline', 'quarantine']],
   ['/wall', 'Wall', null],
-  ['/admin', 'Admin', 'audit'],
+  ['/admin', 'Admin', ['audit']],
 ];
 
 export function AppHeader() {
   const session = useSession();
-  const shown = pages.filter(([, , stream]) => stream === null || (session ? session.streams.includes(stream) : stream !== 'audit'));
+  const shown = pages.filter(([, , about]) => about === null || (session ? about.some((s) => session.streams.includes(s)) : !about.includes('audit')));
   return (
     <>
       <header className="flex items-center justify-between border-b border-edge bg-panel px-4 py-2">

@@ -11,7 +11,12 @@ import { redactCardNumbers } from './redact';
 
 /** Roles whose projections are identical share a class (and a Socket.IO room). */
 export function protectionClassOf(role: Role): string {
-  return `${cardViewOf(role)}:${seesPreciseLocations(role) ? 'precise' : 'coarse'}:${maySubscribe(role, 'quarantine') ? 'samples' : 'counts'}`;
+  return [
+    cardViewOf(role),
+    seesPreciseLocations(role) ? 'precise' : 'coarse',
+    maySubscribe(role, 'quarantine') ? 'samples' : 'counts',
+    maySubscribe(role, 'pipeline') ? 'topics' : 'no-topics',
+  ].join(':');
 }
 
 export function showAlertRecord(record: AlertRecord, role: Role): AlertRecord {
@@ -31,9 +36,9 @@ export function showAlertRecord(record: AlertRecord, role: Role): AlertRecord {
 }
 
 /**
- * Pipeline data for a role: every role that may see the pipeline gets counts and reasons;
- * record samples only roles that may see quarantined data, with coarse locations unless the
- * role sees precise ones. Payloads were made safe for everyone when they were read (see
+ * Pipeline data for a role: topic sizes for roles that may see the pipeline; quarantine counts
+ * and reasons for those and for roles that may see quarantined data; record samples only for
+ * the latter, with coarse locations unless the role sees precise ones. Payloads were made safe for everyone when they were read (see
  * `safePayload`); the precise and coarse forms are both kept there.
  */
 export function showPipelineData(data: PipelineData, role: Role): PipelineData {
@@ -43,7 +48,7 @@ export function showPipelineData(data: PipelineData, role: Role): PipelineData {
     ...q,
     samples: samples ? q.samples.map((s) => ({ ...s, payload: precise ? s.payload : (s.coarsePayload ?? s.payload), coarsePayload: null })) : [],
   }));
-  return { ...data, quarantine };
+  return { ...data, topics: maySubscribe(role, 'pipeline') ? data.topics : [], quarantine };
 }
 
 const riderIdField = /("riderId"\s*:\s*")([^"\\]*)/g;

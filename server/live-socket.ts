@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import type { LagReport } from '../lib/lag/lag-report';
 import type { PipelineStatus } from '../lib/pipeline-status';
-import { actions as actionNames, principalMaySubscribe, roles, type Action, type Principal, type Role } from '../lib/access';
+import { actions as actionNames, maySubscribe, principalMaySubscribe, roles, type Action, type Principal, type Role } from '../lib/access';
 import { protectionClassOf, showAlertRecord, showPipelineData } from '../lib/protection';
 import { SOCKET_PATH, type ActionResult, type AlertRecord, type AnalyticsState, type ClientToServerEvents, type PipelineData, type ServerToClientEvents } from '../lib/protocol';
 import type { AlertView } from './alert-view';
@@ -89,9 +89,15 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
     });
     socket.on('lag:unsubscribe', () => void socket.leave(LAG_ROOM));
     socket.on('pipeline:subscribe', () => {
-      if (!o.access.maySubscribe(socket, 'pipeline')) return;
+      // Job status and topic sizes for pipeline viewers, quarantined records for those who may
+      // see them (fraud analysts): one subscription, each part checked on its own.
+      const p = principalOf(socket);
+      const status = principalMaySubscribe(p, 'pipeline');
+      const samples = principalMaySubscribe(p, 'quarantine');
+      if (!status && !samples) return void o.access.maySubscribe(socket, 'pipeline');
+      if (samples) o.access.maySubscribe(socket, 'quarantine');
       void socket.join(classRoom('pipeline', role));
-      socket.emit('pipeline:status', o.pipelineStatus());
+      if (status) socket.emit('pipeline:status', o.pipelineStatus());
       socket.emit('pipeline:data', showPipelineData(o.pipelineData(), role));
     });
     socket.on('analytics:subscribe', () => {
@@ -179,7 +185,7 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
     publishPipeline(status: PipelineStatus): void {
       for (const role of classes) {
         const room = classRoom('pipeline', role);
-        if (roomSize(room) === 0) continue;
+        if (roomSize(room) === 0 || !maySubscribe(role, 'pipeline')) continue;
         io.to(room).emit('pipeline:status', status);
         o.metrics.messagesOut.inc({ event: 'pipeline:status' }, roomSize(room));
       }

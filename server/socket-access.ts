@@ -126,9 +126,11 @@ export class SocketAccess {
   /** A fresh token once half of the current one's life is gone, as long as the grant lasts. */
   private async renew(socket: LiveClient, p: Principal, now: number): Promise<void> {
     const grant = this.access.grants.get(p.grantId!);
-    if (!grant || grant.expiresAt <= p.expiresAt || p.expiresAt - now > this.access.grants.tokenTtlMs / 2) return;
-    (socket.data as { principal: Principal }).principal = { ...p, expiresAt: Math.min(grant.expiresAt, now + this.access.grants.tokenTtlMs) };
+    // Token expiry is in whole seconds: the last token of a grant ends at its second.
+    if (!grant || Math.floor(grant.expiresAt / 1000) * 1000 <= p.expiresAt || p.expiresAt - now > this.access.grants.tokenTtlMs / 2) return;
     const renewed = await this.access.grants.tokenFor(grant, now);
+    // Swept again while signing: the newest renewal wins, none is sent twice for the same expiry.
+    if (principalOf(socket).expiresAt >= renewed.expiresAt || !socket.connected) return;
     (socket.data as { principal: Principal }).principal = { ...p, expiresAt: renewed.expiresAt };
     socket.emit('session:token', renewed);
   }
