@@ -1,4 +1,6 @@
 import { defineConfig } from '@playwright/test';
+import { OIDC_CLIENT } from './e2e/support/oidc-provider';
+import { E2E_ADMIN, E2E_OIDC_PORT, signedInAs } from './e2e/support/people';
 
 /**
  * Browser journeys in Debian's Chromium (never a downloaded browser) against the real product:
@@ -34,6 +36,13 @@ export default defineConfig({
       ],
     },
   },
+  projects: [
+    // Signs the admin in with a password and the others through single sign-on; journeys reuse the cookies.
+    { name: 'sign-in', testMatch: /auth\.setup\.ts$/, teardown: 'exposure-scan' },
+    { name: 'journeys', dependencies: ['sign-in'], testIgnore: /(auth\.setup|exposure\.scan)\.ts$/, use: { storageState: signedInAs('admin') } },
+    // After every journey: no card number or raw rider id in what the run sent, showed or logged.
+    { name: 'exposure-scan', testMatch: /exposure\.scan\.ts$/ },
+  ],
   webServer: {
     command: 'node --import tsx pipeline/stack/cli.ts',
     url: `${baseURL}/readyz`,
@@ -52,6 +61,13 @@ export default defineConfig({
       LAG_POLL_MS: '2000',
       LAG_WINDOW: '6',
       NEXT_TELEMETRY_DISABLED: '1',
+      STREAMWATCH_ADMIN_PASSWORD: E2E_ADMIN.password,
+      // The sign-in setup starts this provider; the gateway discovers it on first use.
+      OIDC_ISSUER: `http://127.0.0.1:${E2E_OIDC_PORT}`,
+      OIDC_CLIENT_ID: OIDC_CLIENT.id,
+      OIDC_CLIENT_SECRET: OIDC_CLIENT.secret,
+      // Short-lived screen tokens, so that the wall journey sees one renewed.
+      TOKEN_TTL_MS: '8000',
     },
   },
 });

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import { DashboardPage } from './pages/dashboard-page';
 import { saveScreenshot } from './pages/screenshots';
 

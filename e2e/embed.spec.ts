@@ -1,20 +1,25 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import { saveScreenshot } from './pages/screenshots';
 
-/** Another internal tool, on another origin, framing two Streamwatch panels. */
+/**
+ * Another internal tool, on another origin, framing Streamwatch panels with the embed token an
+ * admin issued for it (`/?token=…`), or with none (`/`).
+ */
 let host: Server;
 let hostUrl: string;
 
 test.beforeAll(async ({ baseURL }) => {
-  host = createServer((_req, res) => {
+  host = createServer((req, res) => {
+    const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
+    const src = (panel: string) => `${baseURL}/embed/${panel}${token ? `?token=${token}` : ''}`;
     res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html>
 <html><body style="margin:0;font-family:sans-serif;background:#fff">
   <h1 style="font-size:16px">Payments back office</h1>
-  <iframe id="alerts" title="Fraud alerts" src="${baseURL}/embed/alerts" style="width:560px;height:360px;border:1px solid #ccc"></iframe>
-  <iframe id="kpis" title="KPIs" src="${baseURL}/embed/kpis" style="width:560px;height:360px;border:1px solid #ccc"></iframe>
-  <iframe id="map" title="Drivers" src="${baseURL}/embed/map" style="width:560px;height:360px;border:1px solid #ccc"></iframe>
+  <iframe id="alerts" title="Fraud alerts" src="${src('alerts')}" style="width:560px;height:360px;border:1px solid #ccc"></iframe>
+  <iframe id="kpis" title="KPIs" src="${src('kpis')}" style="width:560px;height:360px;border:1px solid #ccc"></iframe>
+  <iframe id="map" title="Drivers" src="${src('map')}" style="width:560px;height:360px;border:1px solid #ccc"></iframe>
 </body></html>`);
   });
   await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
@@ -25,9 +30,15 @@ test.afterAll(async () => {
   await new Promise((r) => host.close(r));
 });
 
-test('a panel embedded on a page from another origin streams live', async ({ page, baseURL }, testInfo) => {
+test('panels framed by another origin with its embed token stream live, with card data withheld', async ({ page, baseURL, request }, testInfo) => {
   expect(new URL(hostUrl).origin).not.toBe(new URL(baseURL!).origin);
-  await page.goto(hostUrl);
+  const issued = await request.post('/api/grants', { data: { label: 'payments back office', role: 'embed', panels: ['alerts', 'kpis', 'map'], origins: [new URL(hostUrl).origin], validForMs: 3_600_000 } });
+  expect(issued.status()).toBe(201);
+  const { token } = (await issued.json()) as { token: string };
+  // A fresh browser: the embed is shown by its token, not by anyone's session.
+  const context = await page.context().browser()!.newContext();
+  page = await context.newPage();
+  await page.goto(`${hostUrl}?token=${token}`);
   const alerts = page.frameLocator('#alerts');
   await expect(alerts.getByTestId('panel.alerts')).toHaveAttribute('data-freshness', 'fresh', { timeout: 150_000 });
   await expect(alerts.getByTestId('panel.alerts.new')).toHaveText(/^\d+$/);
@@ -41,7 +52,19 @@ test('a panel embedded on a page from another origin streams live', async ({ pag
   const map = page.frameLocator('#map').getByTestId('map.drivers');
   await expect(map).toHaveAttribute('data-rendered-drivers', /^[1-9]\d*$/, { timeout: 60_000 });
   expect((await map.boundingBox())!.height).toBeGreaterThan(250);
+  await expect(alerts.locator('[data-testid="panel.alerts"] li').first()).toContainText('card hidden');
   await saveScreenshot(page, testInfo, 'embed');
+  await context.close();
+});
+
+test('a panel framed by an origin its token does not name is refused by the browser (CSP frame-ancestors)', async ({ page, request }) => {
+  const issued = await request.post('/api/grants', { data: { label: 'elsewhere', role: 'embed', panels: ['alerts', 'kpis', 'map'], origins: ['https://tools.example.com'], validForMs: 3_600_000 } });
+  const { token } = (await issued.json()) as { token: string };
+  const blocked: string[] = [];
+  page.on('console', (m) => m.text().includes('frame-ancestors') && blocked.push(m.text()));
+  await page.goto(`${hostUrl}?token=${token}`);
+  await expect.poll(() => blocked.length).toBe(3);
+  await expect(page.frameLocator('#alerts').getByTestId('embed')).toHaveCount(0);
 });
 
 test('an unknown panel is a 404, not an empty frame', async ({ page }) => {

@@ -1,12 +1,13 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import { FraudPage } from './pages/fraud-page';
 import { saveScreenshot } from './pages/screenshots';
+import { signedInAs } from './support/people';
 
 test('an alert acknowledged in one browser shows acknowledged in another at once', async ({ browser }, testInfo) => {
-  const [asha, ravi] = await Promise.all([browser.newContext(), browser.newContext()]);
+  const [asha, ravi] = await Promise.all([browser.newContext({ storageState: signedInAs('asha') }), browser.newContext({ storageState: signedInAs('ravi') })]);
   const a = new FraudPage(await asha.newPage());
   const b = new FraudPage(await ravi.newPage());
-  await Promise.all([a.open('asha'), b.open('ravi')]);
+  await Promise.all([a.open(), b.open()]);
 
   // The simulator injects fraud every few seconds; Flink's rules raise the alerts.
   const alertId = await a.firstNewAlert();

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import { Kafka, logLevel } from 'kafkajs';
 import { topics } from '../lib/topics';
 import { LagPage } from './pages/lag-page';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import { flinkJobs } from '../lib/pipeline-jobs';
 import { LagPage } from './pages/lag-page';
 import { saveScreenshot } from './pages/screenshots';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { topics } from '../lib/topics';
 import { saveScreenshot } from './pages/screenshots';

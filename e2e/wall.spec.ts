@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import { staleAfterMs } from '../lib/freshness';
 import { saveScreenshot } from './pages/screenshots';
 import { WallPage } from './pages/wall-page';

@@ -4,10 +4,8 @@ import { expect, type Page } from '@playwright/test';
 export class FraudPage {
   constructor(readonly page: Page) {}
 
-  async open(operator: string): Promise<void> {
+  async open(): Promise<void> {
     await this.page.goto('/fraud');
-    await this.page.getByTestId('fraud.operator').fill(operator);
-    await this.page.getByRole('button', { name: 'Save' }).click();
   }
 
   alert(alertId: string) {

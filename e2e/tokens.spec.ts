@@ -1,0 +1,59 @@
+import type { APIRequestContext, Browser } from '@playwright/test';
+import { expect, test } from './support/fixtures';
+import { saveScreenshot } from './pages/screenshots';
+
+/**
+ * An unattended wall opened with a token from the admin page: live data, the token renewed in
+ * the address bar, and a clear reason across the screen when the token is revoked or runs out.
+ */
+async function issueWall(request: APIRequestContext, label: string, validForMs: number) {
+  const res = await request.post('/api/grants', { data: { label, role: 'wall', panels: ['wall'], validForMs } });
+  expect(res.status()).toBe(201);
+  return (await res.json()) as { url: string; token: string; grant: { grantId: string; expiresAt: number } };
+}
+
+async function openWall(browser: Browser, url: string) {
+  // No session in this browser: the token alone must do.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url);
+  await expect(page.getByTestId('panel.kpis')).toHaveAttribute('data-freshness', /fresh|stale/, { timeout: 120_000 });
+  return { context, page };
+}
+
+test('the admin issues a wall token; the wall runs on it, renews it, and is cut within seconds of its revocation', async ({ browser, request, page: adminPage }, testInfo) => {
+  await adminPage.goto('/admin');
+  await adminPage.getByLabel('Label').fill('NOC wall 2');
+  await adminPage.getByRole('button', { name: 'Issue token' }).click();
+  const address = await adminPage.getByTestId('admin.issued-url').getAttribute('href');
+  expect(address).toMatch(/\/wall\?token=/);
+  await saveScreenshot(adminPage, testInfo, 'admin-tokens');
+
+  const { context, page } = await openWall(browser, address!);
+  await expect(page.getByTestId('panel.drivers')).toBeVisible();
+  // Renewed before it runs out (8 s tokens in this run): the address bar carries the new one for reloads.
+  await expect.poll(() => new URL(page.url()).searchParams.get('token'), { timeout: 20_000 }).not.toBe(new URL(address!).searchParams.get('token'));
+
+  const grantId = await adminPage.getByTestId('admin.grant').filter({ hasText: 'NOC wall 2' }).first().getAttribute('data-grant');
+  const revokedAt = Date.now();
+  await adminPage.getByTestId('admin.grant').filter({ hasText: 'NOC wall 2' }).first().getByTestId('admin.revoke').click();
+  await expect(page.getByTestId('session.problem.message')).toHaveText('Disconnected: The token was revoked by an admin.', { timeout: 5_000 });
+  console.log(`[tokens] wall showed the revocation ${Date.now() - revokedAt} ms after the admin clicked Revoke (grant ${grantId})`);
+  await saveScreenshot(page, testInfo, 'wall-revoked');
+  // Reloading does not bring it back.
+  const reload = await page.reload();
+  expect(reload?.status()).toBe(401);
+  await expect(page.getByTestId('refusal-reason')).toHaveText('The token was revoked by an admin.');
+  await expect(adminPage.getByTestId('admin.audit.row').filter({ hasText: 'token-revoke' }).first()).toBeVisible();
+  await context.close();
+});
+
+test('a wall whose token runs out says so across the screen within 5 s', async ({ browser, request }) => {
+  const issued = await issueWall(request, 'short-lived wall', 25_000);
+  const { context, page } = await openWall(browser, issued.url);
+  await expect(page.getByTestId('session.problem')).toHaveText(/The token has expired/, { timeout: 40_000 });
+  const shownAt = await page.evaluate('Date.now()');
+  console.log(`[tokens] expiry shown ${Number(shownAt) - issued.grant.expiresAt} ms after the grant ended`);
+  expect(Number(shownAt) - issued.grant.expiresAt).toBeLessThan(5_000);
+  await context.close();
+});
