@@ -23,4 +23,11 @@ describe('redactCardNumbers', () => {
   it('finds what it would mask', () => {
     expect(findCardNumbers('x 4111111111111111 y 4111111111111112')).toEqual(['4111111111111111']);
   });
+
+  it('leaves the digits of decimal numbers alone (coordinates are not card numbers)', () => {
+    // 12.64865694495077: the fraction alone would pass Luhn as 64865694495077.
+    expect(findCardNumbers('{"lat":12.64865694495077,"lon":77.4111111111111111}')).toEqual([]);
+    expect(findCardNumbers('paid 4111111111111111.')).toEqual(['4111111111111111']);
+    expect(findCardNumbers('card=4111111111111111&x')).toEqual(['4111111111111111']);
+  });
 });

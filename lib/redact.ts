@@ -3,9 +3,10 @@ import { isLuhnValid } from './card';
 /**
  * 13–19 digits, optionally grouped by single spaces or dashes, as card numbers are typed,
  * starting as card numbers do (2–6: Mastercard, Amex, Visa, Discover, RuPay…); epoch-ms
- * timestamps (starting with 1) are 13 digits and Luhn-valid one time in ten.
+ * timestamps (starting with 1) are 13 digits and Luhn-valid one time in ten. Not the digits of
+ * a decimal number (a coordinate's 14 fractional digits are Luhn-valid one time in ten too).
  */
-const cardLike = /\b[2-6](?:[ -]?\d){12,18}\b/g;
+const cardLike = /(?<![\w.])[2-6](?:[ -]?\d){12,18}(?![\w]|\.\d)/g;
 
 /**
  * Masks every Luhn-valid card number in `text` to at most its first 6 and last 4 digits

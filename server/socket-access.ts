@@ -123,7 +123,7 @@ export class SocketAccess {
     }
   }
 
-  /** A fresh token once half of the current one's life is gone, as long as the grant lasts. */
+  /** A fresh session token once half of the current one's life is gone, as long as the grant lasts. */
   private async renew(socket: LiveClient, p: Principal, now: number): Promise<void> {
     const grant = this.access.grants.get(p.grantId!);
     // Token expiry is in whole seconds: the last token of a grant ends at its second.

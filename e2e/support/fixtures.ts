@@ -29,6 +29,8 @@ export const test = base.extend<{ exposureScan: Seen }>({
       };
       const watchPage = (page: Page) => {
         page.on('websocket', (ws) => {
+          // Next's dev server tells the page about rebuilt code over its own socket: no product data.
+          if (new URL(ws.url()).pathname.startsWith('/_next/')) return;
           const onFrame = (direction: string) => (frame: { payload: string | Buffer }) => {
             const text = typeof frame.payload === 'string' ? frame.payload : frame.payload.toString('latin1');
             seen.frames++;

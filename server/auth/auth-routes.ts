@@ -145,7 +145,7 @@ export function authRoutes(d: AuthRouteDeps) {
         issuedBy: who.principal.name, issuedAt: now, expiresAt: now + body.data.validForMs, revokedAt: null, revokedBy: null,
       });
       await d.publishGrant(grant);
-      const { token, expiresAt } = await access.grants.tokenFor(grant, now);
+      const { token, expiresAt } = await access.grants.tokenFor(grant, now, 'grant');
       d.audit.record({ actor: who.principal, action: 'token-issue', target: grant.grantId, outcome: 'ok', from, detail: `${grant.role} "${grant.label}" panels ${grant.panels.join(',')}${grant.origins.length ? ` framed by ${grant.origins.join(' ')}` : ''}` });
       return json(res, 201, { grant, token, expiresAt, url: `${d.publicUrl}${screenPath(grant.panels[0]!)}?token=${token}` });
     }

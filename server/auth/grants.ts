@@ -10,6 +10,8 @@ const Claims = z.object({
   panels: z.array(z.enum(tokenPanels)).min(1),
   origins: z.array(z.string()),
   label: z.string(),
+  /** 'grant': the address an admin hands out, valid as long as the grant; 'session': short-lived, renewed over the socket. */
+  use: z.enum(['grant', 'session']),
   exp: z.number(),
 });
 
@@ -19,9 +21,13 @@ export type TokenCheck =
 
 /**
  * Grants for walls and embeds, as governance.grants says (every gateway reads the topic),
- * and the short-lived tokens issued under them. A token carries its grant's scope, so a
- * gateway that has not read a fresh grant yet still serves it; a revocation follows its
- * grant on the same (single-partition) topic, so no gateway knows it without the grant.
+ * and the tokens issued under them: the grant token in the address an admin hands out (valid
+ * as long as the grant, so that a kiosk that reboots after a long outage comes back), and
+ * short-lived session tokens the gateway renews over the socket; a socket opened with either
+ * lives only as long as its session token. Every token is checked against revocation on every
+ * connect and every second after. A token carries its grant's scope, so a gateway that has
+ * not read a fresh grant yet still serves it; a revocation follows its grant on the same
+ * (single-partition) topic, so no gateway knows it without the grant.
  */
 export class GrantStore {
   private readonly grants = new Map<string, AccessGrant>();
@@ -58,9 +64,9 @@ export class GrantStore {
     return Boolean(this.grants.get(grantId)?.revokedAt);
   }
 
-  async tokenFor(grant: AccessGrant, now = Date.now()): Promise<{ token: string; expiresAt: number }> {
-    const expiresAt = Math.min(grant.expiresAt, now + this.tokenTtlMs);
-    const token = await new SignJWT({ role: grant.role, panels: grant.panels, origins: grant.origins, label: grant.label })
+  async tokenFor(grant: AccessGrant, now = Date.now(), use: 'grant' | 'session' = 'session'): Promise<{ token: string; expiresAt: number }> {
+    const expiresAt = use === 'grant' ? grant.expiresAt : Math.min(grant.expiresAt, now + this.tokenTtlMs);
+    const token = await new SignJWT({ role: grant.role, panels: grant.panels, origins: grant.origins, label: grant.label, use })
       .setProtectedHeader({ alg: 'HS256', typ: 'sw-screen' })
       .setSubject(grant.grantId)
       .setAudience(AUDIENCE)
@@ -76,10 +82,12 @@ export class GrantStore {
       const { payload } = await jwtVerify(token, this.key, { audience: AUDIENCE, typ: 'sw-screen', currentDate: new Date(now), algorithms: ['HS256'] });
       const c = Claims.parse(payload);
       if (this.isRevoked(c.sub)) return { ok: false, reason: 'revoked' };
+      // Seconds, rounded down, as tokens carry them: never beyond the grant.
+      const sessionEnd = c.use === 'grant' ? Math.min(c.exp * 1000, Math.floor((now + this.tokenTtlMs) / 1000) * 1000) : c.exp * 1000;
       return {
         ok: true,
         origins: c.origins,
-        principal: { kind: 'token', name: `token:${c.label}`, role: c.role, panels: c.panels, expiresAt: c.exp * 1000, grantId: c.sub },
+        principal: { kind: 'token', name: `token:${c.label}`, role: c.role, panels: c.panels, expiresAt: sessionEnd, grantId: c.sub },
       };
     } catch (err) {
       return { ok: false, reason: err instanceof errors.JWTExpired ? 'expired' : 'invalid' };
