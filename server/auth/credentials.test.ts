@@ -29,6 +29,10 @@ describe('UserStore', () => {
     expect(await reopened.verify('admin', 'wrong')).toBeNull();
     expect(await reopened.verify('nobody', first.password!)).toBeNull();
     await expect(reopened.put('x', 'viewer', 'short')).rejects.toThrow('at least 12');
+    // Another process (npm run users) adds someone: the running store sees it at the next sign-in.
+    await new Promise((r) => setTimeout(r, 20));
+    await (await UserStore.open(file)).put('omar', 'ops', 'omar-password-123');
+    expect(await reopened.verify('omar', 'omar-password-123')).toEqual({ name: 'omar', role: 'ops' });
   });
 });
 

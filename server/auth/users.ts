@@ -1,6 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { roles, type Role } from '../../lib/access';
@@ -24,23 +24,30 @@ let decoyHash: Promise<string> | null = null;
  */
 export class UserStore {
   private users = new Map<string, StoredUser>();
+  private loadedMtime = -1;
 
   private constructor(private readonly file: string) {}
 
   static async open(file: string): Promise<UserStore> {
     const store = new UserStore(file);
-    let text: string | null = null;
+    await store.load();
+    return store;
+  }
+
+  /** Reads the file again when it changed (`npm run users` edits it while gateways run). */
+  private async load(): Promise<void> {
+    let mtime: number;
     try {
-      text = await readFile(file, 'utf8');
+      mtime = (await stat(this.file)).mtimeMs;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      return;
     }
-    if (text !== null) {
-      const parsed = UsersFile.safeParse(JSON.parse(text));
-      if (!parsed.success) throw new Error(`${file} is not a valid users file: ${parsed.error.issues[0]?.message}`);
-      for (const u of parsed.data.users) store.users.set(u.name, u);
-    }
-    return store;
+    if (mtime === this.loadedMtime) return;
+    const parsed = UsersFile.safeParse(JSON.parse(await readFile(this.file, 'utf8')));
+    if (!parsed.success) throw new Error(`${this.file} is not a valid users file: ${parsed.error.issues[0]?.message}`);
+    this.users = new Map(parsed.data.users.map((u) => [u.name, u]));
+    this.loadedMtime = mtime;
   }
 
   get size(): number {
@@ -59,8 +66,15 @@ export class UserStore {
     await this.save();
   }
 
+  async remove(name: string): Promise<boolean> {
+    const had = this.users.delete(name);
+    if (had) await this.save();
+    return had;
+  }
+
   /** The user when name and password match, else null (same work either way). */
   async verify(name: string, password: string): Promise<LocalUser | null> {
+    await this.load().catch(() => undefined);
     const user = this.users.get(name);
     if (!user) {
       decoyHash ??= hash(randomBytes(16).toString('hex'));
