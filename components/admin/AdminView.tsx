@@ -99,8 +99,8 @@ function Tokens() {
               <td>{g.label}</td>
               <td>{g.role}</td>
               <td>{g.panels.join(', ')}</td>
-              <td>{g.revokedAt ? <span className="text-red-300">revoked by {g.revokedBy}</span> : new Date(g.expiresAt).toLocaleString('en-GB')}</td>
-              <td>{!g.revokedAt && <button className="text-red-300 hover:underline" onClick={() => void revoke(g.grantId)} data-testid="admin.revoke">Revoke</button>}</td>
+              <td>{g.revokedAt ? <span className="text-red-300">revoked by {g.revokedBy}</span> : g.expiresAt <= Date.now() ? <span className="text-muted">expired</span> : new Date(g.expiresAt).toLocaleString('en-GB')}</td>
+              <td>{!g.revokedAt && g.expiresAt > Date.now() && <button className="text-red-300 hover:underline" onClick={() => void revoke(g.grantId)} data-testid="admin.revoke">Revoke</button>}</td>
             </tr>
           ))}
         </tbody>
