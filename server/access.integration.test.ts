@@ -57,10 +57,10 @@ async function issue(url: string, cookie: string, body: Record<string, unknown>)
   return { status: res.status, body: (await res.json()) as { token: string; expiresAt: number; grant: { grantId: string; expiresAt: number }; error?: string } };
 }
 
-async function gateway(name: string) {
+async function gateway(name: string, extra: Record<string, string> = {}) {
   const port = (await freePorts(1))[0]!;
   const g = await startGateway(
-    loadConfig({ ...testAccessEnv(), PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `${name}-${run}`, DELTA_INTERVAL_MS: '50', TOKEN_TTL_MS: '4000', LAG_POLL_MS: '500', STREAMWATCH_ADMIN_PASSWORD: ADMIN_PASSWORD }),
+    loadConfig({ ...testAccessEnv(), PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `${name}-${run}`, DELTA_INTERVAL_MS: '50', TOKEN_TTL_MS: '4000', LAG_POLL_MS: '500', STREAMWATCH_ADMIN_PASSWORD: ADMIN_PASSWORD, ...extra }),
     pino({ level: 'silent' }),
     (_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end('<p>page</p>'),
   );
@@ -127,6 +127,25 @@ describe('socket handshake', () => {
     expect(await refusal(connect(urlA, { cookie: await sessionCookie('admin'), origin: 'https://evil.example' }))).toBe('origin: https://evil.example is not allowed to connect');
     const ok = connect(urlA, { cookie: await sessionCookie('admin'), origin: urlA });
     await until('allowed origin connects', () => ok.connected, 10_000);
+  });
+
+  it('rate-limits connects per address, valid credentials or not', async () => {
+    const { g, url } = await gateway('acc-rate', { CONNECTS_PER_10S: '5' });
+    try {
+      const cookie = await sessionCookie('viewer');
+      const outcomes: string[] = [];
+      for (let i = 0; i < 7; i++) {
+        const s = connect(url, { cookie });
+        outcomes.push(await new Promise<string>((resolve) => {
+          s.once('connect', () => resolve('connected'));
+          s.once('connect_error', (e) => resolve(e.message));
+        }));
+      }
+      expect(outcomes.slice(0, 5)).toEqual(Array(5).fill('connected'));
+      expect(outcomes.slice(5)).toEqual(Array(2).fill('rate-limited: too many connects from this address; retry in a few seconds'));
+    } finally {
+      await g.close();
+    }
   });
 });
 
