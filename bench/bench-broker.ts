@@ -7,19 +7,24 @@ import { freePorts } from '../pipeline/stack/free-ports';
 import { startStack } from '../pipeline/stack/stack';
 import { loadStackConfig } from '../pipeline/stack/stack-config';
 
-/** A benchmark's own Kafka broker, on free ports in a throw-away directory, and a client for it. */
-export async function startBenchBroker(say: (line: string) => void): Promise<{ brokers: string[]; kafka: Kafka; stop(): Promise<void> }> {
+/**
+ * A benchmark's own Kafka broker (and with `flink`, the Flink jobs in a mini-cluster), on free
+ * ports in a throw-away directory, and a client for it.
+ */
+export async function startBenchBroker(say: (line: string) => void, flink = false): Promise<{ brokers: string[]; kafka: Kafka; checkpointIntervalMs: number; stop(): Promise<void> }> {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const home = mkdtempSync(join(tmpdir(), 'streamwatch-bench-'));
   const [kafkaPort, controllerPort] = await freePorts(2);
+  const config = loadStackConfig({ STREAMWATCH_HOME: home, KAFKA_PORT: String(kafkaPort), KAFKA_CONTROLLER_PORT: String(controllerPort) }, root);
   const stack = await startStack(
-    loadStackConfig({ STREAMWATCH_HOME: home, KAFKA_PORT: String(kafkaPort), KAFKA_CONTROLLER_PORT: String(controllerPort) }, root),
+    config,
     say,
-    { broker: true, flink: false, simulator: false, gateway: false },
+    { broker: true, flink, simulator: false, gateway: false },
   );
   return {
     brokers: stack.brokers,
     kafka: new Kafka({ clientId: 'bench', brokers: stack.brokers, logLevel: logLevel.NOTHING }),
+    checkpointIntervalMs: config.checkpointIntervalMs,
     async stop() {
       await stack.stop();
       rmSync(home, { recursive: true, force: true });
