@@ -7,7 +7,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['{lib,server,components,pipeline}/**/*.test.{ts,tsx}'],
-          exclude: ['**/*.integration.test.ts', 'node_modules/**'],
+          exclude: ['**/*.integration.test.ts', '**/*.faults.test.ts', 'node_modules/**'],
           environment: 'node',
         },
       },
@@ -20,6 +20,17 @@ export default defineConfig({
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },
           testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: 'faults',
+          // Each file starts the broker (and whatever else) it breaks.
+          include: ['{server,pipeline}/**/*.faults.test.ts'],
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+          testTimeout: 300_000,
           hookTimeout: 300_000,
         },
       },

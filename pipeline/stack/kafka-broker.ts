@@ -15,6 +15,8 @@ export interface BrokerOptions {
   readonly port: number;
   readonly controllerPort: number;
   readonly heap: string;
+  /** The port clients are told to use, when something (a fault proxy) stands in front of the broker. */
+  readonly advertisedPort?: number;
 }
 
 /**
@@ -61,7 +63,7 @@ function serverProperties(o: BrokerOptions, logDir: string): string {
     'node.id=1',
     `controller.quorum.voters=1@${o.host}:${o.controllerPort}`,
     `listeners=PLAINTEXT://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${o.host}:${o.port}`,
+    `advertised.listeners=PLAINTEXT://${o.host}:${o.advertisedPort ?? o.port}`,
     'controller.listener.names=CONTROLLER',
     'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'inter.broker.listener.name=PLAINTEXT',
