@@ -1,7 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,10 +7,7 @@ import { topics } from '../lib/topics';
 // The harness borrows the stack's broker control and fault proxy; the gateway never imports pipeline/.
 import { FaultProxy, type FaultMode } from '../pipeline/stack/fault-proxy';
 import { freePorts } from '../pipeline/stack/free-ports';
-import { ensureTopics, waitForCluster } from '../pipeline/stack/kafka-admin';
-import { startBroker } from '../pipeline/stack/kafka-broker';
-import { resolveClasspath } from '../pipeline/stack/maven';
-import { Supervisor } from '../pipeline/stack/supervisor';
+import { startTestBroker } from '../pipeline/stack/test-broker';
 import { loadConfig } from './config';
 import { startGateway } from './gateway';
 import { sessionCookie, testAccessEnv } from './testing/credentials';
@@ -26,11 +19,8 @@ import { until } from './testing/until';
  * port, so every connection goes through it). Paused, blackholed and reset in turn, the gateway
  * stays up, says it is degraded, and comes back with every driver at its newest position.
  */
-const root = fileURLToPath(new URL('..', import.meta.url));
-const home = mkdtempSync(join(tmpdir(), 'streamwatch-proxy-faults-'));
-const quiet = (): void => undefined;
 let proxy: FaultProxy;
-let broker: Supervisor;
+let broker: Awaited<ReturnType<typeof startTestBroker>>;
 let gateway: Awaited<ReturnType<typeof startGateway>>;
 let client: ReturnType<typeof driverClient>;
 let lastStatus: GatewayStatus | null = null;
@@ -48,14 +38,10 @@ async function produce(positions: DriverPosition[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  const [brokerPort, controllerPort, proxyPort, gatewayPort] = await freePorts(4);
+  const [brokerPort, proxyPort, gatewayPort] = await freePorts(3);
   proxy = new FaultProxy('127.0.0.1', brokerPort!);
   await proxy.listen(proxyPort);
-  const classpath = await resolveClasspath({ label: 'Kafka', dir: join(root, 'pipeline/stack/kafka'), cacheDir: join(root, '.streamwatch/build/kafka') }, quiet);
-  broker = new Supervisor(quiet, quiet);
-  await startBroker({ classpath, dataDir: home, host: '127.0.0.1', port: brokerPort!, controllerPort: controllerPort!, heap: '512m', advertisedPort: proxy.port }, broker);
-  await waitForCluster(viaProxy(), 60_000, 'test broker');
-  await ensureTopics(viaProxy(), quiet);
+  broker = await startTestBroker({ port: brokerPort, advertisedPort: proxy.port });
   await produce(fleet(77.5, Date.now()));
   gateway = await startGateway(
     loadConfig({ ...testAccessEnv(), PORT: String(gatewayPort), KAFKA_BROKERS: viaProxy().join(','), GATEWAY_ID: 'proxy-faults', DELTA_INTERVAL_MS: '100' }),
@@ -70,8 +56,7 @@ afterAll(async () => {
   client?.socket.disconnect();
   await gateway?.close();
   await proxy?.close();
-  await broker?.stopAll();
-  rmSync(home, { recursive: true, force: true });
+  await broker?.stop();
 });
 
 describe('gateway behind a misbehaving network to its broker', () => {
