@@ -58,10 +58,13 @@ export async function moveFleet(kafka: Kafka, drivers: number, onError: (err: Er
     for (let i = 0; i < messages.length; i += 2_500) await producer.send({ topic: topics.driversPositions.name, messages: messages.slice(i, i + 2_500) });
   };
   await move();
-  const timer = setInterval(() => void move().catch(onError), 1_000);
+  let inFlight: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => (inFlight = move().catch(onError)), 1_000);
   return {
     async stop(): Promise<void> {
       clearInterval(timer);
+      // A move under way finishes before the producer goes.
+      await inFlight;
       await producer.disconnect();
     },
   };
