@@ -9,6 +9,7 @@ import { bengaluru } from '../lib/city';
 import { topics } from '../lib/topics';
 import { Fleet } from '../pipeline/simulator/fleet';
 import { freePorts } from '../pipeline/stack/free-ports';
+import { sessionCookie, testAccessEnv } from '../server/testing/credentials';
 import { startBenchBroker } from './bench-broker';
 import { writeResults } from './results';
 
@@ -27,7 +28,8 @@ const stack = await startBenchBroker(say);
 const [port] = await freePorts(1);
 const gateway = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
   cwd: root,
-  env: { ...process.env, PORT: String(port), KAFKA_BROKERS: stack.brokers.join(','), GATEWAY_ID: 'bench-frames', LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1' },
+  // Signed with the test secret, so that the bench's browser can carry a viewer's session.
+  env: { ...process.env, ...testAccessEnv(), PORT: String(port), KAFKA_BROKERS: stack.brokers.join(','), GATEWAY_ID: 'bench-frames', LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1' },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 const bundle = await build({ entryPoints: [fileURLToPath(new URL('./browser/bare-map.ts', import.meta.url))], bundle: true, write: false, format: 'iife', minify: true, logLevel: 'silent' });
@@ -68,7 +70,9 @@ try {
   }
 
   // Large enough for the whole city at the map's zoom, so the gateway sends the whole fleet.
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  await context.addCookies([{ name: 'sw_session', value: (await sessionCookie('viewer', 'bench')).split('=')[1]!, url: appUrl }]);
+  const page = await context.newPage();
   const frameTimes = async (url: string, ready: () => Promise<void>): Promise<number[]> => {
     await page.goto(url);
     await ready();
