@@ -22,6 +22,8 @@ export async function startGatewayProcess(brokers: string[], drivers: number, en
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise((r) => child.once('exit', r));
+  // A bench that fails half-way must not leave its gateway running.
+  process.once('exit', () => child.kill('SIGKILL'));
   for (;;) {
     const ready = await fetch(`${url}/readyz`).then((r) => r.json() as Promise<{ ready: boolean; drivers: number }>, () => null);
     if (ready?.ready && ready.drivers >= drivers) break;
