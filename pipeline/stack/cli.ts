@@ -30,7 +30,7 @@ try {
   const live = await waitForLiveData(stack.url, say, 300_000, () => stopping, stack.admin);
   say('');
   say(`  Streamwatch is live: ${stack.url}   (${live.drivers.toLocaleString('en-US')} drivers, up in ${elapsed()})`);
-  say(`  Sign in as ${stack.admin.name} / ${stack.admin.password}   (kept in ${stack.admin.passwordFile}; STREAMWATCH_ADMIN_PASSWORD chooses it on a fresh stack)`);
+  say(`  Sign in as ${stack.admin.name} / ${stack.admin.password}   (${stack.admin.passwordFile ? `kept in ${stack.admin.passwordFile}; STREAMWATCH_ADMIN_PASSWORD chooses it on a fresh stack` : 'from STREAMWATCH_ADMIN_PASSWORD'})`);
   say(`  Kafka: ${stack.brokers.join(',')}   Flink: ${stack.flinkRestUrl ?? 'not started here'}   data and logs: ${config.home}`);
   say('  Ctrl-C stops everything');
   say('');

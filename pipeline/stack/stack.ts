@@ -21,7 +21,7 @@ export interface RunningStack {
   readonly brokers: string[];
   readonly url: string;
   /** The first admin's sign-in (until someone changes it in the users file). */
-  readonly admin: { readonly name: string; readonly password: string; readonly passwordFile: string };
+  readonly admin: { readonly name: string; readonly password: string; readonly passwordFile: string | null };
   /** The Flink mini-cluster's REST API, when this stack runs Flink. */
   readonly flinkRestUrl: string | null;
   stop(): Promise<void>;
@@ -126,7 +126,8 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
   const url = `http://${config.host}:${config.port}`;
   const stateDir = join(config.home, 'gateway');
   const passwordFile = join(stateDir, 'admin-password');
-  const admin = { name: process.env.STREAMWATCH_ADMIN_USER ?? 'admin', password: await stackAdminPassword(process.env.STREAMWATCH_ADMIN_PASSWORD, passwordFile), passwordFile };
+  const fromEnv = process.env.STREAMWATCH_ADMIN_PASSWORD;
+  const admin = { name: process.env.STREAMWATCH_ADMIN_USER ?? 'admin', password: await stackAdminPassword(fromEnv, passwordFile), passwordFile: fromEnv ? null : passwordFile };
   if (parts.gateway) {
     supervisor.start({
       name: 'gateway',
