@@ -72,6 +72,17 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
   const drivers = new DriverStream(io, { view: o.view, backlog: o.backlog, metrics: o.metrics, log: o.log });
   const roomSize = (room: string): number => io.sockets.adapter.rooms.get(room)?.size ?? 0;
   const alertsFor = (records: AlertRecord[], role: Role): AlertRecord[] => records.map((r) => showAlertRecord(r, role));
+  /** Sends each protection class's room of `stream` its own projection of the same value. */
+  const emitPerClass = <E extends 'alerts:update' | 'pipeline:status' | 'pipeline:data'>(stream: string, event: E, project: (role: Role) => Parameters<ServerToClientEvents[E]>[0] | null): void => {
+    for (const role of classes) {
+      const room = classRoom(stream, role);
+      if (roomSize(room) === 0) continue;
+      const shown = project(role);
+      if (shown === null) continue;
+      (io.to(room).emit as (e: E, v: typeof shown) => boolean)(event, shown);
+      o.metrics.messagesOut.inc({ event }, roomSize(room));
+    }
+  };
 
   io.on('connection', (socket) => {
     o.metrics.socketClients.inc();
@@ -162,14 +173,7 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
   }, ANALYTICS_INTERVAL_MS);
   const deltas = setInterval(() => {
     const alerts = o.alerts.takeChanged();
-    if (alerts.length > 0) {
-      for (const role of classes) {
-        const room = classRoom('alerts', role);
-        if (roomSize(room) === 0) continue;
-        io.to(room).emit('alerts:update', alertsFor(alerts, role));
-        o.metrics.messagesOut.inc({ event: 'alerts:update' }, roomSize(room));
-      }
-    }
+    if (alerts.length > 0) emitPerClass('alerts', 'alerts:update', (role) => alertsFor(alerts, role));
     const audit = o.audit.takeFresh();
     if (audit.length > 0 && roomSize(AUDIT_ROOM) > 0) io.to(AUDIT_ROOM).emit('audit:events', audit);
     o.metrics.conflated.inc(o.view.takeConflatedCount());
@@ -183,20 +187,11 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
 
   return {
     publishPipeline(status: PipelineStatus): void {
-      for (const role of classes) {
-        const room = classRoom('pipeline', role);
-        if (roomSize(room) === 0 || !maySubscribe(role, 'pipeline')) continue;
-        io.to(room).emit('pipeline:status', status);
-        o.metrics.messagesOut.inc({ event: 'pipeline:status' }, roomSize(room));
-      }
+      // Quarantine-only classes (fraud analysts) share the room but not the job status.
+      emitPerClass('pipeline', 'pipeline:status', (role) => (maySubscribe(role, 'pipeline') ? status : null));
     },
     publishPipelineData(data: PipelineData): void {
-      for (const role of classes) {
-        const room = classRoom('pipeline', role);
-        if (roomSize(room) === 0) continue;
-        io.to(room).emit('pipeline:data', showPipelineData(data, role));
-        o.metrics.messagesOut.inc({ event: 'pipeline:data' }, roomSize(room));
-      }
+      emitPerClass('pipeline', 'pipeline:data', (role) => showPipelineData(data, role));
     },
     publishLag(report: LagReport): void {
       io.to(LAG_ROOM).emit('lag:report', report);

@@ -3,7 +3,7 @@ import type { Server, Socket } from 'socket.io';
 import { actions, principalMayAct, principalMaySubscribe, sensitiveStreams, streams, type Action, type Principal, type Stream } from '../lib/access';
 import type { ClientToServerEvents, ServerToClientEvents, SessionEnd } from '../lib/protocol';
 import { addressOf, type AccessControl } from './auth/access-control';
-import { tokenReason } from './auth/auth-routes';
+import { tokenReason } from './auth/grants';
 import type { AuditLog } from './audit';
 import type { GatewayMetrics } from './metrics';
 

@@ -41,12 +41,15 @@ export class AccessControl {
     /** Keys rider pseudonyms; from the environment or the state directory. */
     readonly pseudonymKey: string,
     readonly secret: string,
-  ) {}
+  ) {
+    this.loginByAddress = new RateLimiterMemory({ points: settings.loginAttemptsPerMinute, duration: 60 });
+    this.connects = new RateLimiterMemory({ points: settings.connectsPer10s, duration: 10 });
+  }
 
   /** Per address and user name, and per address: guessing passwords gets slow fast. */
-  readonly loginByUser = new RateLimiterMemory({ points: 5, duration: 60 });
-  private loginByAddress!: RateLimiterMemory;
-  private connects!: RateLimiterMemory;
+  private readonly loginByUser = new RateLimiterMemory({ points: 5, duration: 60 });
+  private readonly loginByAddress: RateLimiterMemory;
+  private readonly connects: RateLimiterMemory;
 
   static async open(s: AccessSettings, onFirstAdmin: (name: string, password: string | null) => void): Promise<AccessControl> {
     const secret = await loadSecret(s.authSecret, `${s.stateDir}/auth-secret`, 'AUTH_SECRET');
@@ -54,10 +57,7 @@ export class AccessControl {
     const users = await UserStore.open(`${s.stateDir}/users.json`);
     const admin = await users.ensureAdmin(s.adminName, s.adminPassword);
     if (admin.created) onFirstAdmin(s.adminName, admin.password);
-    const ac = new AccessControl(s, users, new Sessions(secret, s.sessionTtlMs, s.secureCookies), new GrantStore(secret, s.tokenTtlMs), s.oidc ? new OidcSignIn(s.oidc) : null, pseudonymKey, secret);
-    ac.loginByAddress = new RateLimiterMemory({ points: s.loginAttemptsPerMinute, duration: 60 });
-    ac.connects = new RateLimiterMemory({ points: s.connectsPer10s, duration: 10 });
-    return ac;
+    return new AccessControl(s, users, new Sessions(secret, s.sessionTtlMs, s.secureCookies), new GrantStore(secret, s.tokenTtlMs), s.oidc ? new OidcSignIn(s.oidc) : null, pseudonymKey, secret);
   }
 
   /** Who sent this request or handshake: a screen token if one is presented, else the session cookie. */

@@ -10,6 +10,7 @@ import { AccessGrant, GrantRequest } from '../../lib/schemas/access-grant';
 import type { AuditLog } from '../audit';
 import type { GatewayMetrics } from '../metrics';
 import { addressOf, type AccessControl } from './access-control';
+import { tokenReason } from './grants';
 import { loginPage, refusalPage } from './login-page';
 
 const OIDC_COOKIE = 'sw_oidc';
@@ -81,7 +82,7 @@ export function authRoutes(d: AuthRouteDeps) {
     }
     await access.loginSucceeded(from, form.data.name);
     d.metrics.authOutcomes.inc({ kind: 'sign-in', outcome: 'ok' });
-    d.audit.record({ actor: { ...user, kind: 'user', panels: null, expiresAt: 0, grantId: null }, action: 'sign-in', target: null, outcome: 'ok', from, detail: 'password' });
+    d.audit.record({ actor: userActor(user), action: 'sign-in', target: null, outcome: 'ok', from, detail: 'password' });
     d.log.info({ user: user.name, role: user.role, from }, 'signed in');
     redirect(res, next, [await access.sessions.cookieFor(user)]);
   }
@@ -109,7 +110,7 @@ export function authRoutes(d: AuthRouteDeps) {
       const pending = z.object({ state: z.string(), nonce: z.string(), verifier: z.string(), next: z.string() }).parse(payload);
       const user = await access.oidc.finish(url, pending);
       d.metrics.authOutcomes.inc({ kind: 'sign-in', outcome: 'ok' });
-      d.audit.record({ actor: { ...user, kind: 'user', panels: null, expiresAt: 0, grantId: null }, action: 'sign-in', target: null, outcome: 'ok', from, detail: 'single sign-on' });
+      d.audit.record({ actor: userActor(user), action: 'sign-in', target: null, outcome: 'ok', from, detail: 'single sign-on' });
       d.log.info({ user: user.name, role: user.role, from }, 'signed in with single sign-on');
       redirect(res, safeNext(pending.next), [clear, await access.sessions.cookieFor(user)]);
     } catch (err) {
@@ -204,6 +205,11 @@ export function publicPrincipal(p: Principal) {
   return { name: p.name, role: p.role, kind: p.kind, panels: p.panels, expiresAt: p.expiresAt };
 }
 
+/** A user who has just signed in, as the audit trail names actors. */
+function userActor(user: { name: string; role: Principal['role'] }): Principal {
+  return { kind: 'user', name: user.name, role: user.role, panels: null, expiresAt: 0, grantId: null };
+}
+
 /** The panel a screen path shows, for the paths a token may open. */
 function screenPanel(path: string): TokenPanel | null {
   if (path === '/wall') return 'wall';
@@ -213,17 +219,6 @@ function screenPanel(path: string): TokenPanel | null {
 
 function screenPath(panel: TokenPanel): string {
   return panel === 'wall' ? '/wall' : `/embed/${panel}`;
-}
-
-export function tokenReason(reason: 'none' | 'expired' | 'revoked' | 'invalid'): string {
-  switch (reason) {
-    case 'expired':
-      return 'The token has expired. Ask an admin for a new one.';
-    case 'revoked':
-      return 'The token was revoked by an admin.';
-    default:
-      return 'The token is not valid.';
-  }
 }
 
 /** A path on this site to go to after signing in; anything else becomes "/". */

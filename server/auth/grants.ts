@@ -94,3 +94,15 @@ export class GrantStore {
     }
   }
 }
+
+/** Why a screen token is refused, as the screen shows it. */
+export function tokenReason(reason: 'none' | 'expired' | 'revoked' | 'invalid'): string {
+  switch (reason) {
+    case 'expired':
+      return 'The token has expired. Ask an admin for a new one.';
+    case 'revoked':
+      return 'The token was revoked by an admin.';
+    default:
+      return 'The token is not valid.';
+  }
+}
