@@ -13,6 +13,7 @@ import type { BacklogPolicy } from './client-backlog';
 import { DriverStream } from './driver-stream';
 import type { DriverView } from './driver-view';
 import type { GatewayMetrics } from './metrics';
+import { MAX_CLIENT_FRAME_BYTES, watchRefusedFrames } from './refused-frames';
 import { principalOf, type SocketAccess } from './socket-access';
 
 const LAG_ROOM = 'lag';
@@ -63,8 +64,9 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
     path: SOCKET_PATH,
     serveClient: false,
-    // Clients send only tiny control events.
-    maxHttpBufferSize: 16 * 1024,
+    maxHttpBufferSize: MAX_CLIENT_FRAME_BYTES,
+    // Our clients speak WebSocket only; without long-polling every frame passes the size check above.
+    transports: ['websocket'],
     // Next's dev server shares this HTTP server and answers its own (HMR) upgrades.
     destroyUpgrade: false,
   });
@@ -87,6 +89,7 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
   io.on('connection', (socket) => {
     o.metrics.socketClients.inc();
     socket.on('disconnect', () => o.metrics.socketClients.dec());
+    watchRefusedFrames(socket, o.metrics, o.log);
     const role = principalOf(socket).role;
     o.log.debug({ id: socket.id, address: socket.handshake.address, who: principalOf(socket).name, role }, 'client connected');
     o.access.greet(socket);

@@ -73,6 +73,12 @@ export function createMetrics() {
     labelNames: ['reason'] as const,
     registers: [registry],
   });
+  const framesRefused = new Counter({
+    name: 'streamwatch_socket_frames_refused_total',
+    help: 'Client frames refused (and their connections closed), by reason: oversized, malformed',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   const auditWrites = new Counter({
     name: 'streamwatch_audit_events_written_total',
     help: 'Audit events written to audit.events, by outcome',
@@ -85,6 +91,7 @@ export function createMetrics() {
     authOutcomes,
     accessDenied,
     socketsCut,
+    framesRefused,
     auditWrites,
     ingestRecords,
     socketClients,

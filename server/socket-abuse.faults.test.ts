@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { SOCKET_PATH } from '../lib/protocol';
 import { freePorts } from '../pipeline/stack/free-ports';
 import { startTestBroker } from '../pipeline/stack/test-broker';
@@ -16,7 +17,8 @@ import { until } from './testing/until';
  * signed-in sockets of every kind of role, and a storm of 500 connects of which half present
  * forged, expired or malformed credentials. The gateway never crashes, answers every request
  * that asks for an answer, refuses every bad credential with a reason, and a well-behaved
- * client keeps being served throughout.
+ * client keeps being served throughout. Frames too big or not decodable close their own
+ * connection, with a reason, and are counted.
  */
 let broker: Awaited<ReturnType<typeof startTestBroker>>;
 let gateway: Awaited<ReturnType<typeof startGateway>>;
@@ -115,5 +117,39 @@ describe('hostile clients', () => {
     const reasons = Object.entries(refused.reduce<Record<string, number>>((n, r) => ({ ...n, [r.outcome]: (n[r.outcome] ?? 0) + 1 }), {}));
     console.log(`[faults] 500 connects: ${served.length} served, ${refused.length} refused (${reasons.map(([why, n]) => `${n}× "${why}"`).join(', ')})`);
     await until('every socket gone', async () => /streamwatch_socket_clients 0$/m.test(await (await fetch(`${url}/metrics`)).text()), 10_000);
+  });
+
+  it('oversized and undecodable frames: their connection closed with a reason and counted, nobody else disturbed', async () => {
+    const watcher = driverClient(url, await sessionCookie('viewer', 'frames-watcher'));
+    await until('watcher connected', () => watcher.socket.connected, 10_000);
+    const refused = async (reason: string): Promise<number> =>
+      Number(new RegExp(`^streamwatch_socket_frames_refused_total\\{reason="${reason}"\\} (\\d+)`, 'm').exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0);
+    const before = { oversized: await refused('oversized'), malformed: await refused('malformed') };
+    /** Speaks Engine.IO/Socket.IO by hand, so it can send what no Socket.IO client would. */
+    const rawClient = async (frame: string) => {
+      const ws = new WebSocket(`${url.replace('http', 'ws')}${SOCKET_PATH}/?EIO=4&transport=websocket`, { headers: { cookie: await sessionCookie('ops', 'raw-frames') } });
+      const received: string[] = [];
+      ws.on('message', (data) => {
+        const text = data.toString();
+        received.push(text);
+        if (text.startsWith('0')) ws.send('40');
+        if (text.startsWith('40')) ws.send(frame);
+        if (text === '2') ws.send('3');
+      });
+      const code = await new Promise<number>((resolve) => ws.on('close', (c) => resolve(c)));
+      return { code, connected: received.some((m) => m.startsWith('40')) };
+    };
+    const big = await rawClient(`42${JSON.stringify(['drivers:viewport', 'x'.repeat(64 * 1024)])}`);
+    const broken = await rawClient('42["drivers:viewport", {');
+    await until('both counted', async () => (await refused('oversized')) > before.oversized && (await refused('malformed')) > before.malformed, 10_000);
+    const after = { oversized: await refused('oversized'), malformed: await refused('malformed') };
+    console.log(`[faults] 64 KiB frame: connection closed with code ${big.code}; undecodable frame: closed with code ${broken.code}; refused frames counted ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+    expect([big.connected, broken.connected]).toEqual([true, true]);
+    // 1009: "message too big" (RFC 6455), sent by the WebSocket layer before any handler runs.
+    expect(big.code).toBe(1009);
+    expect(after).toEqual({ oversized: before.oversized + 1, malformed: before.malformed + 1 });
+    expect(watcher.socket.connected).toBe(true);
+    expect(await watcher.socket.timeout(5_000).emitWithAck('surge:window', 0)).toBeNull();
+    watcher.socket.disconnect();
   });
 });

@@ -13,6 +13,8 @@ import { Supervisor } from './supervisor';
 /**
  * A broker of a test's own (topics created), in a throw-away directory: for tests that break
  * it, or break what is in front of it. `advertisedPort` puts something (a fault proxy) there.
+ * kill() ends it with SIGKILL, as a crash would; restart() starts it again on the same data
+ * and ports.
  */
 export async function startTestBroker(options: { port?: number; advertisedPort?: number } = {}) {
   const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -20,14 +22,27 @@ export async function startTestBroker(options: { port?: number; advertisedPort?:
   const quiet = (): void => undefined;
   const [port, controllerPort] = options.port ? [options.port, (await freePorts(1))[0]!] : await freePorts(2);
   const classpath = await resolveClasspath({ label: 'Kafka', dir: join(root, 'pipeline/stack/kafka'), cacheDir: join(root, '.streamwatch/build/kafka') }, quiet);
-  const supervisor = new Supervisor(quiet, quiet);
-  await startBroker({ classpath, dataDir: home, host: '127.0.0.1', port: port!, controllerPort: controllerPort!, heap: '512m', advertisedPort: options.advertisedPort }, supervisor);
   const brokers = [`127.0.0.1:${options.advertisedPort ?? port}`];
-  await waitForCluster(brokers, 60_000, 'test broker');
+  let supervisor = new Supervisor(quiet, quiet);
+  const boot = async () => {
+    const broker = await startBroker({ classpath, dataDir: home, host: '127.0.0.1', port: port!, controllerPort: controllerPort!, heap: '512m', advertisedPort: options.advertisedPort }, supervisor);
+    await waitForCluster(brokers, 60_000, 'test broker');
+    return broker;
+  };
+  let current = await boot();
   await ensureTopics(brokers, quiet);
   await leadersElected(brokers);
   return {
     brokers,
+    async kill(): Promise<void> {
+      current.process.kill('SIGKILL');
+      await current.exited;
+    },
+    async restart(): Promise<void> {
+      supervisor = new Supervisor(quiet, quiet);
+      current = await boot();
+      await leadersElected(brokers);
+    },
     async stop(): Promise<void> {
       await supervisor.stopAll();
       rmSync(home, { recursive: true, force: true });

@@ -7,6 +7,14 @@
 --
 -- Variables (${...}) come from the topic catalog in lib/ via the stack.
 
+-- Typed field reads (JsonRecord UDFs): JSON_VALUE cannot tell "12.5" from 12.5, nor a number
+-- from an id, and decodes invalid UTF-8 leniently; these judge a record as lib/schemas does.
+CREATE TEMPORARY SYSTEM FUNCTION json_object_check AS 'io.streamwatch.flink.udf.JsonObjectCheck';
+CREATE TEMPORARY SYSTEM FUNCTION json_has AS 'io.streamwatch.flink.udf.JsonHas';
+CREATE TEMPORARY SYSTEM FUNCTION json_string AS 'io.streamwatch.flink.udf.JsonString';
+CREATE TEMPORARY SYSTEM FUNCTION json_number AS 'io.streamwatch.flink.udf.JsonNumber';
+CREATE TEMPORARY SYSTEM FUNCTION json_safe_integer AS 'io.streamwatch.flink.udf.JsonSafeInteger';
+
 CREATE TABLE driver_locations_raw (
   payload      BYTES,
   src_topic    STRING           METADATA FROM 'topic' VIRTUAL,
@@ -55,19 +63,19 @@ CREATE TABLE driver_locations_dlq (
   'format' = 'raw'
 );
 
--- Numbers go through JSON_VALUE's text form and TRY_CAST: in Flink 2.2 JSON_VALUE ... RETURNING
--- DOUBLE throws (ClassCastException) on an integer or a string value and would fail the job.
 CREATE TEMPORARY VIEW driver_locations_parsed AS
 SELECT
-  payload, src_topic, src_partition, src_offset, event_time, body,
-  JSON_VALUE(body, '$.driverId')                       AS driverId,
-  TRY_CAST(JSON_VALUE(body, '$.lat') AS DOUBLE)        AS lat,
-  TRY_CAST(JSON_VALUE(body, '$.lon') AS DOUBLE)        AS lon,
-  JSON_VALUE(body, '$.status')                         AS status,
-  TRY_CAST(JSON_VALUE(body, '$.headingDeg') AS DOUBLE) AS headingDeg,
-  TRY_CAST(JSON_VALUE(body, '$.speedKmh') AS DOUBLE)   AS speedKmh,
-  TRY_CAST(JSON_VALUE(body, '$.ts') AS BIGINT)         AS ts
-FROM (SELECT *, CAST(payload AS STRING) AS body FROM driver_locations_raw);
+  payload, src_topic, src_partition, src_offset, event_time,
+  json_string(payload, 'driverId')       AS driverId,
+  json_number(payload, 'lat')            AS lat,
+  json_number(payload, 'lon')            AS lon,
+  json_string(payload, 'status')         AS status,
+  json_number(payload, 'headingDeg')     AS headingDeg,
+  json_has(payload, 'headingDeg')        AS hasHeading,
+  json_number(payload, 'speedKmh')       AS speedKmh,
+  json_has(payload, 'speedKmh')          AS hasSpeed,
+  json_safe_integer(payload, 'ts')       AS ts
+FROM driver_locations_raw;
 
 -- One reason per record, first failed check wins; NULL means valid. Mirrors the
 -- DriverLocation schema in lib/schemas.
@@ -75,7 +83,7 @@ CREATE TEMPORARY VIEW driver_locations_checked AS
 SELECT *,
   CASE
     WHEN payload IS NULL                                      THEN 'empty record'
-    WHEN NOT (body IS JSON OBJECT)                            THEN 'not a JSON object'
+    WHEN NOT json_object_check(payload)                       THEN 'not a JSON object'
     WHEN driverId IS NULL OR CHAR_LENGTH(driverId) = 0        THEN 'driverId missing'
     WHEN CHAR_LENGTH(driverId) > 64                           THEN 'driverId longer than 64'
     WHEN lat IS NULL                                          THEN 'lat missing or not a number'
@@ -85,8 +93,10 @@ SELECT *,
     WHEN status IS NULL OR status NOT IN ('idle', 'en_route', 'on_trip', 'offline')
                                                               THEN 'status not one of idle, en_route, on_trip, offline'
     WHEN ts IS NULL OR ts <= 0                                THEN 'ts missing or not epoch milliseconds'
+    WHEN hasHeading AND headingDeg IS NULL                    THEN 'headingDeg not a number'
     WHEN headingDeg IS NOT NULL AND (headingDeg < 0 OR headingDeg >= 360)
                                                               THEN 'headingDeg outside 0..360'
+    WHEN hasSpeed AND speedKmh IS NULL                        THEN 'speedKmh not a number'
     WHEN speedKmh IS NOT NULL AND (speedKmh < 0 OR speedKmh > 250)
                                                               THEN 'speedKmh outside 0..250'
     ELSE CAST(NULL AS STRING)

@@ -12,6 +12,13 @@ CREATE TEMPORARY SYSTEM FUNCTION card_token AS 'io.streamwatch.flink.udf.CardTok
 CREATE TEMPORARY SYSTEM FUNCTION geo_distance_km AS 'io.streamwatch.flink.udf.GeoDistanceKm';
 CREATE TEMPORARY SYSTEM FUNCTION now_millis AS 'io.streamwatch.flink.udf.NowMillis';
 CREATE TEMPORARY SYSTEM FUNCTION id_list AS 'io.streamwatch.flink.udf.IdList';
+-- Typed field reads (JsonRecord UDFs): JSON_VALUE cannot tell "12.5" from 12.5, nor a number
+-- from an id, and decodes invalid UTF-8 leniently; these judge a record as lib/schemas does.
+CREATE TEMPORARY SYSTEM FUNCTION json_object_check AS 'io.streamwatch.flink.udf.JsonObjectCheck';
+CREATE TEMPORARY SYSTEM FUNCTION json_has AS 'io.streamwatch.flink.udf.JsonHas';
+CREATE TEMPORARY SYSTEM FUNCTION json_string AS 'io.streamwatch.flink.udf.JsonString';
+CREATE TEMPORARY SYSTEM FUNCTION json_number AS 'io.streamwatch.flink.udf.JsonNumber';
+CREATE TEMPORARY SYSTEM FUNCTION json_safe_integer AS 'io.streamwatch.flink.udf.JsonSafeInteger';
 
 CREATE TABLE payments_raw (
   payload       BYTES,
@@ -74,7 +81,7 @@ CREATE TEMPORARY VIEW payments_checked AS
 SELECT *,
   CASE
     WHEN payload IS NULL                                      THEN 'empty record'
-    WHEN NOT (body IS JSON OBJECT)                            THEN 'not a JSON object'
+    WHEN NOT json_object_check(payload)                       THEN 'not a JSON object'
     WHEN paymentId IS NULL OR CHAR_LENGTH(paymentId) = 0      THEN 'paymentId missing'
     WHEN CHAR_LENGTH(paymentId) > 64                          THEN 'paymentId longer than 64'
     WHEN cardNumber IS NULL OR NOT REGEXP(cardNumber, '^[0-9]{12,19}$')
@@ -98,21 +105,21 @@ SELECT *,
     ELSE CAST(NULL AS STRING)
   END AS reason
 FROM (
-  SELECT payload, src_topic, src_partition, src_offset, event_time, body,
-    JSON_VALUE(body, '$.paymentId')                 AS paymentId,
-    JSON_VALUE(body, '$.cardNumber')                AS cardNumber,
-    JSON_VALUE(body, '$.cardCountry')               AS cardCountry,
-    JSON_VALUE(body, '$.merchant')                  AS merchant,
-    JSON_VALUE(body, '$.kind')                      AS kind,
-    TRY_CAST(JSON_VALUE(body, '$.amount') AS DOUBLE) AS amount,
-    JSON_VALUE(body, '$.currency')                  AS currency,
-    JSON_VALUE(body, '$.deviceId')                  AS deviceId,
-    TRY_CAST(JSON_VALUE(body, '$.ipLat') AS DOUBLE) AS ipLat,
-    TRY_CAST(JSON_VALUE(body, '$.ipLon') AS DOUBLE) AS ipLon,
-    JSON_VALUE(body, '$.riderId')                   AS riderId,
-    TRY_CAST(JSON_VALUE(body, '$.ts') AS BIGINT)    AS ts,
-    CURRENT_WATERMARK(event_time)                   AS wm
-  FROM (SELECT *, CAST(payload AS STRING) AS body FROM payments_raw)
+  SELECT payload, src_topic, src_partition, src_offset, event_time,
+    json_string(payload, 'paymentId')            AS paymentId,
+    json_string(payload, 'cardNumber')           AS cardNumber,
+    json_string(payload, 'cardCountry')          AS cardCountry,
+    json_string(payload, 'merchant')             AS merchant,
+    json_string(payload, 'kind')                 AS kind,
+    json_number(payload, 'amount')               AS amount,
+    json_string(payload, 'currency')             AS currency,
+    json_string(payload, 'deviceId')             AS deviceId,
+    json_number(payload, 'ipLat')                AS ipLat,
+    json_number(payload, 'ipLon')                AS ipLon,
+    json_string(payload, 'riderId')              AS riderId,
+    json_safe_integer(payload, 'ts')             AS ts,
+    CURRENT_WATERMARK(event_time)                AS wm
+  FROM payments_raw
 );
 
 -- From here on no card number: a token to follow the card by, BIN and last 4 to show.

@@ -11,6 +11,13 @@
 
 CREATE TEMPORARY SYSTEM FUNCTION h3_cell AS 'io.streamwatch.flink.udf.H3Cell';
 CREATE TEMPORARY SYSTEM FUNCTION surge_multiplier AS 'io.streamwatch.flink.udf.SurgeMultiplier';
+-- Typed field reads (JsonRecord UDFs): JSON_VALUE cannot tell "12.5" from 12.5, nor a number
+-- from an id, and decodes invalid UTF-8 leniently; these judge a record as lib/schemas does.
+CREATE TEMPORARY SYSTEM FUNCTION json_object_check AS 'io.streamwatch.flink.udf.JsonObjectCheck';
+CREATE TEMPORARY SYSTEM FUNCTION json_has AS 'io.streamwatch.flink.udf.JsonHas';
+CREATE TEMPORARY SYSTEM FUNCTION json_string AS 'io.streamwatch.flink.udf.JsonString';
+CREATE TEMPORARY SYSTEM FUNCTION json_number AS 'io.streamwatch.flink.udf.JsonNumber';
+CREATE TEMPORARY SYSTEM FUNCTION json_safe_integer AS 'io.streamwatch.flink.udf.JsonSafeInteger';
 
 CREATE TABLE driver_locations_raw (
   payload       BYTES,
@@ -102,7 +109,7 @@ CREATE TEMPORARY VIEW ride_requests_checked AS
 SELECT *,
   CASE
     WHEN payload IS NULL                                  THEN 'empty record'
-    WHEN NOT (body IS JSON OBJECT)                        THEN 'not a JSON object'
+    WHEN NOT json_object_check(payload)                   THEN 'not a JSON object'
     WHEN requestId IS NULL OR CHAR_LENGTH(requestId) = 0  THEN 'requestId missing'
     WHEN CHAR_LENGTH(requestId) > 64                      THEN 'requestId longer than 64'
     WHEN riderId IS NULL OR CHAR_LENGTH(riderId) = 0      THEN 'riderId missing'
@@ -116,31 +123,39 @@ SELECT *,
   END AS reason,
   (wm IS NOT NULL AND event_time <= wm) AS late
 FROM (
-  SELECT payload, src_topic, src_partition, src_offset, event_time, body,
-    JSON_VALUE(body, '$.requestId')               AS requestId,
-    JSON_VALUE(body, '$.riderId')                 AS riderId,
-    TRY_CAST(JSON_VALUE(body, '$.lat') AS DOUBLE) AS lat,
-    TRY_CAST(JSON_VALUE(body, '$.lon') AS DOUBLE) AS lon,
-    TRY_CAST(JSON_VALUE(body, '$.ts') AS BIGINT)  AS ts,
+  SELECT payload, src_topic, src_partition, src_offset, event_time,
+    json_string(payload, 'requestId')             AS requestId,
+    json_string(payload, 'riderId')               AS riderId,
+    json_number(payload, 'lat')                   AS lat,
+    json_number(payload, 'lon')                   AS lon,
+    json_safe_integer(payload, 'ts')              AS ts,
     CURRENT_WATERMARK(event_time)                 AS wm
-  FROM (SELECT *, CAST(payload AS STRING) AS body FROM ride_requests_raw)
+  FROM ride_requests_raw
 );
 
--- Invalid driver pings are drivers-positions' to dead-letter; here they are only left out.
+-- Invalid driver pings are drivers-positions' to dead-letter; here they are only left out
+-- (by the same checks: a ping that is not a valid DriverLocation counts as no supply).
 CREATE TEMPORARY VIEW driver_pings_checked AS
 SELECT *,
-  (driverId IS NOT NULL AND CHAR_LENGTH(driverId) BETWEEN 1 AND 64
+  (json_object_check(payload)
+    AND driverId IS NOT NULL AND CHAR_LENGTH(driverId) BETWEEN 1 AND 64
     AND lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180
-    AND status IN ('idle', 'en_route', 'on_trip', 'offline')) AS usable,
+    AND status IN ('idle', 'en_route', 'on_trip', 'offline')
+    AND ts IS NOT NULL AND ts > 0
+    AND (NOT json_has(payload, 'headingDeg') OR (headingDeg >= 0 AND headingDeg < 360))
+    AND (NOT json_has(payload, 'speedKmh') OR (speedKmh >= 0 AND speedKmh <= 250))) AS usable,
   (wm IS NOT NULL AND event_time <= wm) AS late
 FROM (
   SELECT payload, src_topic, src_partition, src_offset, event_time,
-    JSON_VALUE(body, '$.driverId')                AS driverId,
-    JSON_VALUE(body, '$.status')                  AS status,
-    TRY_CAST(JSON_VALUE(body, '$.lat') AS DOUBLE) AS lat,
-    TRY_CAST(JSON_VALUE(body, '$.lon') AS DOUBLE) AS lon,
+    json_string(payload, 'driverId')              AS driverId,
+    json_string(payload, 'status')                AS status,
+    json_number(payload, 'lat')                   AS lat,
+    json_number(payload, 'lon')                   AS lon,
+    json_number(payload, 'headingDeg')            AS headingDeg,
+    json_number(payload, 'speedKmh')              AS speedKmh,
+    json_safe_integer(payload, 'ts')              AS ts,
     CURRENT_WATERMARK(event_time)                 AS wm
-  FROM (SELECT *, CAST(payload AS STRING) AS body FROM driver_locations_raw)
+  FROM driver_locations_raw
 );
 
 CREATE TEMPORARY VIEW surge_events AS

@@ -1,0 +1,70 @@
+import { FraudAlert } from '../../lib/schemas/fraud-alert';
+import { SurgeCell } from '../../lib/schemas/surge-cell';
+import type { ReadMessage, testKafka } from '../stack/kafka-test-client';
+import { surgeWindowKey } from './surge-oracle';
+
+/**
+ * Compares what two runs of the exactly-once jobs committed (read_committed): one that was
+ * broken (its Flink JVM or its broker killed) and one that ran undisturbed on the same input.
+ */
+
+/** Everything committed to `topic` once `done` holds, then nothing more for a while. */
+export async function committed(k: ReturnType<typeof testKafka>, topic: string, done: (all: ReadMessage[]) => boolean): Promise<ReadMessage[]> {
+  await k.readUntil(topic, done, 240_000);
+  await new Promise((r) => setTimeout(r, 3000));
+  return k.readUntil(topic, () => false, 8000, true);
+}
+
+/** Surge windows by cell and window start (those ending after `end`, held by flush records, left out), and how many came twice. */
+export function surgeWindows(ms: ReadMessage[], end: number): { map: Map<string, SurgeCell>; duplicates: number } {
+  const map = new Map<string, SurgeCell>();
+  let duplicates = 0;
+  for (const m of ms) {
+    const w = SurgeCell.parse(JSON.parse(m.value!.toString('utf8')));
+    if (w.windowEnd > end) continue;
+    const key = surgeWindowKey(w.cell, w.windowStart);
+    if (map.has(key)) duplicates++;
+    map.set(key, w);
+  }
+  return { map, duplicates };
+}
+
+/** Alerts by id, without their detection time (wall clock), and how many came twice. */
+export function alertsById(ms: ReadMessage[]): { map: Map<string, string>; duplicates: number } {
+  const map = new Map<string, string>();
+  let duplicates = 0;
+  for (const m of ms) {
+    const { detectedAt: _when, ...what } = FraudAlert.parse(JSON.parse(m.value!.toString('utf8')));
+    if (map.has(what.alertId)) duplicates++;
+    map.set(what.alertId, JSON.stringify(what));
+  }
+  return { map, duplicates };
+}
+
+export interface RunComparison {
+  readonly windows: { broken: number; steady: number; differing: number; onlyInBroken: number; duplicates: [number, number] };
+  readonly alerts: { broken: number; steady: number; differing: number; missing: number; extra: number; duplicates: [number, number] };
+}
+
+/** The broken run against the steady one: every window and alert equal, none twice, is a pass. */
+export function compareRuns(surge: [ReadMessage[], ReadMessage[]], alerts: [ReadMessage[], ReadMessage[]], end: number): RunComparison {
+  const [a, b] = surge.map((ms) => surgeWindows(ms, end)) as [ReturnType<typeof surgeWindows>, ReturnType<typeof surgeWindows>];
+  const [x, y] = alerts.map(alertsById) as [ReturnType<typeof alertsById>, ReturnType<typeof alertsById>];
+  return {
+    windows: {
+      broken: a.map.size,
+      steady: b.map.size,
+      differing: [...b.map].filter(([key, w]) => JSON.stringify(a.map.get(key)) !== JSON.stringify(w)).length,
+      onlyInBroken: [...a.map.keys()].filter((key) => !b.map.has(key)).length,
+      duplicates: [a.duplicates, b.duplicates],
+    },
+    alerts: {
+      broken: x.map.size,
+      steady: y.map.size,
+      differing: [...y.map].filter(([id, v]) => x.map.has(id) && x.map.get(id) !== v).length,
+      missing: [...y.map.keys()].filter((id) => !x.map.has(id)).length,
+      extra: [...x.map.keys()].filter((id) => !y.map.has(id)).length,
+      duplicates: [x.duplicates, y.duplicates],
+    },
+  };
+}
