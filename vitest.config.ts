@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{lib,server,components,pipeline}/**/*.test.{ts,tsx}'],
+          include: ['{lib,server,components,pipeline,bench}/**/*.test.{ts,tsx}'],
           exclude: ['**/*.integration.test.ts', '**/*.faults.test.ts', 'node_modules/**'],
           environment: 'node',
         },
@@ -26,8 +26,9 @@ export default defineConfig({
       {
         test: {
           name: 'faults',
-          // Each file starts the broker (and whatever else) it breaks.
+          // Files that break the broker start their own; the others share this one.
           include: ['{server,pipeline}/**/*.faults.test.ts'],
+          globalSetup: ['pipeline/stack/faults-broker.setup.ts'],
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },
           testTimeout: 300_000,

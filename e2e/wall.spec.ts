@@ -5,7 +5,7 @@ import { WallPage } from './pages/wall-page';
 
 // The gateway's socket is cut in the browser (WebSocket routing): a really killed dev-mode
 // gateway sometimes left the restarted one not answering socket upgrades (see the README), so
-// the real kill is proven with Node clients in server/gateway-processes.integration.test.ts.
+// the real kill is proven with Node clients in server/gateway-processes.faults.test.ts.
 test('the wall turns STALE when the gateway goes away and recovers when it returns', async ({ page }, testInfo) => {
   test.setTimeout(300_000);
   await page.setViewportSize({ width: 1920, height: 1080 });

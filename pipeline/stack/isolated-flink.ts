@@ -26,6 +26,8 @@ export interface IsolatedPipeline {
   running(timeoutMs?: number): Promise<void>;
   /** Ends the JVM with SIGKILL, as a crash would. */
   kill(): Promise<void>;
+  /** Over every job: how often it restarted, and its checkpoints completed and failed (REST API); restarts is Infinity if a job is not RUNNING. */
+  health(): Promise<{ restarts: number; checkpointsCompleted: number; checkpointsFailed: number }>;
   readonly restUrl: () => string;
   /** Where its checkpoints and flink.log are. */
   readonly dataDir: string;
@@ -119,6 +121,22 @@ export async function isolatedPipeline(options: IsolatedPipelineOptions): Promis
         if (Date.now() > deadline) throw new Error(`Flink jobs ${want.join(', ')} not running after ${timeoutMs / 1000} s`);
         await new Promise((r) => setTimeout(r, 500));
       }
+    },
+    async health() {
+      const get = async <T>(path: string): Promise<T> => (await (await fetch(`${restUrl}${path}`)).json()) as T;
+      const { jobs } = await get<{ jobs: { jid: string; state: string }[] }>('/jobs/overview');
+      const sum = { restarts: 0, checkpointsCompleted: 0, checkpointsFailed: 0 };
+      for (const job of jobs) {
+        if (job.state !== 'RUNNING') sum.restarts = Infinity;
+        const [metrics, checkpoints] = await Promise.all([
+          get<{ id: string; value: string }[]>(`/jobs/${job.jid}/metrics?get=numRestarts`),
+          get<{ counts: { completed: number; failed: number } }>(`/jobs/${job.jid}/checkpoints`),
+        ]);
+        sum.restarts += Number(metrics[0]?.value ?? 0);
+        sum.checkpointsCompleted += checkpoints.counts.completed;
+        sum.checkpointsFailed += checkpoints.counts.failed;
+      }
+      return sum;
     },
     async kill() {
       if (!current) return;

@@ -1,4 +1,5 @@
 import { FraudAlert } from '../../lib/schemas/fraud-alert';
+import type { FraudCase } from '../../lib/schemas/fraud-case';
 import { SurgeCell } from '../../lib/schemas/surge-cell';
 import type { ReadMessage, testKafka } from '../stack/kafka-test-client';
 import { surgeWindowKey } from './surge-oracle';
@@ -13,6 +14,16 @@ export async function committed(k: ReturnType<typeof testKafka>, topic: string, 
   await k.readUntil(topic, done, 240_000);
   await new Promise((r) => setTimeout(r, 3000));
   return k.readUntil(topic, () => false, 8000, true);
+}
+
+/** Done once a window ending at or after `lastEnd` was committed. */
+export const surgeReached = (lastEnd: number) => (all: ReadMessage[]): boolean =>
+  all.some((m) => (JSON.parse(m.value!.toString()) as SurgeCell).windowEnd >= lastEnd);
+
+/** Done once the last injected case's last payment is evidence in some alert. */
+export function alertsReached(cases: readonly FraudCase[]): (all: ReadMessage[]) => boolean {
+  const last = cases.at(-1)!.paymentIds.at(-1)!;
+  return (all) => all.some((m) => (JSON.parse(m.value!.toString()) as FraudAlert).paymentIds.includes(last));
 }
 
 /** Surge windows by cell and window start (those ending after `end`, held by flush records, left out), and how many came twice. */
