@@ -20,7 +20,8 @@ describe('Supervisor', () => {
 
   it('stops every child, killing one that ignores SIGTERM after the grace period', async () => {
     const died: string[] = [];
-    const s = new Supervisor(() => undefined, (name) => died.push(name));
+    const said: string[] = [];
+    const s = new Supervisor((l) => said.push(l), (name) => died.push(name));
     const polite = s.start({ name: 'polite', command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'], logFile: join(dir, 'p.log') });
     const stubborn = s.start({
       name: 'stubborn',
@@ -28,7 +29,8 @@ describe('Supervisor', () => {
       args: ['-e', 'process.on("SIGTERM", () => {}); console.log("up"); setInterval(() => {}, 1000)'],
       logFile: join(dir, 's.log'),
     });
-    await new Promise((r) => setTimeout(r, 300));
+    // Only once it says "up" has it installed its handler (a busy machine can take a while).
+    while (!said.includes('[stubborn] up')) await new Promise((r) => setTimeout(r, 20));
     await s.stopAll(500);
     expect(polite.process.signalCode).toBe('SIGTERM');
     expect(stubborn.process.signalCode).toBe('SIGKILL');

@@ -63,9 +63,14 @@ export class Supervisor {
         resolve(null);
       });
       child.once('exit', (code, signal) => {
-        log.end();
-        if (!this.stopping) this.onUnexpectedExit(spec.name, code ?? (signal ? 128 : null));
-        resolve(code);
+        // 'exit' can come before the last output lines are read: let the pipes drain (a
+        // grandchild may hold them open, so not for long) and the log file flush first.
+        void drained(child, 2000).then(() => {
+          log.end(() => {
+            if (!this.stopping) this.onUnexpectedExit(spec.name, code ?? (signal ? 128 : null));
+            resolve(code);
+          });
+        });
       });
     });
     const supervised = { name: spec.name, process: child, exited, stopLast: spec.stopLast ?? false };
@@ -105,6 +110,12 @@ export class Supervisor {
       });
     }
   }
+}
+
+/** Resolves when the child's output pipes have ended, or after `capMs`. */
+function drained(child: ChildProcess, capMs: number): Promise<void> {
+  const ended = [child.stdout, child.stderr].filter((s) => s !== null && !s.readableEnded).map((s) => new Promise<void>((r) => s!.once('close', r)));
+  return Promise.race([Promise.all(ended).then(() => undefined), new Promise<void>((r) => setTimeout(r, capMs).unref())]);
 }
 
 /** Shows pino JSON lines as "LEVEL msg key=value"; other lines as they are. */
