@@ -2,6 +2,7 @@ import { cpus, totalmem } from 'node:os';
 import { Partitioners } from 'kafkajs';
 import pino from 'pino';
 import { bengaluru } from '../lib/city';
+import { DriverPosition } from '../lib/schemas/driver-location';
 import { topics } from '../lib/topics';
 import { Fleet } from '../pipeline/simulator/fleet';
 import { DriverIngest } from '../server/driver-ingest';
@@ -24,11 +25,13 @@ try {
   await producer.connect();
   const fleet = new Fleet({ city: bengaluru, drivers: 20_000, seed: 3 });
   const base = Date.now() - 3_600_000;
+  const values: Buffer[] = [];
   for (let sent = 0; sent < records; ) {
     fleet.step(1_000);
     const batch = fleet.drivers.slice(0, Math.min(20_000, records - sent)).map((d) => {
       const l = fleet.location(d, base + sent);
-      return { key: l.driverId, value: JSON.stringify(l) };
+      values.push(Buffer.from(JSON.stringify(l)));
+      return { key: l.driverId, value: values.at(-1)! };
     });
     for (let i = 0; i < batch.length; i += 5_000) await producer.send({ topic: topics.driversPositions.name, messages: batch.slice(i, i + 5_000) });
     sent += batch.length;
@@ -44,8 +47,26 @@ try {
   }
 
   const rate = (ms: number): number => records / (ms / 1000);
+  // Where the gateway's time goes: each step of its per-record work alone, on the same records,
+  // against what kafkajs alone costs a record (the no-op consumer).
+  const perRecord = (ms: number): number => (ms * 1000) / records;
+  const step = <T>(work: (i: number) => T): [number, T[]] => {
+    const out: T[] = new Array(records);
+    const began = performance.now();
+    for (let i = 0; i < records; i++) out[i] = work(i);
+    return [perRecord(performance.now() - began), out];
+  };
+  const [parseUs, parsed] = step((i) => JSON.parse(values[i]!.toString('utf8')) as unknown);
+  const [validateUs, valid] = step((i) => DriverPosition.parse(parsed[i]));
+  const view = new DriverView();
+  const [viewUs] = step((i) => view.apply(valid[i]!));
+  const kafkajsUs = perRecord(noop);
   writeResults('ingest', `gateway ingest vs a no-op kafkajs consumer, ${records.toLocaleString('en-US')} records, best of 2 alternating rounds (${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB)`, [
     { name: 'drivers.positions ingest', value: rate(gateway), unit: 'rec/s', baseline: rate(noop), ratio: rate(gateway) / rate(noop), target: '>= 0.8' },
+    { name: 'profile: whole gateway ingest, per record', value: perRecord(gateway), unit: 'µs', baseline: kafkajsUs, ratio: perRecord(gateway) / kafkajsUs, target: 'profile (÷ kafkajs alone)' },
+    { name: 'profile: JSON.parse', value: parseUs, unit: 'µs', baseline: kafkajsUs, ratio: parseUs / kafkajsUs, target: 'profile (÷ kafkajs alone)' },
+    { name: 'profile: schema check (zod)', value: validateUs, unit: 'µs', baseline: kafkajsUs, ratio: validateUs / kafkajsUs, target: 'profile (÷ kafkajs alone)' },
+    { name: 'profile: view update', value: viewUs, unit: 'µs', baseline: kafkajsUs, ratio: viewUs / kafkajsUs, target: 'profile (÷ kafkajs alone)' },
   ]);
 } finally {
   await stack.stop();
