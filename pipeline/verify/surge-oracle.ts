@@ -1,5 +1,5 @@
 import { latLngToCell } from 'h3-js';
-import { driverStatuses } from '../../lib/schemas/driver-location';
+import { DriverLocation } from '../../lib/schemas/driver-location';
 import { RideRequest } from '../../lib/schemas/ride-request';
 import type { SurgeCell } from '../../lib/schemas/surge-cell';
 import { hopWindowStarts, surgeMultiplier, type SurgeSettings } from '../../lib/surge';
@@ -71,13 +71,8 @@ function demandOf(value: Buffer | null): CountedEvent | null {
   return parsed.success ? { id: parsed.data.requestId, lat: parsed.data.lat, lon: parsed.data.lon } : null;
 }
 
-/** A ping counted as supply: an idle driver with an id and a position (the job's rule). */
+/** A ping counted as supply: a valid DriverLocation (the schema drivers-positions enforces) of an idle driver. */
 function supplyOf(value: Buffer | null): CountedEvent | null {
-  const o = json(value);
-  if (!o) return null;
-  const { driverId, lat, lon, status } = o;
-  if (typeof driverId !== 'string' || driverId.length < 1 || driverId.length > 64) return null;
-  if (typeof lat !== 'number' || lat < -90 || lat > 90 || typeof lon !== 'number' || lon < -180 || lon > 180) return null;
-  if (typeof status !== 'string' || !(driverStatuses as readonly string[]).includes(status) || status !== 'idle') return null;
-  return { id: driverId, lat, lon };
+  const parsed = DriverLocation.safeParse(json(value));
+  return parsed.success && parsed.data.status === 'idle' ? { id: parsed.data.driverId, lat: parsed.data.lat, lon: parsed.data.lon } : null;
 }
