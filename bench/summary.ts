@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { BenchRow } from './results';
+import { stackVersions, type BenchRow } from './results';
 
 /**
  * One table from every benchmark's latest result (bench/results/*.json): each figure, its
@@ -11,6 +11,8 @@ interface Result {
   readonly bench: string;
   readonly title: string;
   readonly machine: { cores: number; cpu: string; memoryGiB: number; node: string };
+  /** Recorded by runs since versions were; older results are read against this checkout's. */
+  readonly versions?: Record<string, string>;
   readonly at: string;
   readonly rows: readonly BenchRow[];
 }
@@ -41,7 +43,11 @@ export function summaryTable(results: readonly Result[]): string {
   }
   const machines = [...new Set(results.map((r) => `${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}`))];
   const dates = results.map((r) => r.at.slice(0, 10)).sort();
-  lines.push('', `Machine: ${machines.join('; ')}. Runs from ${dates[0]} to ${dates.at(-1)}; each benchmark's own table (with its setup) is in \`bench/results/<name>.md\`.`);
+  const versions = [...new Set(results.map((r) => Object.entries(r.versions ?? stackVersions()).map(([k, v]) => `${k} ${v}`).join(', ')))];
+  lines.push(
+    '',
+    `Machine: ${machines.join('; ')}. Versions: ${versions.join('; ')}. Runs from ${dates[0]} to ${dates.at(-1)}; each benchmark's own table (with its setup) is in \`bench/results/<name>.md\`.`,
+  );
   return lines.join('\n');
 }
 
