@@ -2,8 +2,15 @@
 -- active drivers (any status but offline), drivers on a trip, payments and their volume, and
 -- fraud alerts. All five streams go through one TUMBLE window, so they share one watermark.
 -- Records that are not JSON objects, or lack an id or a ts, are left out here (the other jobs
--- dead-letter them), so a broken copy of a payment never adds to the volume. fraud.alerts is read
--- read_committed: only alerts whose transaction committed are counted.
+-- dead-letter them), so a broken copy of a payment never adds to the volume; a field of the
+-- wrong JSON type counts as missing. fraud.alerts is read read_committed: only alerts whose
+-- transaction committed are counted.
+
+-- Typed field reads (JsonRecord UDFs), as in the other jobs.
+CREATE TEMPORARY SYSTEM FUNCTION json_object_check AS 'io.streamwatch.flink.udf.JsonObjectCheck';
+CREATE TEMPORARY SYSTEM FUNCTION json_string AS 'io.streamwatch.flink.udf.JsonString';
+CREATE TEMPORARY SYSTEM FUNCTION json_number AS 'io.streamwatch.flink.udf.JsonNumber';
+CREATE TEMPORARY SYSTEM FUNCTION json_safe_integer AS 'io.streamwatch.flink.udf.JsonSafeInteger';
 
 CREATE TABLE driver_locations_raw (
   payload       BYTES,
@@ -109,27 +116,29 @@ CREATE TABLE late_events (
   'format' = 'raw'
 );
 
--- Every raw record with its source coordinates and whether it is behind its source's
--- watermark; late ones go to late.events (payments without their bytes: PCI scope).
+-- Every raw record with its source coordinates, the fields the KPIs count (read with their
+-- JSON types, as the other jobs read them) and whether it is behind its source's watermark;
+-- late ones go to late.events (payments without their bytes: PCI scope).
 CREATE TEMPORARY VIEW raw_events AS
-SELECT CAST('driver' AS STRING) AS kind, payload, src_topic, src_partition, src_offset, event_time, CAST(payload AS STRING) AS body,
-       CURRENT_WATERMARK(event_time) AS wm
+SELECT CAST('driver' AS STRING) AS kind, payload, src_topic, src_partition, src_offset, event_time,
+       json_object_check(payload) AS isObject, json_string(payload, 'driverId') AS id, json_string(payload, 'status') AS status,
+       CAST(NULL AS DOUBLE) AS amount, json_safe_integer(payload, 'ts') AS ts, CURRENT_WATERMARK(event_time) AS wm
 FROM driver_locations_raw
 UNION ALL
-SELECT CAST('request' AS STRING), payload, src_topic, src_partition, src_offset, event_time, CAST(payload AS STRING), CURRENT_WATERMARK(event_time)
+SELECT CAST('request' AS STRING), payload, src_topic, src_partition, src_offset, event_time,
+       json_object_check(payload), json_string(payload, 'requestId'), CAST(NULL AS STRING),
+       CAST(NULL AS DOUBLE), json_safe_integer(payload, 'ts'), CURRENT_WATERMARK(event_time)
 FROM ride_requests_raw
 UNION ALL
-SELECT CAST('payment' AS STRING), CAST('' AS BYTES), src_topic, src_partition, src_offset, event_time, CAST(payload AS STRING), CURRENT_WATERMARK(event_time)
+SELECT CAST('payment' AS STRING), CAST('' AS BYTES), src_topic, src_partition, src_offset, event_time,
+       json_object_check(payload), json_string(payload, 'paymentId'), CAST(NULL AS STRING),
+       json_number(payload, 'amount'), json_safe_integer(payload, 'ts'), CURRENT_WATERMARK(event_time)
 FROM payments_raw;
 
 CREATE TEMPORARY VIEW kpi_events AS
-SELECT kind,
-  CASE kind WHEN 'driver' THEN JSON_VALUE(body, '$.driverId') WHEN 'request' THEN JSON_VALUE(body, '$.requestId') ELSE JSON_VALUE(body, '$.paymentId') END AS id,
-  JSON_VALUE(body, '$.status') AS status,
-  CASE WHEN kind = 'payment' THEN TRY_CAST(JSON_VALUE(body, '$.amount') AS DOUBLE) END AS amount,
-  event_time
+SELECT kind, id, status, amount, event_time
 FROM raw_events
-WHERE body IS JSON OBJECT AND TRY_CAST(JSON_VALUE(body, '$.ts') AS BIGINT) > 0
+WHERE isObject AND ts > 0
   AND NOT (wm IS NOT NULL AND event_time <= wm)
 UNION ALL
 SELECT CAST('alert' AS STRING), alertId, CAST(NULL AS STRING), CAST(NULL AS DOUBLE), event_time
