@@ -16,7 +16,9 @@ export const root = fileURLToPath(new URL('..', import.meta.url));
 export async function startGatewayProcess(brokers: string[], drivers: number, env: Record<string, string> = {}) {
   const [port] = await freePorts(1);
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+  // BENCH_CPU_PROFILE_DIR: the gateway writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/index.ts'], {
     cwd: root,
     env: { ...process.env, ...testAccessEnv(), NODE_ENV: 'production', SERVE_UI: 'false', LOG_LEVEL: 'warn', PORT: String(port), KAFKA_BROKERS: brokers.join(','), GATEWAY_ID: `bench-${Date.now()}`, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
