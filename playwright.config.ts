@@ -45,7 +45,10 @@ export default defineConfig({
   ],
   webServer: {
     command: 'node --import tsx pipeline/stack/cli.ts',
-    url: `${baseURL}/readyz`,
+    // Journeys start once positions flow end to end (the stack's own verdict, after it has loaded
+    // the dashboard once), not when the gateway first answers: sign-in pages compiled while Flink
+    // jobs were still being submitted once took a setup test past its budget on a 2-core machine.
+    wait: { stdout: /Streamwatch is live: / },
     timeout: 600_000,
     reuseExistingServer: false,
     stdout: 'pipe',

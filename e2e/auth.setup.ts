@@ -1,6 +1,6 @@
 import { expect, test as setup } from './support/fixtures';
 import { E2E_ADMIN, E2E_OIDC_PORT, signedInAs } from './support/people';
-import { oidcPeople, startOidcProvider } from './support/oidc-provider';
+import { oidcPeople, startOidcProvider, type OidcProvider } from './support/oidc-provider';
 import { saveScreenshot } from './pages/screenshots';
 
 /**
@@ -27,32 +27,36 @@ setup('the admin signs in with a password', async ({ page }, testInfo) => {
   await page.context().storageState({ path: signedInAs('admin') });
 });
 
-setup('people sign in through single sign-on (OpenID Connect) with the role their provider asserts', async ({ browser, baseURL }, testInfo) => {
-  const provider = await startOidcProvider(E2E_OIDC_PORT, `${baseURL}/auth/oidc/callback`);
-  try {
-    for (const [login, role] of Object.entries(oidcPeople)) {
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      await page.goto('/');
-      await page.getByRole('link', { name: 'Sign in with single sign-on' }).click();
-      await expect(page).toHaveURL(new RegExp(`^${provider.issuer}/interaction/`));
-      await page.locator('input[name="login"]').fill(login);
-      await page.locator('input[name="password"]').fill('any password');
-      await page.getByRole('button', { name: 'Sign-in' }).click();
-      await page.getByRole('button', { name: 'Continue' }).click();
-      await expect(page).toHaveURL(`${baseURL}/`);
-      await expect(page.getByTestId('user.name')).toHaveText(login);
-      await expect(page.getByTestId('user.role')).toHaveText(role);
-      if (login === 'vera') {
-        // A viewer is not offered the fraud page, and its alerts panel says why it is empty.
-        await expect(page.getByRole('link', { name: 'Fraud' })).toHaveCount(0);
-        await expect(page.getByTestId('panel.alerts.not-permitted')).toHaveText('Not available to the viewer role.');
-        await saveScreenshot(page, testInfo, 'signed-in-viewer');
-      }
-      await context.storageState({ path: signedInAs(login) });
-      await context.close();
-    }
-  } finally {
-    await provider.close();
-  }
+let provider: OidcProvider | null = null;
+setup.beforeAll(async ({ baseURL }) => {
+  provider = await startOidcProvider(E2E_OIDC_PORT, `${baseURL}/auth/oidc/callback`);
 });
+setup.afterAll(async () => {
+  await provider?.close();
+});
+
+// One test a person, so that each sign-in has its own time budget and a failure names who.
+for (const [login, role] of Object.entries(oidcPeople)) {
+  setup(`${login} signs in through single sign-on (OpenID Connect) as the ${role} their provider asserts`, async ({ browser, baseURL }, testInfo) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Sign in with single sign-on' }).click();
+    await expect(page).toHaveURL(new RegExp(`^${provider!.issuer}/interaction/`));
+    await page.locator('input[name="login"]').fill(login);
+    await page.locator('input[name="password"]').fill('any password');
+    await page.getByRole('button', { name: 'Sign-in' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page).toHaveURL(`${baseURL}/`);
+    await expect(page.getByTestId('user.name')).toHaveText(login);
+    await expect(page.getByTestId('user.role')).toHaveText(role);
+    if (login === 'vera') {
+      // A viewer is not offered the fraud page, and its alerts panel says why it is empty.
+      await expect(page.getByRole('link', { name: 'Fraud' })).toHaveCount(0);
+      await expect(page.getByTestId('panel.alerts.not-permitted')).toHaveText('Not available to the viewer role.');
+      await saveScreenshot(page, testInfo, 'signed-in-viewer');
+    }
+    await context.storageState({ path: signedInAs(login) });
+    await context.close();
+  });
+}

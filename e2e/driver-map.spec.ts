@@ -46,7 +46,9 @@ test('zoomed in, the map receives only the drivers around what it shows', async 
   const dashboard = new DashboardPage(page);
   await dashboard.open();
   const whole = await dashboard.waitForDrawnDrivers(1500);
-  await dashboard.zoom(6);
+  // About a drawn driver, so that the zoomed-in view is sure to hold at least that one.
+  const [driver] = await dashboard.driversNearCentre(1);
+  await dashboard.zoom(6, (await dashboard.screenOf(driver!))!);
   // Between the old view and the new one the map can briefly hold none: wait for the new view.
   await expect.poll(async () => { const n = await dashboard.renderedDrivers(); return n > 0 && n < whole / 3; }, { timeout: 20_000 }).toBe(true);
   await dashboard.zoom(-8);
@@ -67,18 +69,7 @@ test('a driver clicked on the map is inspected and can be followed', async ({ pa
   await dashboard.waitForDrawnDrivers(1500);
   const [cx, cy] = await dashboard.mapCentre();
   // Drivers well inside the map, away from the legend and the layer toggles.
-  const candidates = await page.evaluate(() => {
-    const el = document.querySelector('[data-testid="map.drivers"]')!;
-    const [x0, y0] = [el.clientWidth / 2, el.clientHeight / 2];
-    const hook = window.__streamwatch!;
-    const near: string[] = [];
-    for (let i = 1; i <= 3000 && near.length < 8; i++) {
-      const candidate = `drv-${String(i).padStart(5, '0')}`;
-      const at = hook.screenOf(candidate);
-      if (at && Math.abs(at[0] - x0) < 150 && Math.abs(at[1] - y0) < 120) near.push(candidate);
-    }
-    return near;
-  });
+  const candidates = await dashboard.driversNearCentre(8);
   expect(candidates.length).toBeGreaterThan(0);
   const inspector = page.getByTestId('map.inspector');
   // A dot can lie under an alert ring, which takes the click: try the next one then.

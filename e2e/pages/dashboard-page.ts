@@ -53,10 +53,29 @@ export class DashboardPage {
     return [box.x + box.width / 2, box.y + box.height / 2];
   }
 
-  /** Zooms the map with the mouse wheel at its centre (negative steps zoom out). */
-  async zoom(steps: number): Promise<void> {
-    const box = (await this.page.getByTestId('map.drivers').boundingBox())!;
-    await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  /** Up to `max` drivers drawn well inside the map, near its centre (away from legend and toggles). */
+  driversNearCentre(max: number): Promise<string[]> {
+    return this.page.evaluate((wanted) => {
+      const el = document.querySelector('[data-testid="map.drivers"]')!;
+      const [x0, y0] = [el.clientWidth / 2, el.clientHeight / 2];
+      const hook = window.__streamwatch!;
+      const near: string[] = [];
+      for (let i = 1; i <= 3000 && near.length < wanted; i++) {
+        const candidate = `drv-${String(i).padStart(5, '0')}`;
+        const at = hook.screenOf(candidate);
+        if (at && Math.abs(at[0] - x0) < 150 && Math.abs(at[1] - y0) < 120) near.push(candidate);
+      }
+      return near;
+    }, max);
+  }
+
+  /**
+   * Zooms the map with the mouse wheel (negative steps zoom out) about a page point, by default
+   * its centre: the point under the pointer stays where it is.
+   */
+  async zoom(steps: number, about?: [number, number]): Promise<void> {
+    const [x, y] = about ?? (await this.mapCentre());
+    await this.page.mouse.move(x, y);
     for (let i = 0; i < Math.abs(steps); i++) {
       await this.page.mouse.wheel(0, steps > 0 ? -400 : 400);
       await this.page.waitForTimeout(100);

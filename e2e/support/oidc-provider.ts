@@ -16,7 +16,12 @@ export const oidcPeople: Record<string, Role> = {
 
 export const OIDC_CLIENT = { id: 'streamwatch-e2e', secret: 'streamwatch-e2e-client-secret' };
 
-export async function startOidcProvider(port: number, redirectUri: string): Promise<{ issuer: string; close(): Promise<void> }> {
+export interface OidcProvider {
+  readonly issuer: string;
+  close(): Promise<void>;
+}
+
+export async function startOidcProvider(port: number, redirectUri: string): Promise<OidcProvider> {
   const issuer = `http://127.0.0.1:${port}`;
   const provider = new Provider(issuer, {
     clients: [{ client_id: OIDC_CLIENT.id, client_secret: OIDC_CLIENT.secret, redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'] }],
