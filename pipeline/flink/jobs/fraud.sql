@@ -8,17 +8,7 @@
 -- UDF). Invalid payments, and payments behind the watermark, go to dlq.payments, which like
 -- raw.payments is in PCI scope. fraud.alerts is written in Kafka transactions (exactly-once).
 
-CREATE TEMPORARY SYSTEM FUNCTION card_token AS 'io.streamwatch.flink.udf.CardToken';
-CREATE TEMPORARY SYSTEM FUNCTION geo_distance_km AS 'io.streamwatch.flink.udf.GeoDistanceKm';
-CREATE TEMPORARY SYSTEM FUNCTION now_millis AS 'io.streamwatch.flink.udf.NowMillis';
-CREATE TEMPORARY SYSTEM FUNCTION id_list AS 'io.streamwatch.flink.udf.IdList';
--- Typed field reads (JsonRecord UDFs): JSON_VALUE cannot tell "12.5" from 12.5, nor a number
--- from an id, and decodes invalid UTF-8 leniently; these judge a record as lib/schemas does.
-CREATE TEMPORARY SYSTEM FUNCTION json_object_check AS 'io.streamwatch.flink.udf.JsonObjectCheck';
-CREATE TEMPORARY SYSTEM FUNCTION json_has AS 'io.streamwatch.flink.udf.JsonHas';
-CREATE TEMPORARY SYSTEM FUNCTION json_string AS 'io.streamwatch.flink.udf.JsonString';
-CREATE TEMPORARY SYSTEM FUNCTION json_number AS 'io.streamwatch.flink.udf.JsonNumber';
-CREATE TEMPORARY SYSTEM FUNCTION json_safe_integer AS 'io.streamwatch.flink.udf.JsonSafeInteger';
+-- Functions (json_string, h3_cell, ...) are registered by the runner: udf/SqlFunctions.java.
 
 CREATE TABLE payments_raw (
   payload       BYTES,

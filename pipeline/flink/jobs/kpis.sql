@@ -6,11 +6,7 @@
 -- wrong JSON type counts as missing. fraud.alerts is read read_committed: only alerts whose
 -- transaction committed are counted.
 
--- Typed field reads (JsonRecord UDFs), as in the other jobs.
-CREATE TEMPORARY SYSTEM FUNCTION json_object_check AS 'io.streamwatch.flink.udf.JsonObjectCheck';
-CREATE TEMPORARY SYSTEM FUNCTION json_string AS 'io.streamwatch.flink.udf.JsonString';
-CREATE TEMPORARY SYSTEM FUNCTION json_number AS 'io.streamwatch.flink.udf.JsonNumber';
-CREATE TEMPORARY SYSTEM FUNCTION json_safe_integer AS 'io.streamwatch.flink.udf.JsonSafeInteger';
+-- Functions (json_string, h3_cell, ...) are registered by the runner: udf/SqlFunctions.java.
 
 CREATE TABLE driver_locations_raw (
   payload       BYTES,

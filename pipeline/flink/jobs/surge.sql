@@ -9,15 +9,7 @@
 --
 -- Event time is the record's timestamp, which producers set to the event's ts (CreateTime).
 
-CREATE TEMPORARY SYSTEM FUNCTION h3_cell AS 'io.streamwatch.flink.udf.H3Cell';
-CREATE TEMPORARY SYSTEM FUNCTION surge_multiplier AS 'io.streamwatch.flink.udf.SurgeMultiplier';
--- Typed field reads (JsonRecord UDFs): JSON_VALUE cannot tell "12.5" from 12.5, nor a number
--- from an id, and decodes invalid UTF-8 leniently; these judge a record as lib/schemas does.
-CREATE TEMPORARY SYSTEM FUNCTION json_object_check AS 'io.streamwatch.flink.udf.JsonObjectCheck';
-CREATE TEMPORARY SYSTEM FUNCTION json_has AS 'io.streamwatch.flink.udf.JsonHas';
-CREATE TEMPORARY SYSTEM FUNCTION json_string AS 'io.streamwatch.flink.udf.JsonString';
-CREATE TEMPORARY SYSTEM FUNCTION json_number AS 'io.streamwatch.flink.udf.JsonNumber';
-CREATE TEMPORARY SYSTEM FUNCTION json_safe_integer AS 'io.streamwatch.flink.udf.JsonSafeInteger';
+-- Functions (json_string, h3_cell, ...) are registered by the runner: udf/SqlFunctions.java.
 
 CREATE TABLE driver_locations_raw (
   payload       BYTES,

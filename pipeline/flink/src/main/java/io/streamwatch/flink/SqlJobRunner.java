@@ -1,5 +1,6 @@
 package io.streamwatch.flink;
 
+import io.streamwatch.flink.udf.SqlFunctions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one or more Flink SQL job files, each as its own Flink job named after its file. With
  * --local it starts one mini-cluster in this JVM and submits every job to it (one REST API,
- * one slot pool); submitted with `flink run` (no --local) the jobs go to that cluster. It only
- * reads and submits statements: the jobs themselves live in the .sql files.
+ * one slot pool); submitted with `flink run` (no --local) the jobs go to that cluster. It
+ * registers the project's SQL functions (udf.SqlFunctions) and submits the files' statements:
+ * the jobs themselves live in the .sql files.
  *
  * <pre>
  * SqlJobRunner --job jobs/drivers-positions.sql [--job ...] [--vars vars.properties]
@@ -72,6 +74,7 @@ public final class SqlJobRunner {
             // their tables alike.
             TableEnvironment tEnv = TableEnvironment.create(
                     EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(conf).build());
+            SqlFunctions.registerAll(tEnv);
             String script = Files.readString(job);
             String name = jobName(job);
             tEnv.getConfig().set("pipeline.name", name);

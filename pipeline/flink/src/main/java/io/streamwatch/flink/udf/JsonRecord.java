@@ -29,8 +29,10 @@ final class JsonRecord {
 
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final JsonRecord NOT_AN_OBJECT = new JsonRecord(null);
-    private static final ThreadLocal<byte[]> LAST_BYTES = new ThreadLocal<>();
-    private static final ThreadLocal<JsonRecord> LAST = new ThreadLocal<>();
+    private static final ThreadLocal<Parsed> LAST = new ThreadLocal<>();
+
+    /** The last payload a thread parsed, with what it held. */
+    private record Parsed(byte[] bytes, JsonRecord record) {}
 
     /** Null when the payload is not one JSON object in strict UTF-8. */
     final Map<String, Object> fields;
@@ -41,11 +43,10 @@ final class JsonRecord {
 
     static JsonRecord of(byte[] payload) {
         if (payload == null) return NOT_AN_OBJECT;
-        byte[] last = LAST_BYTES.get();
-        if (last != null && Arrays.equals(last, payload)) return LAST.get();
+        Parsed last = LAST.get();
+        if (last != null && Arrays.equals(last.bytes, payload)) return last.record;
         JsonRecord parsed = parse(payload);
-        LAST_BYTES.set(payload);
-        LAST.set(parsed);
+        LAST.set(new Parsed(payload, parsed));
         return parsed;
     }
 
