@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { actions, roles, streams, type Role, type Stream } from '../lib/access';
@@ -8,12 +7,11 @@ import { SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents, type
 import { AuditEvent } from '../lib/schemas/audit-event';
 import type { FraudAlert } from '../lib/schemas/fraud-alert';
 import { deadLetterHeaders, topics } from '../lib/topics';
-import { loadConfig } from './config';
-import { startGateway } from './gateway';
 // The test harness borrows the stack's port finder; the gateway itself never imports pipeline/.
 import { freePorts } from '../pipeline/stack/free-ports';
-import { sessionCookie, testAccessEnv } from './testing/credentials';
+import { sessionCookie } from './testing/credentials';
 import { until } from './testing/until';
+import { startTestGateway, type TestGateway } from './testing/test-gateway';
 
 /**
  * Access control against the real gateway and broker: sign-in and its rate limit, the
@@ -27,8 +25,8 @@ const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartiti
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 const sockets: Client[] = [];
 const ADMIN_PASSWORD = 'integration-admin-password';
-let a: Awaited<ReturnType<typeof startGateway>>;
-let b: Awaited<ReturnType<typeof startGateway>>;
+let a: TestGateway;
+let b: TestGateway;
 let urlA: string;
 let urlB: string;
 
@@ -59,9 +57,8 @@ async function issue(url: string, cookie: string, body: Record<string, unknown>)
 
 async function gateway(name: string, extra: Record<string, string> = {}) {
   const port = (await freePorts(1))[0]!;
-  const g = await startGateway(
-    loadConfig({ ...testAccessEnv(), PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `${name}-${run}`, DELTA_INTERVAL_MS: '50', TOKEN_TTL_MS: '4000', LAG_POLL_MS: '500', STREAMWATCH_ADMIN_PASSWORD: ADMIN_PASSWORD, ...extra }),
-    pino({ level: 'silent' }),
+  const g = await startTestGateway(
+    { PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `${name}-${run}`, DELTA_INTERVAL_MS: '50', TOKEN_TTL_MS: '4000', LAG_POLL_MS: '500', STREAMWATCH_ADMIN_PASSWORD: ADMIN_PASSWORD, ...extra },
     (_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end('<p>page</p>'),
   );
   return { g, url: `http://127.0.0.1:${port}` };

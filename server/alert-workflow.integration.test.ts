@@ -1,33 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import pino from 'pino';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FraudAlert } from '../lib/schemas/fraud-alert';
 import { topics } from '../lib/topics';
-import { loadConfig } from './config';
-import { startGateway } from './gateway';
 // The test harness borrows the stack's port finder; the gateway itself never imports pipeline/.
 import { freePorts } from '../pipeline/stack/free-ports';
-import { sessionCookie, testAccessEnv } from './testing/credentials';
+import { sessionCookie } from './testing/credentials';
 import { operatorClient } from './testing/operator-client';
 import { until } from './testing/until';
+import { startTestGateway, type TestGateway } from './testing/test-gateway';
 
 /** Triage shared by two gateway instances on one broker, and rebuilt by a third. */
 const run = Date.now().toString(36);
 const brokers = inject('brokers');
 const kafka = new Kafka({ clientId: 'alert-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
 const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-const gateways: Awaited<ReturnType<typeof startGateway>>[] = [];
+const gateways: TestGateway[] = [];
 const sockets: Socket[] = [];
 
 async function gateway(name: string) {
   const port = (await freePorts(1))[0]!;
-  const g = await startGateway(
-    loadConfig({ ...testAccessEnv(), PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `${name}-${run}`, DELTA_INTERVAL_MS: '50' }),
-    pino({ level: 'silent' }),
-    (_req, res) => void res.writeHead(404).end(),
-  );
+  const g = await startTestGateway({ PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `${name}-${run}`, DELTA_INTERVAL_MS: '50' });
   gateways.push(g);
   return { g, url: `http://127.0.0.1:${port}` };
 }

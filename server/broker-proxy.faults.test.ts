@@ -1,5 +1,4 @@
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DriverTuple, GatewayStatus } from '../lib/protocol';
 import type { DriverPosition } from '../lib/schemas/driver-location';
@@ -8,11 +7,10 @@ import { topics } from '../lib/topics';
 import { FaultProxy, type FaultMode } from '../pipeline/stack/fault-proxy';
 import { freePorts } from '../pipeline/stack/free-ports';
 import { startTestBroker } from '../pipeline/stack/test-broker';
-import { loadConfig } from './config';
-import { startGateway } from './gateway';
-import { sessionCookie, testAccessEnv } from './testing/credentials';
+import { sessionCookie } from './testing/credentials';
 import { driverClient } from './testing/driver-client';
 import { until } from './testing/until';
+import { startTestGateway, type TestGateway } from './testing/test-gateway';
 
 /**
  * The gateway reaches its broker through our fault proxy (the broker advertises the proxy's
@@ -21,7 +19,7 @@ import { until } from './testing/until';
  */
 let proxy: FaultProxy;
 let broker: Awaited<ReturnType<typeof startTestBroker>>;
-let gateway: Awaited<ReturnType<typeof startGateway>>;
+let gateway: TestGateway;
 let client: ReturnType<typeof driverClient>;
 let lastStatus: GatewayStatus | null = null;
 
@@ -43,11 +41,7 @@ beforeAll(async () => {
   await proxy.listen(proxyPort);
   broker = await startTestBroker({ port: brokerPort, advertisedPort: proxy.port });
   await produce(fleet(77.5, Date.now()));
-  gateway = await startGateway(
-    loadConfig({ ...testAccessEnv(), PORT: String(gatewayPort), KAFKA_BROKERS: viaProxy().join(','), GATEWAY_ID: 'proxy-faults', DELTA_INTERVAL_MS: '100' }),
-    pino({ level: 'silent' }),
-    (_req, res) => void res.writeHead(404).end(),
-  );
+  gateway = await startTestGateway({ PORT: String(gatewayPort), KAFKA_BROKERS: viaProxy().join(','), GATEWAY_ID: 'proxy-faults', DELTA_INTERVAL_MS: '100' });
   client = driverClient(`http://127.0.0.1:${gatewayPort}`, await sessionCookie('ops'));
   client.socket.on('gateway:status', (s) => (lastStatus = s));
 }, 240_000);

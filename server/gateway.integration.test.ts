@@ -1,5 +1,4 @@
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LagReport } from '../lib/lag/lag-report';
@@ -7,19 +6,18 @@ import { flinkJobs } from '../lib/pipeline-jobs';
 import { SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents } from '../lib/protocol';
 import type { DriverLocation } from '../lib/schemas/driver-location';
 import { topics } from '../lib/topics';
-import { sessionCookie, testAccessEnv } from './testing/credentials';
+import { sessionCookie } from './testing/credentials';
 import { driverClient } from './testing/driver-client';
-import { loadConfig } from './config';
-import { startGateway } from './gateway';
 import { freePorts } from '../pipeline/stack/free-ports';
 import { until } from './testing/until';
+import { startTestGateway, type TestGateway } from './testing/test-gateway';
 
 /** The gateway against the real broker and Flink job of the integration setup. */
 const brokers = inject('brokers');
 const run = Date.now().toString(36);
 const kafka = new Kafka({ clientId: 'gateway-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
 const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-let gateway: Awaited<ReturnType<typeof startGateway>>;
+let gateway: TestGateway;
 let adminCookie: string;
 let base: string;
 const sockets: Socket[] = [];
@@ -46,8 +44,7 @@ beforeAll(async () => {
   const [port] = await freePorts(1);
   base = `http://127.0.0.1:${port}`;
   adminCookie = await sessionCookie('admin');
-  const config = loadConfig({ ...testAccessEnv(), PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `test-${run}`, DELTA_INTERVAL_MS: '100', LAG_POLL_MS: '500', LAG_WINDOW: '30' });
-  gateway = await startGateway(config, pino({ level: 'silent' }), (_req, res) => void res.writeHead(404).end());
+  gateway = await startTestGateway({ PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `test-${run}`, DELTA_INTERVAL_MS: '100', LAG_POLL_MS: '500', LAG_WINDOW: '30' });
 });
 
 afterAll(async () => {

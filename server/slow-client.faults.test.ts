@@ -1,23 +1,21 @@
 import type { Socket as TcpSocket } from 'node:net';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { DriverPosition } from '../lib/schemas/driver-location';
 import { topics } from '../lib/topics';
 // The test harness borrows the stack's port finder; the gateway itself never imports pipeline/.
 import { freePorts } from '../pipeline/stack/free-ports';
-import { sessionCookie, testAccessEnv } from './testing/credentials';
+import { sessionCookie } from './testing/credentials';
 import { driverClient } from './testing/driver-client';
-import { loadConfig } from './config';
-import { startGateway } from './gateway';
 import { until } from './testing/until';
+import { startTestGateway, type TestGateway } from './testing/test-gateway';
 
 /** A client that stops reading must not make the gateway's memory grow, nor slow the others. */
 const run = Date.now().toString(36);
 const kafka = new Kafka({ clientId: 'slow-client-test', brokers: inject('brokers').split(','), logLevel: logLevel.NOTHING });
 const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-let gateway: Awaited<ReturnType<typeof startGateway>>;
+let gateway: TestGateway;
 let cookie: string;
 let base: string;
 let churn: NodeJS.Timeout | undefined;
@@ -51,8 +49,7 @@ beforeAll(async () => {
   const port = (await freePorts(1))[0]!;
   base = `http://127.0.0.1:${port}`;
   cookie = await sessionCookie('ops');
-  const config = loadConfig({
-    ...testAccessEnv(),
+  gateway = await startTestGateway({
     PORT: String(port),
     KAFKA_BROKERS: inject('brokers'),
     GATEWAY_ID: `slow-${run}`,
@@ -60,7 +57,6 @@ beforeAll(async () => {
     SLOW_CLIENT_MAX_PENDING: '10',
     SLOW_CLIENT_TIMEOUT_MS: '3000',
   });
-  gateway = await startGateway(config, pino({ level: 'silent' }), (_req, res) => void res.writeHead(404).end());
   for (let i = 0; i < 20_000; i += 5_000) await produce(i, 5_000);
   await until('20,000 drivers in the view', () => gateway.view.size >= 20_000);
 });

@@ -1,16 +1,14 @@
 import fc from 'fast-check';
-import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { SOCKET_PATH } from '../lib/protocol';
 import { freePorts } from '../pipeline/stack/free-ports';
 import { startTestBroker } from '../pipeline/stack/test-broker';
-import { loadConfig } from './config';
-import { startGateway } from './gateway';
-import { sessionCookie, testAccessEnv } from './testing/credentials';
+import { sessionCookie } from './testing/credentials';
 import { driverClient } from './testing/driver-client';
 import { until } from './testing/until';
+import { startTestGateway, type TestGateway } from './testing/test-gateway';
 
 /**
  * Hostile clients against a real gateway: 100,000 fuzzed socket messages (fast-check) from
@@ -21,18 +19,14 @@ import { until } from './testing/until';
  * connection, with a reason, and are counted.
  */
 let broker: Awaited<ReturnType<typeof startTestBroker>>;
-let gateway: Awaited<ReturnType<typeof startGateway>>;
+let gateway: TestGateway;
 let url: string;
 
 beforeAll(async () => {
   broker = await startTestBroker();
   const [port] = await freePorts(1);
   url = `http://127.0.0.1:${port}`;
-  gateway = await startGateway(
-    loadConfig({ ...testAccessEnv(), PORT: String(port), KAFKA_BROKERS: broker.brokers.join(','), GATEWAY_ID: 'abuse', DELTA_INTERVAL_MS: '100', CONNECTS_PER_10S: '2000' }),
-    pino({ level: 'silent' }),
-    (_req, res) => void res.writeHead(404).end(),
-  );
+  gateway = await startTestGateway({ PORT: String(port), KAFKA_BROKERS: broker.brokers.join(','), GATEWAY_ID: 'abuse', DELTA_INTERVAL_MS: '100', CONNECTS_PER_10S: '2000' });
   await until('ready', async () => (await fetch(`${url}/readyz`)).ok, 60_000);
 }, 240_000);
 

@@ -1,13 +1,10 @@
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import pino from 'pino';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { FraudAlert } from '../lib/schemas/fraud-alert';
 import { topics } from '../lib/topics';
-import { loadConfig } from './config';
-import { startGateway } from './gateway';
-import { testAccessEnv } from './testing/credentials';
 // The test harness borrows the stack's port finder; the gateway itself never imports pipeline/.
 import { freePorts } from '../pipeline/stack/free-ports';
+import { startTestGateway, type TestGateway } from './testing/test-gateway';
 
 /**
  * fraud.alerts is written in transactions. A read-committed gateway must show committed alerts
@@ -17,7 +14,7 @@ import { freePorts } from '../pipeline/stack/free-ports';
 const run = Date.now().toString(36);
 const brokers = inject('brokers');
 const kafka = new Kafka({ clientId: 'tx-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
-let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
+let gateway: TestGateway | undefined;
 
 const alert = (n: number): FraudAlert => ({
   alertId: `tx-${run}-${n}`,
@@ -50,11 +47,7 @@ describe('reading a transactional topic', () => {
     await producer.disconnect();
 
     const port = (await freePorts(1))[0]!;
-    gateway = await startGateway(
-      loadConfig({ ...testAccessEnv(), PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `tx-${run}` }),
-      pino({ level: 'silent' }),
-      (_req, res) => void res.writeHead(404).end(),
-    );
+    gateway = await startTestGateway({ PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `tx-${run}` });
     const deadline = Date.now() + 30_000;
     while ((await fetch(`http://127.0.0.1:${port}/readyz`)).status !== 200) {
       if (Date.now() > deadline) throw new Error('the gateway never became ready: it stalled on the transaction markers');

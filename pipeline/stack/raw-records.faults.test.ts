@@ -57,7 +57,11 @@ describe('fuzzed raw records', () => {
     const started = Date.now();
     for (let i = 0; i < messages.length; i += 5000) {
       const byTopic = new Map<string, (typeof messages)[number]['message'][]>();
-      for (const { topic, message } of messages.slice(i, i + 5000)) byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+      for (const { topic, message } of messages.slice(i, i + 5000)) {
+        const list = byTopic.get(topic);
+        if (list) list.push(message);
+        else byTopic.set(topic, [message]);
+      }
       await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })) });
     }
     await producer.disconnect();
