@@ -8,6 +8,12 @@ import type { DriverView } from './driver-view';
 import type { GatewayMetrics } from './metrics';
 
 const WHOLE_CITY_ROOM = 'drivers';
+/**
+ * Whole-city receivers written to per event-loop turn. Writing one ~75 KiB delta to 500 sockets
+ * at once held the loop ~50 ms (bench/fanout.bench.ts, BENCH_CPU_PROFILE_DIR); in slices the
+ * loop serves sign-ins, acks and ingest between them.
+ */
+export const BROADCAST_SLICE = 100;
 
 type LiveServer = Server<ClientToServerEvents, ServerToClientEvents>;
 type LiveClient = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -43,6 +49,9 @@ export interface DriverStreamOptions {
 export class DriverStream {
   private seq = 0;
   private readonly clients = new Map<string, ClientState>();
+  /** A sliced broadcast is still being written; what waits for it to end. */
+  private broadcasting = false;
+  private readonly afterBroadcast: (() => void)[] = [];
 
   constructor(
     private readonly io: LiveServer,
@@ -77,29 +86,55 @@ export class DriverStream {
 
   /** One delivery round: the shared delta, each viewport client's own, backpressure decisions. */
   tick(now: number): void {
+    // Changes keep gathering in the view meanwhile; the next tick sends them in one delta.
+    if (this.broadcasting) return;
     const delta = this.o.view.takeDelta();
     if (!delta) return;
     this.seq++;
-    const leftOut: string[] = [];
+    const leftOut = new Set<string>();
     for (const [id, state] of this.clients) {
       const socket = this.io.sockets.sockets.get(id);
       if (!socket || !state.subscribed) continue;
       const decision = decide(state.backlog, this.o.backlog, now);
       if (decision === 'send' && state.viewport === null) continue;
-      leftOut.push(id);
+      leftOut.add(id);
       if (decision === 'send') this.sendViewportDelta(socket, state, delta, now);
       if (decision === 'skip') this.o.metrics.deltasDropped.inc();
       if (decision === 'snapshot') this.sendSnapshot(socket, state, now);
       if (decision === 'disconnect') this.cutOff(socket, state, now);
     }
+    const receivers = [...(this.io.sockets.adapter.rooms.get(WHOLE_CITY_ROOM) ?? [])].filter((id) => !leftOut.has(id));
+    if (receivers.length === 0) return;
     const data = this.encode(delta.upserts, delta.removals, now);
-    this.io.to(WHOLE_CITY_ROOM).except(leftOut).emit('drivers:delta', { seq: this.seq, sentAt: now, base: delta.base, newIds: delta.newIds, data });
-    const receivers = (this.io.sockets.adapter.rooms.get(WHOLE_CITY_ROOM)?.size ?? 0) - leftOut.filter((id) => this.clients.get(id)?.viewport === null).length;
-    this.o.metrics.messagesOut.inc({ event: 'drivers:delta' }, receivers);
-    this.o.metrics.bytesOut.inc({ event: 'drivers:delta' }, data.byteLength * receivers);
+    this.broadcast(receivers, { seq: this.seq, sentAt: now, base: delta.base, newIds: delta.newIds, data });
+    this.o.metrics.messagesOut.inc({ event: 'drivers:delta' }, receivers.length);
+    this.o.metrics.bytesOut.inc({ event: 'drivers:delta' }, data.byteLength * receivers.length);
+  }
+
+  /** The shared delta to `receivers`, BROADCAST_SLICE sockets per event-loop turn. */
+  private broadcast(receivers: string[], delta: Parameters<ServerToClientEvents['drivers:delta']>[0]): void {
+    let from = 0;
+    const next = (): void => {
+      // Socket.IO encodes the packet once per emit and writes it to each socket of the slice.
+      this.io.to(receivers.slice(from, from + BROADCAST_SLICE)).emit('drivers:delta', delta);
+      from += BROADCAST_SLICE;
+      if (from < receivers.length) {
+        this.broadcasting = true;
+        setImmediate(next);
+        return;
+      }
+      this.broadcasting = false;
+      for (const run of this.afterBroadcast.splice(0)) run();
+    };
+    next();
   }
 
   private snapshotWhenReadable(socket: LiveClient, state: ClientState): void {
+    // A snapshot sent mid-broadcast could overtake the delta its seq already counts.
+    if (this.broadcasting) {
+      this.afterBroadcast.push(() => socket.connected && state.subscribed && this.snapshotWhenReadable(socket, state));
+      return;
+    }
     // A client that is not reading gets its snapshot once it drains, however often it asks.
     if (state.backlog.pendingPackets > this.o.backlog.maxPendingPackets) state.backlog.needsSnapshot = true;
     else this.sendSnapshot(socket, state, Date.now());
