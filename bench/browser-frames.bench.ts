@@ -1,16 +1,11 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { Partitioners } from 'kafkajs';
 import { chromium } from '@playwright/test';
-import { bengaluru } from '../lib/city';
-import { topics } from '../lib/topics';
-import { Fleet } from '../pipeline/simulator/fleet';
-import { freePorts } from '../pipeline/stack/free-ports';
-import { sessionCookie, testAccessEnv } from '../server/testing/credentials';
+import { sessionCookie } from '../server/testing/credentials';
 import { startBenchBroker } from './bench-broker';
+import { moveFleet, startGatewayProcess } from './gateway-process';
 import { writeResults } from './results';
 
 /**
@@ -21,17 +16,9 @@ import { writeResults } from './results';
  */
 const DRIVERS = Number(process.env.BENCH_DRIVERS ?? 20_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const root = fileURLToPath(new URL('..', import.meta.url));
 const say = (line: string): void => console.error(line);
 
 const stack = await startBenchBroker(say);
-const [port] = await freePorts(1);
-const gateway = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-  cwd: root,
-  // Signed with the test secret, so that the bench's browser can carry a viewer's session.
-  env: { ...process.env, ...testAccessEnv(), PORT: String(port), KAFKA_BROKERS: stack.brokers.join(','), GATEWAY_ID: 'bench-frames', LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1' },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
 const bundle = await build({ entryPoints: [fileURLToPath(new URL('./browser/bare-map.ts', import.meta.url))], bundle: true, write: false, format: 'iife', minify: true, logLevel: 'silent' });
 const bare = createServer((req, res) => {
   if (req.url?.startsWith('/bare.js')) return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle.outputFiles[0]!.text);
@@ -43,31 +30,17 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--use-gl=angle', '--use-angle=gl-egl', '--ignore-gpu-blocklist'],
 });
-let feeding: ReturnType<typeof setInterval> | undefined;
+let fleet: Awaited<ReturnType<typeof moveFleet>> | undefined;
+let gateway: Awaited<ReturnType<typeof startGatewayProcess>> | undefined;
 
 try {
   // Every driver moves once a second, as the simulator's pings do.
-  const producer = stack.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  const fleet = new Fleet({ city: bengaluru, drivers: DRIVERS, seed: 11 });
-  const feed = async () => {
-    fleet.step(1_000);
-    const now = Date.now();
-    const messages = fleet.drivers.map((d) => {
-      const l = fleet.location(d, now);
-      return { key: l.driverId, value: JSON.stringify({ driverId: l.driverId, lat: l.lat, lon: l.lon, status: l.status, headingDeg: l.headingDeg, speedKmh: l.speedKmh, ts: l.ts }) };
-    });
-    for (let i = 0; i < messages.length; i += 5_000) await producer.send({ topic: topics.driversPositions.name, messages: messages.slice(i, i + 5_000) });
-  };
-  await feed();
-  feeding = setInterval(() => void feed(), 1_000);
+  fleet = await moveFleet(stack.kafka, DRIVERS, (err) => say(`[bench] moving the fleet failed: ${err.message}`));
 
-  const appUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (await fetch(`${appUrl}/readyz`).then((r) => r.ok, () => false)) break;
-    if (i > 600) throw new Error('the gateway did not become ready');
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  // The app as the README runs it (pages from Next's dev server), signed with the test secret
+  // so that the bench's browser can carry a viewer's session.
+  gateway = await startGatewayProcess(stack.brokers, 0, { NODE_ENV: 'development', SERVE_UI: 'true', GATEWAY_ID: 'bench-frames', NEXT_TELEMETRY_DISABLED: '1' });
+  const appUrl = gateway.url;
 
   // Large enough for the whole city at the map's zoom, so the gateway sends the whole fleet.
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
@@ -114,11 +87,10 @@ try {
     { name: 'frame time p50 (app map ÷ bare deck.gl)', value: pct(app, 0.5), unit: 'ms', baseline: pct(base, 0.5), ratio: pct(app, 0.5) / pct(base, 0.5), target: '<= 1.3' },
     { name: 'frame time p95 (app map ÷ bare deck.gl)', value: pct(app, 0.95), unit: 'ms', baseline: pct(base, 0.95), ratio: pct(app, 0.95) / pct(base, 0.95), target: '<= 1.3' },
   ]);
-  await producer.disconnect();
 } finally {
-  clearInterval(feeding);
+  await fleet?.stop();
   await browser.close();
   bare.close();
-  await new Promise((r) => (gateway.once('exit', r), gateway.kill('SIGTERM')));
+  await gateway?.stop();
   await stack.stop();
 }

@@ -40,9 +40,12 @@ export async function startGatewayProcess(brokers: string[], drivers: number, en
       const text = await (await fetch(`${url}/metrics`)).text();
       return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
     },
+    /** SIGTERM, then SIGKILL if it has not exited 20 s later (a hung close must not outlive the bench). */
     async stop(): Promise<void> {
       child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       await exited;
+      clearTimeout(killer);
     },
   };
 }
