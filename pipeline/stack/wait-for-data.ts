@@ -8,7 +8,7 @@ interface Readiness {
 
 /**
  * Waits until the gateway is caught up and holds fresh driver positions, i.e. data flows end
- * to end; then loads the dashboard page once so that its first view is already compiled.
+ * to end; then loads the dashboard once so that its first view is already compiled.
  */
 export async function waitForLiveData(url: string, say: Say, timeoutMs: number, isStopping: () => boolean, admin?: { name: string; password: string }): Promise<Readiness> {
   const deadline = Date.now() + timeoutMs;
@@ -34,17 +34,26 @@ export async function waitForLiveData(url: string, say: Say, timeoutMs: number, 
   throw new Error(`no live data reached the gateway within ${timeoutMs / 1000} s; see the logs under .streamwatch/`);
 }
 
-/** Signs in (pages are behind sign-in) and loads the dashboard once, so that Next compiles it. */
+/**
+ * Loads the dashboard once, with the scripts and styles it names, so that the dev server has
+ * compiled it (server and browser side) before anyone opens it: compiled on a first visit, a
+ * page took a browser 40 s here. The dashboard is behind sign-in (the gateway's own page).
+ */
 async function warmUp(url: string, admin: { name: string; password: string } | undefined): Promise<void> {
-  let cookie = '';
-  if (admin) {
-    const res = await fetch(`${url}/auth/login`, {
-      method: 'POST',
-      body: new URLSearchParams({ name: admin.name, password: admin.password, next: '/' }),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(10_000),
-    });
-    cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  }
-  await fetch(url, { headers: cookie ? { cookie } : {}, signal: AbortSignal.timeout(120_000) });
+  if (!admin) return;
+  const res = await fetch(`${url}/auth/login`, {
+    method: 'POST',
+    body: new URLSearchParams({ name: admin.name, password: admin.password, next: '/' }),
+    redirect: 'manual',
+    signal: AbortSignal.timeout(10_000),
+  });
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  await loadWithAssets(url, '/', cookie);
+}
+
+async function loadWithAssets(url: string, path: string, cookie: string): Promise<void> {
+  const headers: Record<string, string> = cookie ? { cookie } : {};
+  const html = await (await fetch(`${url}${path}`, { headers, signal: AbortSignal.timeout(120_000) })).text();
+  const assets = new Set([...html.matchAll(/(?:src|href)="(\/_next\/static\/[^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&')));
+  await Promise.all([...assets].map((a) => fetch(`${url}${a}`, { headers, signal: AbortSignal.timeout(120_000) }).then((r) => r.arrayBuffer(), () => undefined)));
 }
