@@ -88,7 +88,15 @@ describe('broker killed repeatedly under an idempotent producer', () => {
       committed(kSteady, undisturbed.topic('fraudAlerts'), alertsReached(cases)),
       Promise.all(inputs.map((key) => k.endOffsets(broken.topic(key)))),
       Promise.all(inputs.map((key) => kSteady.endOffsets(undisturbed.topic(key)))),
-    ]);
+    ]).catch(async (err: Error) => {
+      // Which side stalled, and whether its jobs restarted or stopped checkpointing, for the next look.
+      const [atKilled, atSteady] = await Promise.all([broken.health(), undisturbed.health()].map((h) => h.catch((e: Error) => e.message)));
+      console.log(
+        `[faults] no complete output: ${err.message}; killed broker's run writes ${broken.topic('fraudAlerts')}, Flink ${JSON.stringify(atKilled)}; ` +
+          `undisturbed run writes ${undisturbed.topic('fraudAlerts')}, Flink ${JSON.stringify(atSteady)}; outages ${JSON.stringify(outages)}`,
+      );
+      throw err;
+    });
     // Where records went that no window or rule took: late (behind the watermark) or dead-lettered.
     const setAside = async (client: ReturnType<typeof testKafka>, p: IsolatedPipeline) => {
       const [late, dlq] = await Promise.all([client.readUntil(p.topic('lateEvents'), () => false, 4000, true), client.readUntil(p.topic('paymentsDlq'), () => false, 4000, true)]);
