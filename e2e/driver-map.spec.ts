@@ -68,7 +68,6 @@ test('a driver clicked on the map is inspected and can be followed', async ({ pa
   await dashboard.open();
   await dashboard.waitForDrawnDrivers(1500);
   const [cx, cy] = await dashboard.mapCentre();
-  // Drivers well inside the map, away from the legend and the layer toggles.
   const candidates = await dashboard.driversNearCentre(8);
   expect(candidates.length).toBeGreaterThan(0);
   const inspector = page.getByTestId('map.inspector');

@@ -47,13 +47,8 @@ async function warmUp(url: string, admin: { name: string; password: string } | u
     redirect: 'manual',
     signal: AbortSignal.timeout(10_000),
   });
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  await loadWithAssets(url, '/', cookie);
-}
-
-async function loadWithAssets(url: string, path: string, cookie: string): Promise<void> {
-  const headers: Record<string, string> = cookie ? { cookie } : {};
-  const html = await (await fetch(`${url}${path}`, { headers, signal: AbortSignal.timeout(120_000) })).text();
+  const headers = { cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
+  const html = await (await fetch(url, { headers, signal: AbortSignal.timeout(120_000) })).text();
   const assets = new Set([...html.matchAll(/(?:src|href)="(\/_next\/static\/[^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&')));
   await Promise.all([...assets].map((a) => fetch(`${url}${a}`, { headers, signal: AbortSignal.timeout(120_000) }).then((r) => r.arrayBuffer(), () => undefined)));
 }
