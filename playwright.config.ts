@@ -4,7 +4,8 @@ import { E2E_ADMIN, E2E_OIDC_PORT, signedInAs } from './e2e/support/people';
 
 /**
  * Browser journeys in Debian's Chromium (never a downloaded browser) against the real product:
- * the web server below is the README's run command with its own ports and data directory.
+ * the web server below is the README's run command (the production build, served) with its own
+ * ports and data directory.
  */
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -38,9 +39,7 @@ export default defineConfig({
   },
   projects: [
     // Signs the admin in with a password and the others through single sign-on; journeys reuse the cookies.
-    // The first pages of the run: under `next dev` a page's browser code compiles on its first
-    // visit, which took 40 s on a busy 2-core machine (the stack warms only the dashboard).
-    { name: 'sign-in', testMatch: /auth\.setup\.ts$/, teardown: 'exposure-scan', timeout: 240_000, expect: { timeout: 90_000 } },
+    { name: 'sign-in', testMatch: /auth\.setup\.ts$/, teardown: 'exposure-scan' },
     { name: 'journeys', dependencies: ['sign-in'], testIgnore: /(auth\.setup|exposure\.scan)\.ts$/, use: { storageState: signedInAs('admin') } },
     // After every journey: no card number or raw rider id in what the run sent, showed or logged.
     { name: 'exposure-scan', testMatch: /exposure\.scan\.ts$/ },
@@ -65,6 +64,7 @@ export default defineConfig({
       // Lag verdicts over 12 s instead of a minute, so the lag journey sees STALL and OK in time.
       LAG_POLL_MS: '2000',
       LAG_WINDOW: '6',
+      NODE_ENV: 'production',
       NEXT_TELEMETRY_DISABLED: '1',
       STREAMWATCH_ADMIN_PASSWORD: E2E_ADMIN.password,
       // The sign-in setup starts this provider; the gateway discovers it on first use.

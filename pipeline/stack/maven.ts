@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { StackError } from './preflight';
+import { hashSources } from './source-hash';
 import type { Say } from './supervisor';
 
 /**
@@ -80,18 +80,7 @@ async function runMaven(module: MavenModule, goals: string[], say: Say): Promise
 
 /** Hash of pom.xml and the contents of everything under src/. */
 function hashInputs(dir: string): string {
-  const h = createHash('sha256');
-  h.update(readFileSync(join(dir, 'pom.xml')));
-  const walk = (d: string): void => {
-    if (!existsSync(d)) return;
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else h.update(`${p}\n`).update(readFileSync(p));
-    }
-  };
-  walk(join(dir, 'src'));
-  return h.digest('hex');
+  return hashSources(dir, ['pom.xml', 'src']);
 }
 
 function readIfExists(file: string): string | null {

@@ -28,7 +28,8 @@ const Env = z.object({
   SIM_DRIVERS: z.coerce.number().int().min(0).default(3000),
   SIM_SEED: z.coerce.number().int().min(0).default(42),
   SIM_ARGS: z.string().default(''),
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** The product runs as it ships; `npm run dev` asks for development (hot reload). */
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
 
 export interface StackConfig {

@@ -5,6 +5,7 @@ import { startBroker } from './kafka-broker';
 import { ensureTopics, waitForCluster } from './kafka-admin';
 import { stackAdminPassword } from './admin-password';
 import { buildModule, resolveClasspath } from './maven';
+import { ensureNextBuild } from './next-build';
 import { freePorts } from './free-ports';
 import { requireJava, requireMaven, requirePortFree } from './preflight';
 import type { StackConfig } from './stack-config';
@@ -65,6 +66,8 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
     parts.flink ? resolveClasspath(flinkModule, say) : Promise.resolve([]),
   ]);
   if (parts.flink) await buildModule(flinkModule, say);
+  // Before the JVMs start, so that the build has both cores; a second start reuses it.
+  if (parts.gateway && config.nodeEnv === 'production') await ensureNextBuild(config.root, join(config.home, 'logs/build.log'), say);
 
   let brokers: string[];
   if (localBroker) {
