@@ -52,6 +52,14 @@ async function produce(positions: DriverPosition[]): Promise<void> {
   await producer.disconnect();
 }
 
+const wallGrant = { label: 'faults wall', role: 'wall', panels: ['wall'], origins: [], validForMs: 3_600_000 };
+const grants = async (path: string, body: unknown) =>
+  fetch(`http://127.0.0.1:${ports[2]}${path}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', origin: `http://127.0.0.1:${ports[2]}`, cookie: await sessionCookie('admin') },
+  });
+
 const fleet = (lon: number, ts: number): DriverPosition[] =>
   Array.from({ length: 50 }, (_, i) => ({ driverId: `f-${i}`, lat: 12.9 + i / 1000, lon, status: 'idle', headingDeg: 0, speedKmh: 0, ts }));
 
@@ -80,9 +88,18 @@ describe('gateway under broker faults', () => {
   it('shows degraded while the broker is down, then resumes with state intact', async () => {
     await until('all 50 drivers on the socket', () => seen.size === 50);
 
+    const issued = (await (await grants('/api/grants', wallGrant)).json()) as { grant: { grantId: string } };
+
     await broker.stopAll();
     const toDegraded = await until('degraded', () => lastStatus?.degraded === true, 30_000);
     expect(gateway.view.size).toBe(50);
+    // An admin's token actions while Kafka is down: refused with the reason, the gateway stays up.
+    const issue = await grants('/api/grants', wallGrant);
+    expect([issue.status, ((await issue.json()) as { error: string }).error]).toEqual([503, expect.stringMatching(/could not be written to Kafka/)]);
+    const revoke = await grants(`/api/grants/${issued.grant.grantId}/revoke`, {});
+    expect(revoke.status).toBe(503);
+    expect((await fetch(`http://127.0.0.1:${ports[2]}/healthz`)).status).toBe(200);
+    expect(gateway.access.grants.get(issued.grant.grantId)?.revokedAt).toBeNull();
 
     await bootBroker();
     const moved = fleet(77.7, Date.now());

@@ -93,8 +93,10 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
       .handle(req, res)
       .then((handled) => (handled ? undefined : pages(req, res)))
       .catch((err: unknown) => {
-        log.error({ err, url: req.url?.split('?')[0] }, 'page handler failed');
-        if (!res.headersSent) res.writeHead(500).end();
+        metrics.requestFailures.inc();
+        log.error({ err, method: req.method, url: req.url?.split('?')[0] }, 'request handler failed; answered 500');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('The gateway could not answer this request; the error is in its log.\n');
+        else res.destroy();
       });
   });
   const socket = attachLiveSocket(server, {
@@ -140,6 +142,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   }, 5_000);
   return {
     server,
+    metrics,
     view,
     alerts,
     analytics,

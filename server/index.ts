@@ -16,10 +16,18 @@ const noPages: Handler = (_req, res) => {
 try {
   const config = loadConfig(process.env);
   const log = pino({ name: 'gateway', level: config.logLevel });
+  // Every request and stream awaits its work; a rejection that still gets here is a bug to see in
+  // the log, not a reason to drop every viewer's connection.
+  let countUnhandled = (): void => undefined;
+  process.on('unhandledRejection', (reason) => {
+    countUnhandled();
+    log.error({ err: reason }, 'unhandled promise rejection (a bug: some path did not await its work); the gateway keeps running');
+  });
   const app = config.serveUi ? next({ dev: config.dev, hostname: config.host, port: config.port, dir: process.cwd() }) : null;
   await app?.prepare();
   const handle = app?.getRequestHandler();
-  const gateway = await startGateway(config, log, handle ? (req, res) => void handle(req, res) : noPages);
+  const gateway = await startGateway(config, log, handle ? (req, res) => handle(req, res) : noPages);
+  countUnhandled = () => gateway.metrics.unhandledRejections.inc();
   log.info({ url: `http://${config.host}:${config.port}`, gatewayId: config.gatewayId, dev: config.dev, serveUi: config.serveUi }, 'gateway listening');
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

@@ -86,8 +86,20 @@ export function createMetrics() {
     registers: [registry],
   });
 
+  const requestFailures = new Counter({
+    name: 'streamwatch_request_failures_total',
+    help: 'HTTP requests whose handler failed (answered 500 and logged)',
+    registers: [registry],
+  });
+  const unhandledRejections = new Counter({
+    name: 'streamwatch_unhandled_rejections_total',
+    help: 'Promise rejections nothing awaited (logged with context; each one is a bug)',
+    registers: [registry],
+  });
   return {
     registry,
+    requestFailures,
+    unhandledRejections,
     authOutcomes,
     accessDenied,
     socketsCut,

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultPipelineSettings, flinkJobs, flinkSqlVariables, type FlinkJobKey, type PipelineSettings } from '../../lib/pipeline-jobs';
 import { topics } from '../../lib/topics';
-import type { Supervised, Supervisor } from './supervisor';
+import type { Supervised, Supervisor, RestartPolicy } from './supervisor';
 
 export interface FlinkOptions {
   readonly flinkDir: string;
@@ -21,6 +21,8 @@ export interface FlinkOptions {
   readonly groups?: Record<string, string>;
   /** Resume every job from its newest completed checkpoint in the data dir. */
   readonly restoreLatest?: boolean;
+  /** Started again when it dies on its own, each job restoring from its newest checkpoint. */
+  readonly restart?: RestartPolicy;
   /** Process name in logs; 'flink' by default. */
   readonly name?: string;
   /** SQL files to run besides the catalog jobs (benchmark baselines). */
@@ -37,49 +39,52 @@ export function startFlink(o: FlinkOptions, supervisor: Supervisor): Supervised 
   const topicNames = o.topicNames ?? Object.fromEntries(Object.entries(topics).map(([k, t]) => [k, t.name]));
   const vars = flinkSqlVariables(o.brokers.join(','), topicNames, o.settings ?? defaultPipelineSettings, o.groups);
   writeFileSync(varsFile, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  const args = (restoreLatest: boolean): string[] => [
+    `-Xmx${o.heap}`,
+    '-XX:+UseG1GC',
+    // Flink 2 on Java 17 reflects into these JDK packages (as bin/flink does).
+    '--add-opens=java.base/java.util=ALL-UNNAMED',
+    '--add-opens=java.base/java.lang=ALL-UNNAMED',
+    '--add-opens=java.base/java.lang.reflect=ALL-UNNAMED',
+    '--add-opens=java.base/java.io=ALL-UNNAMED',
+    '--add-opens=java.base/java.net=ALL-UNNAMED',
+    '--add-opens=java.base/java.nio=ALL-UNNAMED',
+    '--add-opens=java.base/java.time=ALL-UNNAMED',
+    '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
+    '-cp',
+    [join(o.flinkDir, 'target', 'classes'), ...o.classpath].join(':'),
+    'io.streamwatch.flink.SqlJobRunner',
+    ...o.jobs.flatMap((key) => ['--job', join(o.flinkDir, 'jobs', flinkJobs[key].sqlFile)]),
+    ...(o.extraJobFiles ?? []).flatMap((file) => ['--job', file]),
+    '--vars',
+    varsFile,
+    '--local', 'true',
+    '--checkpoints', join(o.dataDir, 'checkpoints'),
+    '--restore-latest', String(restoreLatest),
+    '--set', `parallelism.default=${o.parallelism}`,
+    '--set', `execution.checkpointing.interval=${o.checkpointIntervalMs}ms`,
+    '--set', 'execution.checkpointing.num-retained=2',
+    '--set', 'execution.checkpointing.externalized-checkpoint-retention=RETAIN_ON_CANCELLATION',
+    // Windows are aligned in the session time zone; UTC keeps them aligned to epoch time.
+    '--set', 'table.local-time-zone=UTC',
+    '--set', 'state.backend.type=hashmap',
+    '--set', 'restart-strategy.type=exponential-delay',
+    // Everything the mini-cluster serves (REST, blob server, RPC) stays on loopback.
+    '--set', `rest.port=${o.restPort}`,
+    '--set', 'rest.bind-address=127.0.0.1',
+    '--set', 'rest.address=127.0.0.1',
+    '--set', 'jobmanager.bind-host=127.0.0.1',
+    '--set', 'jobmanager.rpc.address=127.0.0.1',
+    '--set', 'taskmanager.bind-host=127.0.0.1',
+    '--set', 'taskmanager.host=127.0.0.1',
+  ];
   return supervisor.start({
     name: o.name ?? 'flink',
     command: 'java',
     cwd: o.flinkDir,
-    args: [
-      `-Xmx${o.heap}`,
-      '-XX:+UseG1GC',
-      // Flink 2 on Java 17 reflects into these JDK packages (as bin/flink does).
-      '--add-opens=java.base/java.util=ALL-UNNAMED',
-      '--add-opens=java.base/java.lang=ALL-UNNAMED',
-      '--add-opens=java.base/java.lang.reflect=ALL-UNNAMED',
-      '--add-opens=java.base/java.io=ALL-UNNAMED',
-      '--add-opens=java.base/java.net=ALL-UNNAMED',
-      '--add-opens=java.base/java.nio=ALL-UNNAMED',
-      '--add-opens=java.base/java.time=ALL-UNNAMED',
-      '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
-      '-cp',
-      [join(o.flinkDir, 'target', 'classes'), ...o.classpath].join(':'),
-      'io.streamwatch.flink.SqlJobRunner',
-      ...o.jobs.flatMap((key) => ['--job', join(o.flinkDir, 'jobs', flinkJobs[key].sqlFile)]),
-      ...(o.extraJobFiles ?? []).flatMap((file) => ['--job', file]),
-      '--vars',
-      varsFile,
-      '--local', 'true',
-      '--checkpoints', join(o.dataDir, 'checkpoints'),
-      '--restore-latest', String(o.restoreLatest ?? false),
-      '--set', `parallelism.default=${o.parallelism}`,
-      '--set', `execution.checkpointing.interval=${o.checkpointIntervalMs}ms`,
-      '--set', 'execution.checkpointing.num-retained=2',
-      '--set', 'execution.checkpointing.externalized-checkpoint-retention=RETAIN_ON_CANCELLATION',
-      // Windows are aligned in the session time zone; UTC keeps them aligned to epoch time.
-      '--set', 'table.local-time-zone=UTC',
-      '--set', 'state.backend.type=hashmap',
-      '--set', 'restart-strategy.type=exponential-delay',
-      // Everything the mini-cluster serves (REST, blob server, RPC) stays on loopback.
-      '--set', `rest.port=${o.restPort}`,
-      '--set', 'rest.bind-address=127.0.0.1',
-      '--set', 'rest.address=127.0.0.1',
-      '--set', 'jobmanager.bind-host=127.0.0.1',
-      '--set', 'jobmanager.rpc.address=127.0.0.1',
-      '--set', 'taskmanager.bind-host=127.0.0.1',
-      '--set', 'taskmanager.host=127.0.0.1',
-    ],
+    args: args(o.restoreLatest ?? false),
+    restartArgs: args(true),
+    restart: o.restart,
     logFile: join(o.dataDir, 'flink.log'),
     // Flink logs whole generated classes on some errors: keep those in the file only.
     echo: (line) => (line.startsWith('streamwatch-flink:') || /\b(ERROR|Exception:)/.test(line) ? line.slice(0, 300) : null),

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { StackError } from './preflight';
-import type { Supervised, Supervisor } from './supervisor';
+import type { Supervised, Supervisor, RestartPolicy } from './supervisor';
 
 const run = promisify(execFile);
 
@@ -17,6 +17,8 @@ export interface BrokerOptions {
   readonly heap: string;
   /** The port clients are told to use, when something (a fault proxy) stands in front of the broker. */
   readonly advertisedPort?: number;
+  /** Started again when it dies on its own (the stack's broker; a test's broker is not). */
+  readonly restart?: RestartPolicy;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function startBroker(options: BrokerOptions, supervisor: Supervisor
   return supervisor.start({
     name: 'kafka',
     stopLast: true,
+    restart: options.restart,
     command: 'java',
     args: [
       `-Xms256m`,

@@ -9,7 +9,7 @@ import { ensureNextBuild } from './next-build';
 import { freePorts } from './free-ports';
 import { requireJava, requireMaven, requirePortFree } from './preflight';
 import type { StackConfig } from './stack-config';
-import { formatPinoLine, Supervisor, type Say } from './supervisor';
+import { defaultRestartPolicy, formatPinoLine, Supervisor, type Say } from './supervisor';
 
 export interface StackParts {
   readonly broker: boolean;
@@ -25,12 +25,15 @@ export interface RunningStack {
   readonly admin: { readonly name: string; readonly password: string; readonly passwordFile: string | null };
   /** The Flink mini-cluster's REST API, when this stack runs Flink. */
   readonly flinkRestUrl: string | null;
+  /** How often each child died and was started again. */
+  restarts(): Record<string, number>;
   stop(): Promise<void>;
 }
 
 /**
  * Brings up the local stack in order: preflight checks, jars, broker, topics, then the Flink
- * jobs, the simulator and the gateway side by side. Any part that dies stops the rest.
+ * jobs, the simulator and the gateway side by side. A part that dies is started again with
+ * backoff (Flink restoring its jobs from their checkpoints); one that keeps dying stops the rest.
  */
 export async function startStack(
   config: StackConfig,
@@ -38,7 +41,7 @@ export async function startStack(
   parts: StackParts = { broker: true, flink: true, simulator: true, gateway: true },
   onFailure: (reason: string) => void = () => undefined,
 ): Promise<RunningStack> {
-  const supervisor = new Supervisor(say, (name, code) => onFailure(`${name} exited unexpectedly (code ${code})`));
+  const supervisor = new Supervisor(say, (name, code) => onFailure(`${name} exited unexpectedly (code ${code}) and was not started again`));
   try {
     return await bringUp(config, say, parts, supervisor);
   } catch (err) {
@@ -80,6 +83,7 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
         port: config.kafkaPort,
         controllerPort: config.kafkaControllerPort,
         heap: config.kafkaHeap,
+        restart: defaultRestartPolicy,
       },
       supervisor,
     );
@@ -111,6 +115,7 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
         checkpointIntervalMs: config.checkpointIntervalMs,
         restPort,
         settings: config.pipeline,
+        restart: defaultRestartPolicy,
       },
       supervisor,
     );
@@ -124,6 +129,7 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
       cwd: config.root,
       logFile: join(config.home, 'logs/simulator.log'),
       echo: formatPinoLine,
+      restart: defaultRestartPolicy,
     });
   }
   const url = `http://${config.host}:${config.port}`;
@@ -150,7 +156,19 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
       },
       logFile: join(config.home, 'logs/gateway.log'),
       echo: formatPinoLine,
+      restart: defaultRestartPolicy,
     });
   }
-  return { brokers, url, admin, flinkRestUrl, stop: () => supervisor.stopAll() };
+  return {
+    brokers,
+    url,
+    admin,
+    flinkRestUrl,
+    restarts: () => supervisor.restartCounts(),
+    stop: async () => {
+      await supervisor.stopAll();
+      const restarts = Object.entries(supervisor.restartCounts());
+      if (restarts.length) say(`[stack] restarted during this run: ${restarts.map(([name, n]) => `${name} ${n}×`).join(', ')}`);
+    },
+  };
 }

@@ -15,24 +15,56 @@ export interface ChildSpec {
   readonly echo?: (line: string) => string | null;
   /** Stopped only after every other child has exited (the broker the others talk to). */
   readonly stopLast?: boolean;
+  /** Started again when it dies on its own, instead of the stack being told (see RestartPolicy). */
+  readonly restart?: RestartPolicy;
+  /** Arguments of a restart, when they differ from the first start's (Flink restores its jobs). */
+  readonly restartArgs?: readonly string[];
 }
+
+/**
+ * A child that dies is started again after a delay that doubles from `initialDelayMs` up to
+ * `maxDelayMs`. One that lived `healthyAfterMs` starts the count afresh; after `maxQuickDeaths`
+ * deaths in a row, each sooner than that, it is left dead and the stack is told.
+ */
+export interface RestartPolicy {
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly healthyAfterMs: number;
+  readonly maxQuickDeaths: number;
+}
+
+export const defaultRestartPolicy: RestartPolicy = { initialDelayMs: 1000, maxDelayMs: 30_000, healthyAfterMs: 60_000, maxQuickDeaths: 6 };
 
 export interface Supervised {
   readonly name: string;
   readonly stopLast?: boolean;
+  /** The running process (a restart replaces it). */
   readonly process: ChildProcess;
+  /** Resolves when the child is gone for good: stopped, or dead and not restarted. */
   readonly exited: Promise<number | null>;
+  /** How often it was started again after dying. */
+  readonly restarts: number;
+}
+
+interface Entry {
+  readonly spec: ChildSpec;
+  process: ChildProcess;
+  restarts: number;
+  quickDeaths: number;
+  pendingRestart: NodeJS.Timeout | null;
+  finish: (code: number | null) => void;
 }
 
 export type Say = (line: string) => void;
 
 /**
- * Starts and stops the stack's child processes. Output is prefixed and logged to a file; when
- * a child dies unexpectedly the stack is told, and stopAll() ends every child (TERM, then KILL
- * after a grace period) so that no java or node process outlives the stack.
+ * Starts and stops the stack's child processes. Output is prefixed and logged to a file; a
+ * child that dies unexpectedly is started again when its spec has a restart policy, else (or
+ * once it keeps dying) the stack is told; stopAll() ends every child (TERM, then KILL after a
+ * grace period) so that no java or node process outlives the stack.
  */
 export class Supervisor {
-  private readonly children: Supervised[] = [];
+  private readonly children: (Supervised & { entry: Entry })[] = [];
   private stopping = false;
 
   constructor(
@@ -46,9 +78,37 @@ export class Supervisor {
   }
 
   start(spec: ChildSpec): Supervised {
+    let finish: (code: number | null) => void = () => undefined;
+    const exited = new Promise<number | null>((resolve) => (finish = resolve));
+    const entry: Entry = { spec, process: null as unknown as ChildProcess, restarts: 0, quickDeaths: 0, pendingRestart: null, finish };
+    this.launch(entry, spec.args);
+    const supervised: Supervised & { entry: Entry } = {
+      name: spec.name,
+      stopLast: spec.stopLast ?? false,
+      exited,
+      entry,
+      get process() {
+        return entry.process;
+      },
+      get restarts() {
+        return entry.restarts;
+      },
+    };
+    this.children.push(supervised);
+    return supervised;
+  }
+
+  /** How often each child was restarted, by name (children never restarted are left out). */
+  restartCounts(): Record<string, number> {
+    return Object.fromEntries(this.children.filter((c) => c.restarts > 0).map((c) => [c.name, c.restarts]));
+  }
+
+  private launch(entry: Entry, args: readonly string[]): void {
+    const { spec } = entry;
     mkdirSync(dirname(spec.logFile), { recursive: true });
     const log = createWriteStream(spec.logFile, { flags: 'a' });
-    const child = spawn(spec.command, spec.args, {
+    const startedAt = Date.now();
+    const child = spawn(spec.command, args, {
       cwd: spec.cwd,
       env: spec.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,30 +116,60 @@ export class Supervisor {
       // children in order instead of racing them.
       detached: true,
     });
+    entry.process = child;
     this.pipe(child, spec, log);
-    const exited = new Promise<number | null>((resolve) => {
-      child.once('error', (err) => {
-        this.say(`[${spec.name}] could not start ${spec.command}: ${err.message}`);
-        resolve(null);
-      });
-      child.once('exit', (code, signal) => {
-        // 'exit' can come before the last output lines are read: let the pipes drain (a
-        // grandchild may hold them open, so not for long) and the log file flush first.
-        void drained(child, 2000).then(() => {
-          log.end(() => {
-            if (!this.stopping) this.onUnexpectedExit(spec.name, code ?? (signal ? 128 : null));
-            resolve(code);
-          });
-        });
+    let done = false;
+    const ended = (code: number | null, signal: NodeJS.Signals | null): void => {
+      if (done) return;
+      done = true;
+      if (this.stopping) return entry.finish(code);
+      const reported = code ?? (signal ? 128 : null);
+      const delay = spec.restart ? this.restartDelay(entry, Date.now() - startedAt) : null;
+      if (delay === null) {
+        this.onUnexpectedExit(spec.name, reported);
+        return entry.finish(code);
+      }
+      entry.restarts++;
+      this.say(`[stack] ${spec.name} exited unexpectedly (${signal ? `signal ${signal}` : `code ${code}`}); starting it again in ${(delay / 1000).toFixed(0)} s (restart ${entry.restarts})`);
+      entry.pendingRestart = setTimeout(() => {
+        entry.pendingRestart = null;
+        if (this.stopping) return entry.finish(code);
+        this.launch(entry, spec.restartArgs ?? spec.args);
+      }, delay);
+    };
+    child.once('error', (err) => {
+      this.say(`[${spec.name}] could not start ${spec.command}: ${err.message}`);
+      log.end(() => ended(null, null));
+    });
+    child.once('exit', (code, signal) => {
+      // 'exit' can come before the last output lines are read: let the pipes drain (a
+      // grandchild may hold them open, so not for long) and the log file flush first.
+      void drained(child, 2000).then(() => {
+        log.end(() => ended(code, signal));
       });
     });
-    const supervised = { name: spec.name, process: child, exited, stopLast: spec.stopLast ?? false };
-    this.children.push(supervised);
-    return supervised;
+  }
+
+  /** How long to wait before starting a dead child again, or null to leave it dead. */
+  private restartDelay(entry: Entry, livedMs: number): number | null {
+    const policy = entry.spec.restart!;
+    entry.quickDeaths = livedMs >= policy.healthyAfterMs ? 1 : entry.quickDeaths + 1;
+    if (entry.quickDeaths > policy.maxQuickDeaths) {
+      this.say(`[stack] ${entry.spec.name} died ${entry.quickDeaths} times in a row, each within ${policy.healthyAfterMs / 1000} s of starting; not starting it again`);
+      return null;
+    }
+    return Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (entry.quickDeaths - 1));
   }
 
   async stopAll(graceMs = 10_000): Promise<void> {
     this.stopping = true;
+    for (const c of this.children) {
+      if (c.entry.pendingRestart) {
+        clearTimeout(c.entry.pendingRestart);
+        c.entry.pendingRestart = null;
+        c.entry.finish(null);
+      }
+    }
     const running = this.children.filter((c) => c.process.exitCode === null && c.process.signalCode === null);
     // The broker's clients first (Flink aborts its open transactions on the way out), then the broker.
     await this.stopGroup(running.filter((c) => !c.stopLast), graceMs);

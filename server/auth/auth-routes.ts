@@ -15,7 +15,7 @@ import { loginPage, refusalPage } from './login-page';
 
 const OIDC_COOKIE = 'sw_oidc';
 const MAX_BODY = 16 * 1024;
-const Login = z.object({ name: z.string().min(1).max(64), password: z.string().min(1).max(256), next: z.string().max(500).optional() });
+const Login = z.object({ name: z.string().min(1).max(64), password: z.string().min(1).max(256), next: z.string().optional() });
 
 export interface AuthRouteDeps {
   readonly access: AccessControl;
@@ -42,21 +42,21 @@ export function authRoutes(d: AuthRouteDeps) {
       html(res, 200, loginPage({ next: safeNext(url.searchParams.get('next')), error: url.searchParams.get('error'), sso: access.oidc !== null }));
       return true;
     }
-    if (path === '/auth/login' && req.method === 'POST') return login(req, res), true;
+    if (path === '/auth/login' && req.method === 'POST') return answered(login(req, res));
     if (path === '/auth/logout' && req.method === 'POST') {
       const who = await access.identify(req.headers.cookie, null);
       if (who.ok) d.audit.record({ actor: who.principal, action: 'sign-out', target: null, outcome: 'ok', from: addressOf(req) });
       redirect(res, '/login?error=signed-out', [access.sessions.clearCookie()]);
       return true;
     }
-    if (path === '/auth/oidc/start' && req.method === 'GET') return oidcStart(url, res), true;
-    if (path === '/auth/oidc/callback' && req.method === 'GET') return oidcCallback(req, url, res), true;
+    if (path === '/auth/oidc/start' && req.method === 'GET') return answered(oidcStart(url, res));
+    if (path === '/auth/oidc/callback' && req.method === 'GET') return answered(oidcCallback(req, url, res));
     if (path === '/auth/me' && req.method === 'GET') {
       const who = await access.identify(req.headers.cookie, null);
       json(res, who.ok ? 200 : 401, who.ok ? publicPrincipal(who.principal) : { error: who.reason });
       return true;
     }
-    if (path === '/api/grants' || path.startsWith('/api/grants/')) return grantsApi(req, res, path), true;
+    if (path === '/api/grants' || path.startsWith('/api/grants/')) return answered(grantsApi(req, res, path));
     return gate(req, res, url);
   }
 
@@ -145,7 +145,7 @@ export function authRoutes(d: AuthRouteDeps) {
         grantId: randomUUID(), label: body.data.label, role: body.data.role, panels: body.data.panels, origins: body.data.origins,
         issuedBy: who.principal.name, issuedAt: now, expiresAt: now + body.data.validForMs, revokedAt: null, revokedBy: null,
       });
-      await d.publishGrant(grant);
+      if (!(await published(res, grant))) return;
       const { token, expiresAt } = await access.grants.tokenFor(grant, now, 'grant');
       d.audit.record({ actor: who.principal, action: 'token-issue', target: grant.grantId, outcome: 'ok', from, detail: `${grant.role} "${grant.label}" panels ${grant.panels.join(',')}${grant.origins.length ? ` framed by ${grant.origins.join(' ')}` : ''}` });
       return json(res, 201, { grant, token, expiresAt, url: `${d.publicUrl}${screenPath(grant.panels[0]!)}?token=${token}` });
@@ -154,11 +154,26 @@ export function authRoutes(d: AuthRouteDeps) {
     if (req.method === 'POST' && revoke) {
       const grant = access.grants.get(revoke[1]!);
       if (!grant) return json(res, 404, { error: 'no such grant' });
-      if (!grant.revokedAt) await d.publishGrant({ ...grant, revokedAt: Date.now(), revokedBy: who.principal.name });
+      if (!grant.revokedAt && !(await published(res, { ...grant, revokedAt: Date.now(), revokedBy: who.principal.name }))) return;
       d.audit.record({ actor: who.principal, action: 'token-revoke', target: grant.grantId, outcome: 'ok', from, detail: `"${grant.label}"` });
       return json(res, 200, access.grants.get(grant.grantId));
     }
     json(res, 404, { error: 'no such route' });
+  }
+
+  /**
+   * Writes a grant to governance.grants; when Kafka cannot take it, answers 503 with the reason
+   * (nothing was issued or revoked) and returns false.
+   */
+  async function published(res: ServerResponse, grant: AccessGrant): Promise<boolean> {
+    try {
+      await d.publishGrant(grant);
+      return true;
+    } catch (err) {
+      d.log.error({ err, grantId: grant.grantId }, 'could not write a grant to governance.grants');
+      json(res, 503, { error: `the grant could not be written to Kafka, so nothing changed; try again when Kafka is back (${(err as Error).message})` });
+      return false;
+    }
   }
 
   /** Lets a page through when someone may see it, with the frame-ancestors it may be framed by. */
@@ -221,9 +236,19 @@ function screenPath(panel: TokenPanel): string {
   return panel === 'wall' ? '/wall' : `/embed/${panel}`;
 }
 
-/** A path on this site to go to after signing in; anything else becomes "/". */
-function safeNext(next: string | null): string {
-  return next && /^\/(?![/\\])[^\s]*$/.test(next) && !next.startsWith('/auth/') ? next : '/';
+/** Awaits a route's answer, so that its failure reaches the server's error handler. */
+async function answered(route: Promise<void>): Promise<true> {
+  await route;
+  return true;
+}
+
+/**
+ * A path on this site to go to after signing in; anything else becomes "/". Printable ASCII
+ * only: a header value must not carry other characters (Node throws on them), and look-alikes
+ * such as "∕∕evil.example" or a CR/LF must never reach a Location header.
+ */
+export function safeNext(next: string | null): string {
+  return next && next.length <= 500 && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) && !next.startsWith('/auth/') ? next : '/';
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {

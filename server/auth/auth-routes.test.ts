@@ -1,0 +1,127 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Producer } from 'kafkajs';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditLog } from '../audit';
+import { loadConfig } from '../config';
+import { createMetrics } from '../metrics';
+import { sessionCookie, testAccessEnv } from '../testing/credentials';
+import { AccessControl } from './access-control';
+import { authRoutes } from './auth-routes';
+
+/**
+ * The sign-in and grants routes behind a real HTTP server, the way the gateway mounts them (a
+ * failed handler answers 500), with Kafka as unreachable as a broker outage makes it.
+ */
+const ADMIN = { name: 'admin', password: 'integration-admin-password' };
+let server: Server;
+let url: string;
+let failures = 0;
+let kafkaDown = false;
+const written: unknown[] = [];
+
+beforeAll(async () => {
+  const config = loadConfig({ ...testAccessEnv(), PORT: '3999' });
+  const access = await AccessControl.open(config.access, () => undefined);
+  const producer = { send: async () => [] } as unknown as Producer;
+  const log = pino({ level: 'silent' });
+  const metrics = createMetrics();
+  const routes = authRoutes({
+    access,
+    audit: new AuditLog(producer, 'test', log, () => undefined),
+    // What kafkajs throws once its retries against a stopped broker run out.
+    publishGrant: async (grant) => {
+      if (kafkaDown) throw new Error('[BrokerPool] Failed to connect: Connection error: connect ECONNREFUSED 127.0.0.1:9');
+      written.push(grant);
+      access.grants.apply(grant);
+    },
+    publicUrl: 'http://127.0.0.1:3999',
+    metrics,
+    log,
+  });
+  server = createServer((req, res) => {
+    routes
+      .handle(req, res)
+      .then((handled) => (handled ? undefined : void res.writeHead(200).end('page')))
+      .catch(() => {
+        failures++;
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const signIn = (next: string, cookie?: string) =>
+  fetch(`${url}/auth/login`, {
+    method: 'POST',
+    body: new URLSearchParams({ ...ADMIN, next }),
+    headers: cookie ? { cookie } : {},
+    redirect: 'manual',
+  });
+
+describe('where a sign-in sends the browser', () => {
+  const hostile: [string, string][] = [
+    ['non-ASCII look-alike slashes', '/\u2215\u2215evil.example'],
+    ['a non-ASCII path', '/fraud/\u00e9t\u00e9'],
+    ['CR/LF (header injection)', '/fraud\r\nSet-Cookie: sw_session=x'],
+    ['an encoded CR/LF is kept encoded', '/fraud%0d%0aX: 1'],
+    ['10 KB long', `/${'a'.repeat(10_240)}`],
+    ['protocol-relative', '//evil.example/'],
+    ['backslash protocol-relative', '/\\evil.example'],
+    ['absolute', 'https://evil.example/'],
+    ['javascript:', 'javascript:alert(1)'],
+    ['back into sign-in', '/auth/logout'],
+  ];
+
+  it.each(hostile)('%s: 303 to a path on this site, never elsewhere', async (_what, next) => {
+    const res = await signIn(next, await sessionCookie('ops'));
+    expect(res.status).toBe(303);
+    const location = res.headers.get('location')!;
+    expect(new URL(location, url).origin).toBe(url);
+    expect(location).toMatch(/^\/(?![/\\])[\x21-\x7e]*$/);
+    expect(location.length).toBeLessThanOrEqual(500);
+  });
+
+  it('a path on this site is kept', async () => {
+    const res = await signIn('/fraud?alert=a-1');
+    expect([res.status, res.headers.get('location')]).toEqual([303, '/fraud?alert=a-1']);
+  });
+
+  it('no hostile value made a handler fail', () => {
+    expect(failures).toBe(0);
+  });
+});
+
+describe('grants while Kafka is down', () => {
+  const post = async (path: string, body: unknown) =>
+    fetch(`${url}${path}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:3999', cookie: await sessionCookie('admin') },
+    });
+  const request = { label: 'lobby wall', role: 'wall', panels: ['wall'], origins: [], validForMs: 3_600_000 };
+
+  it('issuing answers 503 with the reason and issues nothing', async () => {
+    kafkaDown = true;
+    const res = await post('/api/grants', request);
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: string }).error).toMatch(/could not be written to Kafka, so nothing changed.*ECONNREFUSED/);
+    const list = await fetch(`${url}/api/grants`, { headers: { cookie: await sessionCookie('admin') } });
+    expect(await list.json()).toEqual([]);
+  });
+
+  it('revoking answers 503 and leaves the grant valid', async () => {
+    kafkaDown = false;
+    const issued = (await (await post('/api/grants', request)).json()) as { grant: { grantId: string } };
+    kafkaDown = true;
+    const res = await post(`/api/grants/${issued.grant.grantId}/revoke`, {});
+    expect(res.status).toBe(503);
+    const list = (await (await fetch(`${url}/api/grants`, { headers: { cookie: await sessionCookie('admin') } })).json()) as { grantId: string; revokedAt: number | null }[];
+    expect(list.map((g) => [g.grantId, g.revokedAt])).toEqual([[issued.grant.grantId, null]]);
+    expect(failures).toBe(0);
+  });
+});
