@@ -45,7 +45,7 @@ for (const n of sizes) {
   const jsonDelta = { seq: 1, sentAt, upserts: tuples, removals: [] as string[] };
   const json = JSON.stringify(jsonDelta);
   const binary = encodeDrivers(wire, [], sentAt);
-  const binDelta = { seq: 1, sentAt, base: n, newIds: [] as string[], data: binary };
+  const binDelta = { seq: 1, sentAt, assigned: [] as [number, string][], data: binary };
   const jsonBytes = wireBytes(jsonDelta);
   const binBytes = wireBytes(binDelta);
   const jsonMs = timePerOp(() => JSON.parse(JSON.stringify(jsonDelta)));

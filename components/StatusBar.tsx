@@ -17,7 +17,9 @@ export function StatusBar() {
       <div className="flex items-center gap-1.5">
         <dt className="sr-only">Connection</dt>
         <span className={`h-2 w-2 rounded-full ${connectionDot[connection]}`} aria-hidden />
-        <dd data-testid="status.connection">{connectionLabel[connection]}</dd>
+        <dd data-testid="status.connection" title={connection === 'degraded' && frame?.degradedStreams.length ? `Not receiving from Kafka: ${frame.degradedStreams.join(', ')}` : undefined}>
+          {connection === 'degraded' && frame?.degradedStreams.length ? `degraded: ${frame.degradedStreams.join(', ')} not receiving` : connectionLabel[connection]}
+        </dd>
       </div>
       <div>
         <dt className="inline text-muted">Drivers </dt>

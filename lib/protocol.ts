@@ -22,8 +22,9 @@ import { driverStatuses, type DriverStatus } from './schemas/driver-location';
 export type DriverTuple = [string, number, number, number, number, number];
 
 /**
- * All drivers. `ids` is the gateway's driver dictionary (index -> driver id); `data` holds the
- * positions in the binary form of lib/driver-wire.ts, keyed by those indices.
+ * All drivers. `ids` is the gateway's driver dictionary (index -> driver id, '' for a free
+ * slot); `data` holds the positions in the binary form of lib/driver-wire.ts, keyed by those
+ * indices.
  */
 export interface DriverSnapshot {
   readonly seq: number;
@@ -34,16 +35,16 @@ export interface DriverSnapshot {
 }
 
 /**
- * What changed since the previous delta. `newIds` are the dictionary entries from index `base`
- * on; a receiver skips those it already has (a snapshot taken between two deltas carries them
- * too) and resyncs when `base` lies beyond its dictionary. `data` holds upserts and removals in
- * the binary form of lib/driver-wire.ts.
+ * What changed since the previous delta. `assigned` are dictionary entries given out since
+ * then, as [index, driver id]: a new driver takes a slot that an earlier delta removed (so the
+ * dictionary stays as large as the fleet, not as every id ever seen) or one past the end.
+ * Setting them again is harmless (a snapshot taken between two deltas carries them too).
+ * `data` holds upserts and removals in the binary form of lib/driver-wire.ts.
  */
 export interface DriverDelta {
   readonly seq: number;
   readonly sentAt: number;
-  readonly base: number;
-  readonly newIds: string[];
+  readonly assigned: readonly (readonly [number, string])[];
   readonly data: ArrayBuffer | Uint8Array;
 }
 
@@ -51,6 +52,8 @@ export interface GatewayStatus {
   readonly ready: boolean;
   /** Serving what it has but not receiving from Kafka (broker unreachable, consumer down). */
   readonly degraded: boolean;
+  /** Which of the gateway's streams are not receiving ("drivers", "alerts", ...); empty when none. */
+  readonly degradedStreams: readonly string[];
   readonly drivers: number;
   /** Newest event time the gateway has applied (epoch ms), 0 before the first record. */
   readonly newestEventTime: number;
@@ -190,10 +193,19 @@ export interface ClientToServerEvents {
 
 export const SOCKET_PATH = '/socket.io';
 
-/** Extends a dictionary by a delta's new ids; false when the delta does not follow it. */
-export function extendDictionary(dictionary: string[], base: number, newIds: readonly string[]): boolean {
-  if (base > dictionary.length) return false;
-  for (let i = dictionary.length - base; i < newIds.length; i++) dictionary.push(newIds[i]!);
+/** Most slots a dictionary may have: far beyond any city's fleet, far below a hostile index. */
+export const MAX_DICTIONARY_SLOTS = 1 << 22;
+
+/**
+ * Writes a delta's assigned slots into a dictionary (free slots are ''); false, changing
+ * nothing, when an index is not a slot a gateway could have given out.
+ */
+export function assignSlots(dictionary: string[], assigned: readonly (readonly [number, string])[]): boolean {
+  if (!assigned.every(([i]) => Number.isInteger(i) && i >= 0 && i < MAX_DICTIONARY_SLOTS)) return false;
+  for (const [i, id] of assigned) {
+    while (dictionary.length < i) dictionary.push('');
+    dictionary[i] = id;
+  }
   return true;
 }
 

@@ -1,12 +1,10 @@
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { z } from 'zod';
 import { AlertAction } from '../lib/schemas/alert-action';
 import { FraudAlert } from '../lib/schemas/fraud-alert';
 import { topics } from '../lib/topics';
 import type { AlertView } from './alert-view';
-import { CatchUp } from './catch-up';
-import { consumeFromBeginning } from './consume-from-beginning';
+import { parseRecord, ReplayedStream, type Handled, type StreamRecord } from './replayed-stream';
 
 export interface AlertIngestStats {
   alerts: number;
@@ -21,74 +19,48 @@ export interface AlertIngestStats {
  * committed (kafkajs's default), so aborted alerts never show.
  */
 export class AlertIngest {
-  readonly stats: AlertIngestStats = { alerts: 0, actions: 0, invalid: 0 };
-  private readonly consumer: Consumer;
-  private catchUp: CatchUp | null = null;
+  private readonly counts = { alerts: 0, actions: 0 };
+  readonly stream: ReplayedStream;
 
-  constructor(
-    private readonly kafka: Kafka,
-    groupId: string,
-    private readonly view: AlertView,
-    private readonly log: Logger,
-  ) {
-    this.consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 50 });
+  constructor(kafka: Kafka, groupId: string, private readonly view: AlertView, private readonly log: Logger, count?: (topic: string, outcome: string) => void) {
+    this.stream = new ReplayedStream({ kafka, name: 'alerts', groupId, topics: [topics.fraudAlerts.name, topics.alertActions.name], handle: (r) => this.handle(r), log, count, maxWaitTimeInMs: 50 });
+  }
+
+  get stats(): AlertIngestStats {
+    return { ...this.counts, invalid: this.stream.stats.invalid };
   }
 
   get catchUpProgress(): { partitionsDone: number; partitions: number } | null {
-    return this.catchUp?.progress ?? null;
+    return this.stream.health.catchUp;
   }
 
   get ready(): boolean {
-    return this.catchUp?.done ?? false;
+    return this.stream.ready;
   }
 
-  async start(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      this.catchUp = await CatchUp.at(admin, [topics.fraudAlerts.name, topics.alertActions.name]);
-    } finally {
-      await admin.disconnect();
-    }
-    this.catchUp.follow(this.consumer, () => undefined);
-    await consumeFromBeginning(this.consumer, [topics.fraudAlerts.name, topics.alertActions.name], (t, p, m) => this.handle(t, p, m));
+  start(): Promise<void> {
+    return this.stream.start();
   }
 
-  async stop(): Promise<void> {
-    await this.consumer.disconnect();
+  stop(): Promise<void> {
+    return this.stream.stop();
   }
 
-  private handle(topic: string, partition: number, message: KafkaMessage): void {
+  private handle({ topic, message }: StreamRecord): Handled {
     if (topic === topics.fraudAlerts.name) {
-      const alert = this.parse(FraudAlert, topic, partition, message);
-      if (alert) {
-        this.stats.alerts++;
-        this.view.addAlert(alert);
-      }
-    } else {
-      const action = this.parse(AlertAction, topic, partition, message);
-      if (!action) return;
-      this.stats.actions++;
-      const outcome = this.view.applyAction(action);
-      // Two gateways can accept conflicting actions at once; the topic's order decides and
-      // every gateway rejects the same loser.
-      if (outcome.kind === 'rejected') this.log.info({ actionId: action.actionId, alertId: action.alertId, reason: outcome.reason }, 'alert action lost a race');
+      const alert = parseRecord(FraudAlert, message);
+      if (!alert.ok) return { invalid: alert.invalid };
+      this.counts.alerts++;
+      this.view.addAlert(alert.value);
+      return 'applied';
     }
-  }
-
-  private parse<T>(schema: z.ZodType<T>, topic: string, partition: number, message: KafkaMessage): T | null {
-    try {
-      const parsed = schema.safeParse(JSON.parse(message.value?.toString('utf8') ?? 'null'));
-      if (parsed.success) return parsed.data;
-      this.invalid(topic, partition, message.offset, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    } catch (err) {
-      this.invalid(topic, partition, message.offset, (err as Error).message);
-    }
-    return null;
-  }
-
-  private invalid(topic: string, partition: number, offset: string, reason: string): void {
-    this.stats.invalid++;
-    this.log.warn({ topic, partition, offset, reason }, 'skipped an invalid record');
+    const action = parseRecord(AlertAction, message);
+    if (!action.ok) return { invalid: action.invalid };
+    this.counts.actions++;
+    const outcome = this.view.applyAction(action.value);
+    // Two gateways can accept conflicting actions at once; the topic's order decides and
+    // every gateway rejects the same loser.
+    if (outcome.kind === 'rejected') this.log.info({ actionId: action.value.actionId, alertId: action.value.alertId, reason: outcome.reason }, 'alert action lost a race');
+    return outcome.kind;
   }
 }

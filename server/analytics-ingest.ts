@@ -1,10 +1,10 @@
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { OpsKpis } from '../lib/schemas/ops-kpis';
 import { SurgeCell } from '../lib/schemas/surge-cell';
 import { topics } from '../lib/topics';
 import type { AnalyticsView } from './analytics-view';
-import { consumeFromBeginning } from './consume-from-beginning';
+import { parseRecord, ReplayedStream, type Handled, type StreamRecord } from './replayed-stream';
 
 export interface AnalyticsIngestStats {
   surgeCells: number;
@@ -19,47 +19,39 @@ export interface AnalyticsIngestStats {
  * parse is logged, counted and skipped.
  */
 export class AnalyticsIngest {
-  readonly stats: AnalyticsIngestStats = { surgeCells: 0, kpiMinutes: 0, invalid: 0 };
-  private readonly consumer: Consumer;
+  private readonly counts = { surgeCells: 0, kpiMinutes: 0 };
+  readonly stream: ReplayedStream;
 
-  constructor(
-    kafka: Kafka,
-    groupId: string,
-    private readonly view: AnalyticsView,
-    private readonly log: Logger,
-  ) {
-    this.consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+  constructor(kafka: Kafka, groupId: string, private readonly view: AnalyticsView, log: Logger, count?: (topic: string, outcome: string) => void) {
+    this.stream = new ReplayedStream({ kafka, name: 'analytics', groupId, topics: [topics.surgeCells.name, topics.opsKpis.name], handle: (r) => this.handle(r), log, count });
   }
 
-  async start(): Promise<void> {
-    await consumeFromBeginning(this.consumer, [topics.surgeCells.name, topics.opsKpis.name], (t, p, m) => this.handle(t, p, m));
+  get stats(): AnalyticsIngestStats {
+    return { ...this.counts, invalid: this.stream.stats.invalid };
   }
 
-  async stop(): Promise<void> {
-    await this.consumer.disconnect();
+  start(): Promise<void> {
+    return this.stream.start();
   }
 
-  private handle(topic: string, partition: number, message: KafkaMessage): void {
+  stop(): Promise<void> {
+    return this.stream.stop();
+  }
+
+  private handle({ topic, message }: StreamRecord): Handled {
     // A compacted topic's tombstone: nothing to show for that key.
-    if (message.value === null) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(message.value.toString('utf8'));
-    } catch {
-      value = undefined;
-    }
-    const parsed = topic === topics.surgeCells.name ? SurgeCell.safeParse(value) : OpsKpis.safeParse(value);
-    if (!parsed.success) {
-      this.stats.invalid++;
-      this.log.warn({ topic, partition, offset: message.offset }, 'skipped an analytics record that does not match its schema');
-      return;
-    }
+    if (message.value === null) return 'tombstone';
     if (topic === topics.surgeCells.name) {
-      this.stats.surgeCells++;
-      this.view.applySurge(parsed.data as SurgeCell);
-    } else {
-      this.stats.kpiMinutes++;
-      this.view.applyKpis(parsed.data as OpsKpis);
+      const cell = parseRecord(SurgeCell, message);
+      if (!cell.ok) return { invalid: cell.invalid };
+      this.counts.surgeCells++;
+      this.view.applySurge(cell.value);
+      return 'applied';
     }
+    const minute = parseRecord(OpsKpis, message);
+    if (!minute.ok) return { invalid: minute.invalid };
+    this.counts.kpiMinutes++;
+    this.view.applyKpis(minute.value);
+    return 'applied';
   }
 }

@@ -4,7 +4,7 @@ import { encodeDrivers } from '../lib/driver-wire';
 import type { ClientToServerEvents, DriverTuple, ServerToClientEvents } from '../lib/protocol';
 import { contains, Viewport } from '../lib/viewport';
 import { ClientBacklog, decide, type BacklogPolicy } from './client-backlog';
-import type { DriverView } from './driver-view';
+import type { DriverView, ViewDelta } from './driver-view';
 import type { GatewayMetrics } from './metrics';
 
 const WHOLE_CITY_ROOM = 'drivers';
@@ -105,8 +105,8 @@ export class DriverStream {
     }
     const receivers = [...(this.io.sockets.adapter.rooms.get(WHOLE_CITY_ROOM) ?? [])].filter((id) => !leftOut.has(id));
     if (receivers.length === 0) return;
-    const data = this.encode(delta.upserts, delta.removals, now);
-    this.broadcast(receivers, { seq: this.seq, sentAt: now, base: delta.base, newIds: delta.newIds, data });
+    const data = this.encode(delta.upserts, delta.removals.map(([, slot]) => slot), now);
+    this.broadcast(receivers, { seq: this.seq, sentAt: now, assigned: delta.assigned, data });
     this.o.metrics.messagesOut.inc({ event: 'drivers:delta' }, receivers.length);
     this.o.metrics.bytesOut.inc({ event: 'drivers:delta' }, data.byteLength * receivers.length);
   }
@@ -156,29 +156,24 @@ export class DriverStream {
     this.o.metrics.bytesOut.inc({ event: 'drivers:snapshot' }, data.byteLength);
   }
 
-  private sendViewportDelta(
-    socket: LiveClient,
-    state: ClientState,
-    delta: { upserts: DriverTuple[]; removals: string[]; base: number; newIds: string[] },
-    sentAt: number,
-  ): void {
+  private sendViewportDelta(socket: LiveClient, state: ClientState, delta: ViewDelta, sentAt: number): void {
     const viewport = state.viewport!;
     const upserts: DriverTuple[] = [];
-    const removals: string[] = [];
+    const removals: number[] = [];
     for (const t of delta.upserts) {
       if (contains(viewport, t[1], t[2])) {
         upserts.push(t);
         state.inView.add(t[0]);
       } else if (state.inView.delete(t[0])) {
-        removals.push(t[0]);
+        removals.push(this.o.view.indexFor(t[0]));
       }
     }
-    for (const id of delta.removals) if (state.inView.delete(id)) removals.push(id);
-    // The dictionary grows for everyone; a delta goes out when there is anything to say.
-    if (upserts.length === 0 && removals.length === 0 && delta.newIds.length === 0) return;
+    for (const [id, slot] of delta.removals) if (state.inView.delete(id)) removals.push(slot);
+    // The dictionary changes for everyone; a delta goes out when there is anything to say.
+    if (upserts.length === 0 && removals.length === 0 && delta.assigned.length === 0) return;
     state.seq++;
     const data = this.encode(upserts, removals, sentAt);
-    socket.emit('drivers:delta', { seq: state.seq, sentAt, base: delta.base, newIds: delta.newIds, data });
+    socket.emit('drivers:delta', { seq: state.seq, sentAt, assigned: delta.assigned, data });
     this.o.metrics.messagesOut.inc({ event: 'drivers:delta' });
     this.o.metrics.bytesOut.inc({ event: 'drivers:delta' }, data.byteLength);
   }
@@ -192,10 +187,10 @@ export class DriverStream {
     socket.disconnect(true);
   }
 
-  private encode(tuples: readonly DriverTuple[], removals: readonly string[], sentAt: number): Uint8Array {
+  private encode(tuples: readonly DriverTuple[], removedSlots: readonly number[], sentAt: number): Uint8Array {
     return encodeDrivers(
       tuples.map(([id, lon, lat, status, headingDeg, ts]) => ({ index: this.o.view.indexFor(id), lon, lat, status, headingDeg, ts })),
-      removals.map((id) => this.o.view.indexFor(id)),
+      removedSlots,
       sentAt,
     );
   }

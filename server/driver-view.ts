@@ -1,16 +1,31 @@
 import { statusCode, type DriverTuple } from '../lib/protocol';
 import type { DriverPosition } from '../lib/schemas/driver-location';
 
+/** What changed since the previous delta was taken (see takeDelta). */
+export interface ViewDelta {
+  readonly upserts: DriverTuple[];
+  /** Drivers gone since then, with the slot each had (given back once this delta is taken). */
+  readonly removals: (readonly [string, number])[];
+  /** Slots given out since then, as [index, driver id]. */
+  readonly assigned: (readonly [number, string])[];
+}
+
 /**
  * The latest position per driver, and what changed since the last delta was taken. Changes
  * to one driver between two deltas are conflated: only its latest position is sent.
+ *
+ * Clients know drivers by a slot number (the dictionary). A driver that leaves gives its slot
+ * back once the delta carrying its removal has been taken, so a later driver can have it: the
+ * dictionary, and so every snapshot, stays as large as the fleet rather than every id ever seen.
+ * Clients read deltas in order, so none sees a slot reused before it has seen it freed.
  */
 export class DriverView {
   private readonly drivers = new Map<string, DriverTuple>();
-  /** The driver dictionary clients receive: a driver keeps its index for the gateway's life. */
   private readonly indexOf = new Map<string, number>();
+  /** Slot -> driver id; '' for a free slot. */
   private readonly ids: string[] = [];
-  private newIds: string[] = [];
+  private readonly free: number[] = [];
+  private assigned: [number, string][] = [];
   private readonly changed = new Set<string>();
   private readonly removed = new Set<string>();
   private newest = 0;
@@ -18,6 +33,11 @@ export class DriverView {
 
   get size(): number {
     return this.drivers.size;
+  }
+
+  /** Slots in the dictionary, free ones included: what a snapshot's `ids` holds. */
+  get slots(): number {
+    return this.ids.length;
   }
 
   /** Newest event time applied (epoch ms). */
@@ -33,9 +53,10 @@ export class DriverView {
     const current = this.drivers.get(p.driverId);
     if (current && current[5] >= p.ts) return false;
     if (!this.indexOf.has(p.driverId)) {
-      this.indexOf.set(p.driverId, this.ids.length);
-      this.ids.push(p.driverId);
-      this.newIds.push(p.driverId);
+      const slot = this.free.pop() ?? this.ids.length;
+      this.ids[slot] = p.driverId;
+      this.indexOf.set(p.driverId, slot);
+      this.assigned.push([slot, p.driverId]);
     }
     this.drivers.set(p.driverId, [p.driverId, p.lon, p.lat, statusCode(p.status), p.headingDeg ?? 0, p.ts]);
     if (this.changed.has(p.driverId)) this.conflatedCount++;
@@ -78,7 +99,7 @@ export class DriverView {
     return [...this.drivers.values()];
   }
 
-  /** The whole dictionary (index -> driver id), as a snapshot sends it. */
+  /** The whole dictionary (slot -> driver id, '' when free), as a snapshot sends it. */
   dictionary(): string[] {
     return [...this.ids];
   }
@@ -87,18 +108,21 @@ export class DriverView {
     return this.indexOf.get(driverId)!;
   }
 
-  /**
-   * What changed since the previous call, or null if nothing did; `newIds` are the drivers
-   * first seen since then, at dictionary indices from `base` on.
-   */
-  takeDelta(): { upserts: DriverTuple[]; removals: string[]; base: number; newIds: string[] } | null {
-    if (this.changed.size === 0 && this.removed.size === 0) return null;
+  /** What changed since the previous call, or null if nothing did. */
+  takeDelta(): ViewDelta | null {
+    if (this.changed.size === 0 && this.removed.size === 0 && this.assigned.length === 0) return null;
     const upserts = [...this.changed].map((id) => this.drivers.get(id)!);
-    const removals = [...this.removed];
-    const newIds = this.newIds;
-    this.newIds = [];
+    const removals = [...this.removed].map((id) => [id, this.indexOf.get(id)!] as const);
+    const assigned = this.assigned;
+    this.assigned = [];
     this.changed.clear();
     this.removed.clear();
-    return { upserts, removals, base: this.ids.length - newIds.length, newIds };
+    // This delta tells every client the slot is empty; from the next one on, it may be reused.
+    for (const [id, slot] of removals) {
+      this.indexOf.delete(id);
+      this.ids[slot] = '';
+      this.free.push(slot);
+    }
+    return { upserts, removals, assigned };
   }
 }

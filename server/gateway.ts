@@ -56,18 +56,22 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     clock,
   });
   const alerts = new AlertView();
-  const alertIngest = new AlertIngest(kafka, `${groupBase}-alerts`, alerts, log);
+  const countRecord = (topic: string, outcome: string): void => metrics.ingestRecords.inc({ topic, outcome });
+  const alertIngest = new AlertIngest(kafka, `${groupBase}-alerts`, alerts, log, countRecord);
   const analytics = new AnalyticsView();
-  const analyticsIngest = new AnalyticsIngest(kafka, `${groupBase}-analytics`, analytics, log);
+  const analyticsIngest = new AnalyticsIngest(kafka, `${groupBase}-analytics`, analytics, log, countRecord);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   const admin = kafka.admin();
   const timestamps = new RecordTimestamps(kafka, `${groupBase}-lag-reader`, log);
   const lag = new LagMonitor({ admin, pollMs: config.lagPollMs, windowSize: config.lagWindow, log, clock, timestamps });
   const flink = new FlinkMonitor(config.flinkRestUrl, config.lagPollMs, log, clock);
-  const pipelineData = new PipelineDataMonitor(kafka, `${groupBase}-quarantine`, admin, config.lagPollMs, log, access.pseudonymKey, clock);
+  const pipelineData = new PipelineDataMonitor(kafka, `${groupBase}-quarantine`, admin, config.lagPollMs, log, access.pseudonymKey, clock, countRecord);
   const auditView = new AuditView();
   const audit = new AuditLog(producer, config.gatewayId, log, (outcome) => metrics.auditWrites.inc({ outcome }), clock);
-  const governance = new GovernanceIngest(kafka, `${groupBase}-governance`, access.grants, auditView, log);
+  const governance = new GovernanceIngest(kafka, `${groupBase}-governance`, access.grants, auditView, log, countRecord);
+  // Every topic the gateway replays into a view: each rebuilt after a crash, each degraded on its own.
+  const streams = [ingest.stream, alertIngest.stream, analyticsIngest.stream, governance.grantStream, governance.auditStream, pipelineData.stream];
+  const degradedStreams = (): string[] => streams.filter((st) => st.degraded).map((st) => st.name);
   const publishGrant = async (grant: AccessGrant): Promise<void> => {
     await producer.send({ topic: topics.accessGrants.name, messages: [{ key: grant.grantId, value: JSON.stringify(grant) }] });
     access.grants.apply(grant);
@@ -77,7 +81,9 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   const health = {
     ready,
     details: () => ({
-      degraded: ingest.degraded,
+      degraded: degradedStreams().length > 0,
+      degradedStreams: degradedStreams(),
+      streams: Object.fromEntries(streams.map((st) => [st.name, st.health])),
       catchUp: { drivers: ingest.catchUpProgress, alerts: alertIngest.catchUpProgress },
       drivers: view.size,
       alerts: alerts.size,
@@ -102,7 +108,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   const socket = attachLiveSocket(server, {
     view,
     isReady: ready,
-    isDegraded: () => ingest.degraded,
+    degradedStreams,
     lagReport: () => lag.report,
     pipelineStatus: () => flink.status,
     pipelineData: () => pipelineData.data,
@@ -166,6 +172,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
       await producer.disconnect();
       await admin.disconnect();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      metrics.stop();
     },
   };
 }

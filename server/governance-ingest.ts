@@ -1,74 +1,62 @@
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { AccessGrant } from '../lib/schemas/access-grant';
 import { AuditEvent } from '../lib/schemas/audit-event';
 import { topics } from '../lib/topics';
 import type { GrantStore } from './auth/grants';
 import type { AuditView } from './audit';
-import { CatchUp } from './catch-up';
-import { consumeFromBeginning } from './consume-from-beginning';
+import { parseRecord, ReplayedStream, type Handled, type StreamRecord } from './replayed-stream';
+
+/** The newest audit events read at start, per partition: what the admin view can show. */
+export const AUDIT_TAIL = 500;
 
 /**
- * Reads governance.grants (so that an issue or revocation on any gateway reaches this one)
- * and audit.events (for the admin view) from the beginning.
+ * Reads governance.grants from the beginning (so that an issue or revocation on any gateway
+ * reaches this one; every grant ever issued may still be in use) and the newest AUDIT_TAIL
+ * events of each audit.events partition (for the admin view: not a year of history).
  */
 export class GovernanceIngest {
-  readonly stats = { grants: 0, auditEvents: 0, invalid: 0 };
-  private readonly consumer: Consumer;
-  private catchUp: CatchUp | null = null;
+  readonly grantStream: ReplayedStream;
+  readonly auditStream: ReplayedStream;
+  private readonly counts = { grants: 0, auditEvents: 0 };
 
-  constructor(
-    private readonly kafka: Kafka,
-    groupId: string,
-    private readonly grants: GrantStore,
-    private readonly audit: AuditView,
-    private readonly log: Logger,
-  ) {
-    this.consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 50 });
+  constructor(kafka: Kafka, groupId: string, private readonly grants: GrantStore, private readonly audit: AuditView, log: Logger, count?: (topic: string, outcome: string) => void) {
+    this.grantStream = new ReplayedStream({ kafka, name: 'grants', groupId: `${groupId}-grants`, topics: [topics.accessGrants.name], handle: (r) => this.grant(r), log, count, maxWaitTimeInMs: 50 });
+    this.auditStream = new ReplayedStream({ kafka, name: 'audit', groupId: `${groupId}-audit`, topics: [topics.auditEvents.name], tail: AUDIT_TAIL, handle: (r) => this.auditEvent(r), log, count, maxWaitTimeInMs: 50 });
+  }
+
+  get stats(): { grants: number; auditEvents: number; invalid: number } {
+    return { ...this.counts, invalid: this.grantStream.stats.invalid + this.auditStream.stats.invalid };
   }
 
   get ready(): boolean {
-    return this.catchUp?.done ?? false;
+    return this.grantStream.ready && this.auditStream.ready;
   }
 
   async start(): Promise<void> {
-    const names = [topics.accessGrants.name, topics.auditEvents.name];
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      this.catchUp = await CatchUp.at(admin, names);
-    } finally {
-      await admin.disconnect();
-    }
-    this.catchUp.follow(this.consumer, () => undefined);
-    await consumeFromBeginning(this.consumer, names, (t, p, m) => this.handle(t, p, m));
+    await Promise.all([this.grantStream.start(), this.auditStream.start()]);
   }
 
   async stop(): Promise<void> {
-    await this.consumer.disconnect();
+    await Promise.all([this.grantStream.stop(), this.auditStream.stop()]);
   }
 
-  private handle(topic: string, partition: number, m: KafkaMessage): void {
+  private grant({ message }: StreamRecord): Handled {
     // A tombstone (null value) is compaction's business: the grant it replaced was revoked first.
-    if (m.value === null) return;
-    const schema = topic === topics.accessGrants.name ? AccessGrant : AuditEvent;
-    let parsed;
-    try {
-      parsed = schema.safeParse(JSON.parse(m.value.toString('utf8')));
-    } catch (err) {
-      parsed = { success: false as const, error: err as Error };
-    }
-    if (!parsed.success) {
-      this.stats.invalid++;
-      this.log.warn({ topic, partition, offset: m.offset, reason: parsed.error.message.slice(0, 300) }, 'skipped an invalid governance record');
-      return;
-    }
-    if (topic === topics.accessGrants.name) {
-      this.stats.grants++;
-      this.grants.apply(parsed.data as AccessGrant);
-    } else {
-      this.stats.auditEvents++;
-      this.audit.add(parsed.data as AuditEvent);
-    }
+    if (message.value === null) return 'tombstone';
+    const grant = parseRecord(AccessGrant, message);
+    if (!grant.ok) return { invalid: grant.invalid };
+    this.counts.grants++;
+    this.grants.apply(grant.value);
+    return 'applied';
+  }
+
+  private auditEvent({ message }: StreamRecord): Handled {
+    if (message.value === null) return 'tombstone';
+    const event = parseRecord(AuditEvent, message);
+    if (!event.ok) return { invalid: event.invalid };
+    this.counts.auditEvents++;
+    this.audit.add(event.value);
+    return 'applied';
   }
 }

@@ -36,7 +36,8 @@ const scoped = (state: AnalyticsState, scope: AnalyticsScope): AnalyticsState =>
 export interface LiveSocketOptions {
   readonly view: DriverView;
   readonly isReady: () => boolean;
-  readonly isDegraded: () => boolean;
+  /** Names of the gateway's streams that are not receiving from Kafka. */
+  readonly degradedStreams: () => readonly string[];
   readonly lagReport: () => LagReport;
   readonly pipelineStatus: () => PipelineStatus;
   readonly pipelineData: () => PipelineData;
@@ -184,7 +185,8 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
   }, o.deltaIntervalMs);
 
   const status = setInterval(() => {
-    io.emit('gateway:status', { ready: o.isReady(), degraded: o.isDegraded(), drivers: o.view.size, newestEventTime: o.view.newestEventTime });
+    const degradedStreams = o.degradedStreams();
+    io.emit('gateway:status', { ready: o.isReady(), degraded: degradedStreams.length > 0, degradedStreams, drivers: o.view.size, newestEventTime: o.view.newestEventTime });
     o.metrics.messagesOut.inc({ event: 'gateway:status' }, io.engine.clientsCount);
   }, 1000);
 

@@ -1,8 +1,10 @@
+import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { statusSeverity } from '../lib/lag/partition-status';
 import type { LagReport } from '../lib/lag/lag-report';
 
-export type IngestOutcome = 'applied' | 'stale' | 'tombstone' | 'invalid';
+export type IngestOutcome = 'applied' | 'stale' | 'tombstone' | 'invalid' | 'failed';
 
 /** The gateway's Prometheus metrics, served at /metrics. */
 export function createMetrics() {
@@ -96,8 +98,19 @@ export function createMetrics() {
     help: 'Promise rejections nothing awaited (logged with context; each one is a bug)',
     registers: [registry],
   });
+  // What survives a full collection is what the process holds on to: a leak shows as its slope,
+  // while the heap used between collections saws up and down with the traffic.
+  const heapAfterGc = new Gauge({ name: 'streamwatch_heap_after_major_gc_bytes', help: 'V8 heap used right after the latest major (mark-compact) GC', registers: [registry] });
+  const gcWatch = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (((entry as { detail?: { kind?: number } }).detail)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) heapAfterGc.set(getHeapStatistics().used_heap_size);
+    }
+  });
+  gcWatch.observe({ entryTypes: ['gc'] });
   return {
     registry,
+    /** Stops watching garbage collections (a gateway closed in a test process). */
+    stop: () => gcWatch.disconnect(),
     requestFailures,
     unhandledRejections,
     authOutcomes,

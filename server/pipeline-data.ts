@@ -1,9 +1,9 @@
-import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { PipelineData, TopicOffsets } from '../lib/protocol';
 import { topics } from '../lib/topics';
-import { consumeFromBeginning } from './consume-from-beginning';
 import { QuarantineView } from './quarantine-view';
+import { ReplayedStream } from './replayed-stream';
 
 /** Topics holding what the pipeline set aside rather than processed. */
 export const quarantineTopics = [topics.driverLocationsDlq.name, topics.rideRequestsDlq.name, topics.paymentsDlq.name, topics.lateEvents.name];
@@ -16,7 +16,7 @@ export const quarantineTopics = [topics.driverLocationsDlq.name, topics.rideRequ
 export class PipelineDataMonitor {
   onData: (data: PipelineData) => void = () => undefined;
   private readonly quarantine: QuarantineView;
-  private readonly consumer: Consumer;
+  readonly stream: ReplayedStream;
   private offsets: TopicOffsets[] = [];
   private at = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -29,9 +29,24 @@ export class PipelineDataMonitor {
     private readonly log: Logger,
     pseudonymKey: string,
     private readonly clock: { now(): number } = Date,
+    count?: (topic: string, outcome: string) => void,
   ) {
     this.quarantine = new QuarantineView(quarantineTopics, pseudonymKey);
-    this.consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250 });
+    this.stream = new ReplayedStream({
+      kafka,
+      name: 'quarantine',
+      groupId,
+      topics: quarantineTopics,
+      // Every dead letter is counted; the view keeps counts and the newest few of each topic.
+      handle: ({ topic, partition, message }) => {
+        this.quarantine.add(topic, partition, message);
+        return 'applied';
+      },
+      log,
+      count,
+      maxWaitTimeInMs: 250,
+      clock,
+    });
   }
 
   get data(): PipelineData {
@@ -39,14 +54,14 @@ export class PipelineDataMonitor {
   }
 
   async start(): Promise<void> {
-    await consumeFromBeginning(this.consumer, quarantineTopics, (topic, partition, m) => this.quarantine.add(topic, partition, m));
+    await this.stream.start();
     this.timer = setInterval(() => void this.poll(), this.pollMs);
     void this.poll();
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.consumer.disconnect();
+    await this.stream.stop();
   }
 
   private async poll(): Promise<void> {

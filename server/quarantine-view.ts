@@ -6,6 +6,8 @@ import { deadLetterHeaders, lateEventHeaders, topics } from '../lib/topics';
 /** Topics whose payloads hold full card numbers: counted and explained, never shown. */
 const withheld = new Set<string>([topics.paymentsDlq.name]);
 const PAYLOAD_CHARS = 300;
+const MAX_REASONS = 50;
+const OTHER_REASONS = '(other reasons)';
 
 const header = (m: KafkaMessage, name: string): string | null => {
   const v = m.headers?.[name];
@@ -39,7 +41,8 @@ export class QuarantineView {
       ? [header(m, lateEventHeaders.sourceTopic), header(m, lateEventHeaders.sourcePartition), header(m, lateEventHeaders.sourceOffset)]
       : [header(m, deadLetterHeaders.sourceTopic), header(m, deadLetterHeaders.sourcePartition), header(m, deadLetterHeaders.sourceOffset)];
     entry.count++;
-    const reasonKey = late ? 'late' : reason;
+    // Reasons come from upstream headers: a flood of distinct ones must not grow the map for ever.
+    const reasonKey = late ? 'late' : entry.reasons.has(reason) || entry.reasons.size < MAX_REASONS ? reason : OTHER_REASONS;
     entry.reasons.set(reasonKey, (entry.reasons.get(reasonKey) ?? 0) + 1);
     const raw = m.value === null || withheld.has(topic) ? null : m.value.toString('utf8');
     const text = raw === null ? null : safePayload(raw.length > PAYLOAD_CHARS ? `${raw.slice(0, PAYLOAD_CHARS)}…` : raw, this.pseudonymKey);

@@ -28,11 +28,10 @@ function setup() {
 /** Frames as the gateway sends them, for drivers named by their dictionary index. */
 const pos = (index: number, lon: number, ts = 1) => ({ index, lon, lat: 12.9, status: 2, headingDeg: 0, ts });
 const snapshot = (seq: number, ids: string[], drivers: ReturnType<typeof pos>[]) => ({ seq, sentAt: 0, ids, data: encodeDrivers(drivers, [], 0) });
-const delta = (seq: number, base: number, newIds: string[], drivers: ReturnType<typeof pos>[], removals: number[] = []) => ({
+const delta = (seq: number, assigned: [number, string][], drivers: ReturnType<typeof pos>[], removals: number[] = []) => ({
   seq,
   sentAt: 0,
-  base,
-  newIds,
+  assigned,
   data: encodeDrivers(drivers, removals, 0),
 });
 
@@ -57,9 +56,9 @@ describe('DriverStore', () => {
     socket.receive('drivers:snapshot', snapshot(0, ['a'], [pos(0, 77.1)]));
     flush();
     const version = store.getSnapshot().version;
-    socket.receive('drivers:delta', delta(1, 1, [], [pos(0, 77.3)]));
-    socket.receive('drivers:delta', delta(2, 1, ['c'], [pos(1, 77.4)]));
-    socket.receive('drivers:delta', delta(3, 2, [], [], [1]));
+    socket.receive('drivers:delta', delta(1, [], [pos(0, 77.3)]));
+    socket.receive('drivers:delta', delta(2, [[1, 'c']], [pos(1, 77.4)]));
+    socket.receive('drivers:delta', delta(3, [], [], [1]));
     flush();
     const f = store.getSnapshot();
     expect(f.version).toBe(version + 1);
@@ -71,8 +70,8 @@ describe('DriverStore', () => {
     const { socket, store, flush } = setup();
     socket.receive('connect');
     socket.receive('drivers:snapshot', snapshot(10, ['a'], [pos(0, 77.1)]));
-    socket.receive('drivers:delta', delta(12, 1, [], [pos(0, 77.9)]));
-    socket.receive('drivers:delta', delta(13, 1, [], [pos(0, 77.8)]));
+    socket.receive('drivers:delta', delta(12, [], [pos(0, 77.9)]));
+    socket.receive('drivers:delta', delta(13, [], [pos(0, 77.8)]));
     flush();
     expect(socket.sent).toEqual(['drivers:subscribe', 'drivers:subscribe']);
     expect(store.getSnapshot().positions[0]).toBeCloseTo(77.1, 4);
@@ -90,10 +89,11 @@ describe('DriverStore', () => {
   it('shows when the gateway reports itself degraded, and when it recovers', () => {
     const { socket, store, flush } = setup();
     socket.receive('connect');
-    socket.receive('gateway:status', { ready: true, degraded: true, drivers: 0, newestEventTime: 0 });
+    socket.receive('gateway:status', { ready: true, degraded: true, degradedStreams: ['drivers', 'alerts'], drivers: 0, newestEventTime: 0 });
     flush();
     expect(store.getSnapshot().degraded).toBe(true);
-    socket.receive('gateway:status', { ready: true, degraded: false, drivers: 0, newestEventTime: 0 });
+    expect(store.getSnapshot().degradedStreams).toEqual(['drivers', 'alerts']);
+    socket.receive('gateway:status', { ready: true, degraded: false, degradedStreams: [], drivers: 0, newestEventTime: 0 });
     flush();
     expect(store.getSnapshot().degraded).toBe(false);
   });
@@ -103,27 +103,38 @@ describe('DriverStore', () => {
     socket.receive('connect');
     // The snapshot was taken after 'b' arrived but before the delta that announces it.
     socket.receive('drivers:snapshot', snapshot(3, ['a', 'b'], [pos(0, 77.1), pos(1, 77.2)]));
-    socket.receive('drivers:delta', delta(4, 1, ['b', 'c'], [pos(1, 77.25), pos(2, 77.3)]));
+    socket.receive('drivers:delta', delta(4, [[1, 'b'], [2, 'c']], [pos(1, 77.25), pos(2, 77.3)]));
     flush();
     expect(store.getSnapshot().ids).toEqual(['a', 'b', 'c']);
     expect(store.getSnapshot().resyncs).toBe(0);
   });
 
-  it('resyncs when a delta extends a dictionary it does not have', () => {
+  it('resyncs when a delta assigns a slot no gateway gives out', () => {
     const { socket, store, flush } = setup();
     socket.receive('connect');
     socket.receive('drivers:snapshot', snapshot(0, ['a'], [pos(0, 77.1)]));
-    socket.receive('drivers:delta', delta(1, 5, ['z'], [pos(5, 77.5)]));
+    socket.receive('drivers:delta', delta(1, [[2 ** 30, 'z']], [pos(0, 77.5)]));
     flush();
     expect(socket.sent).toEqual(['drivers:subscribe', 'drivers:subscribe']);
     expect(store.getSnapshot().ids).toEqual(['a']);
+  });
+
+  it('takes a freed slot over for a new driver, and shows no driver for a free slot', () => {
+    const { socket, store, flush } = setup();
+    socket.receive('connect');
+    socket.receive('drivers:snapshot', snapshot(0, ['a', '', 'b'], [pos(0, 77.1), pos(2, 77.2)]));
+    socket.receive('drivers:delta', delta(1, [], [], [0]));
+    socket.receive('drivers:delta', delta(2, [[0, 'c'], [1, 'd']], [pos(0, 77.3), pos(1, 77.4)]));
+    flush();
+    expect(Object.fromEntries(store.getSnapshot().ids.map((id, i) => [id, store.getSnapshot().positions[2 * i]]))).toEqual({ b: Math.fround(77.2), c: Math.fround(77.3), d: Math.fround(77.4) });
+    expect(store.getSnapshot().resyncs).toBe(0);
   });
 
   it('resyncs on a frame that does not decode instead of throwing', () => {
     const { socket, store, flush } = setup();
     socket.receive('connect');
     socket.receive('drivers:snapshot', snapshot(0, ['a'], [pos(0, 77.1)]));
-    expect(() => socket.receive('drivers:delta', { seq: 1, sentAt: 0, base: 1, newIds: [], data: new Uint8Array([1, 2, 3]) })).not.toThrow();
+    expect(() => socket.receive('drivers:delta', { seq: 1, sentAt: 0, assigned: [], data: new Uint8Array([1, 2, 3]) })).not.toThrow();
     flush();
     expect(store.getSnapshot().resyncs).toBe(1);
     expect(socket.sent.at(-1)).toBe('drivers:subscribe');
@@ -137,7 +148,7 @@ describe('DriverStore', () => {
     const east = { west: 77.8, south: 12.8, east: 78, north: 13.2 };
     store.setViewport(east);
     store.setViewport({ ...east });
-    socket.receive('drivers:delta', delta(1, 2, [], [pos(0, 77.2)]));
+    socket.receive('drivers:delta', delta(1, [], [pos(0, 77.2)]));
     socket.receive('drivers:snapshot', snapshot(0, ['a', 'b'], [pos(1, 77.9)]));
     flush();
     expect(store.getSnapshot().ids).toEqual(['b']);

@@ -1,5 +1,5 @@
 import { decodeDrivers } from '../../lib/driver-wire';
-import { extendDictionary, type DriverDelta, type DriverSnapshot, type DriverTuple } from '../../lib/protocol';
+import { assignSlots, type DriverDelta, type DriverSnapshot, type DriverTuple } from '../../lib/protocol';
 import type { Viewport } from '../../lib/viewport';
 import type { LiveSocket } from './socket-connection';
 
@@ -20,6 +20,8 @@ export interface DriverFrame {
   readonly connection: ConnectionState;
   /** The gateway says it is serving what it has but not receiving from Kafka. */
   readonly degraded: boolean;
+  /** Which of its streams are not receiving. */
+  readonly degradedStreams: readonly string[];
   /** Deltas that arrived out of sequence and forced a resync. */
   readonly resyncs: number;
 }
@@ -36,6 +38,7 @@ const emptyFrame: DriverFrame = {
   newestEventTime: 0,
   connection: 'connecting',
   degraded: false,
+  degradedStreams: [],
   resyncs: 0,
 };
 
@@ -54,6 +57,7 @@ export class DriverStore {
   private connection: ConnectionState = 'connecting';
   private resyncs = 0;
   private degraded = false;
+  private degradedStreams: readonly string[] = [];
   private viewport: Viewport | null = null;
   private scheduled = false;
 
@@ -75,8 +79,10 @@ export class DriverStore {
     socket.on('drivers:snapshot', (s) => this.onSnapshot(s));
     socket.on('drivers:delta', (d) => this.onDelta(d));
     socket.on('gateway:status', (status) => {
-      if (status.degraded === this.degraded) return;
+      const streams = status.degradedStreams ?? [];
+      if (status.degraded === this.degraded && streams.join() === this.degradedStreams.join()) return;
       this.degraded = status.degraded;
+      this.degradedStreams = streams;
       this.changed();
     });
     if (socket.connected) socket.emit('drivers:subscribe');
@@ -111,7 +117,7 @@ export class DriverStore {
 
   private onDelta(d: DriverDelta): void {
     if (this.lastSeq < 0) return; // waiting for the snapshot
-    if (d.seq !== this.lastSeq + 1 || !extendDictionary(this.dictionary, d.base, d.newIds)) {
+    if (d.seq !== this.lastSeq + 1 || !assignSlots(this.dictionary, d.assigned)) {
       // A missed delta leaves some drivers wrong until they move again: start over.
       this.resync();
       return;
@@ -139,12 +145,13 @@ export class DriverStore {
     }
     const { drivers, removals } = decoded;
     for (const d of drivers) {
+      // '' is a free slot: a gateway never sends a position for one.
       const id = this.dictionary[d.index];
-      if (id !== undefined) this.drivers.set(id, [id, d.lon, d.lat, d.status, d.headingDeg, d.ts]);
+      if (id) this.drivers.set(id, [id, d.lon, d.lat, d.status, d.headingDeg, d.ts]);
     }
     for (const index of removals) {
       const id = this.dictionary[index];
-      if (id !== undefined) this.drivers.delete(id);
+      if (id) this.drivers.delete(id);
     }
     return true;
   }
@@ -184,6 +191,7 @@ export class DriverStore {
       newestEventTime: newest,
       connection: this.connection,
       degraded: this.degraded,
+      degradedStreams: this.degradedStreams,
       resyncs: this.resyncs,
     };
   }

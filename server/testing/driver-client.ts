@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { decodeDrivers } from '../../lib/driver-wire';
-import { extendDictionary, SOCKET_PATH, type ClientToServerEvents, type DriverTuple, type ServerToClientEvents } from '../../lib/protocol';
+import { assignSlots, SOCKET_PATH, type ClientToServerEvents, type DriverTuple, type ServerToClientEvents } from '../../lib/protocol';
 import type { Viewport } from '../../lib/viewport';
 
 /**
@@ -14,7 +14,11 @@ export function driverClient(url: string, cookie: string, viewport: Viewport | n
   let dictionary: string[] = [];
   const apply = (data: ArrayBuffer | Uint8Array, sentAt: number): void => {
     const decoded = decodeDrivers(data, sentAt);
-    for (const d of decoded.drivers) drivers.set(dictionary[d.index]!, [dictionary[d.index]!, d.lon, d.lat, d.status, d.headingDeg, d.ts]);
+    for (const d of decoded.drivers) {
+      const id = dictionary[d.index];
+      if (!id) throw new Error(`a position for slot ${d.index}, which the dictionary holds no driver for`);
+      drivers.set(id, [id, d.lon, d.lat, d.status, d.headingDeg, d.ts]);
+    }
     for (const i of decoded.removals) drivers.delete(dictionary[i]!);
   };
   socket.on('connect', () => {
@@ -28,7 +32,7 @@ export function driverClient(url: string, cookie: string, viewport: Viewport | n
     seqs.push(s.seq);
   });
   socket.on('drivers:delta', (d) => {
-    if (!extendDictionary(dictionary, d.base, d.newIds)) throw new Error(`delta base ${d.base} lies beyond a dictionary of ${dictionary.length}`);
+    if (!assignSlots(dictionary, d.assigned)) throw new Error(`delta assigns a slot no gateway gives out: ${JSON.stringify(d.assigned.slice(0, 5))}`);
     apply(d.data, d.sentAt);
     seqs.push(d.seq);
   });

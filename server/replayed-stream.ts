@@ -1,0 +1,241 @@
+import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from 'pino';
+import { CatchUp } from './catch-up';
+
+/** What a handler made of a record: an outcome to count, or why the record was not taken. */
+export type Handled = string | { readonly invalid: string };
+
+export interface StreamRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly message: KafkaMessage;
+}
+
+export interface ReplayedStreamOptions {
+  readonly kafka: Kafka;
+  /** Names the stream in logs, /readyz and the status bar ("drivers", "alerts", ...). */
+  readonly name: string;
+  /** Used for partition assignment only: nothing is committed. */
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  /**
+   * Where the first start reads from: every record (undefined), or the newest `tail` records of
+   * each partition (an audit trail a year long is not read to show its last 500 events).
+   */
+  readonly tail?: number;
+  readonly handle: (record: StreamRecord) => Handled;
+  readonly log: Logger;
+  /** Counts every record by topic and outcome ('invalid', 'failed' included). */
+  readonly count?: (topic: string, outcome: string) => void;
+  readonly clock?: { now(): number };
+  readonly maxWaitTimeInMs?: number;
+  /** Delay before rebuilding a crashed consumer; doubles on each failed rebuild up to `max`. */
+  readonly rebuildDelayMs?: { readonly initial: number; readonly max: number };
+}
+
+export interface StreamHealth {
+  readonly ready: boolean;
+  readonly degraded: boolean;
+  readonly records: number;
+  readonly invalid: number;
+  readonly rebuilds: number;
+  readonly catchUp: { partitionsDone: number; partitions: number } | null;
+}
+
+/** No fetch for this long (the loop fetches every few hundred ms) means it is not receiving. */
+const DEGRADED_AFTER_MS = 5_000;
+/** Invalid records logged one by one before only every 1000th is (the counter holds the total). */
+const LOGGED_INVALID = 20;
+
+/**
+ * One topic-replaying consumer of the gateway, the same for every view it feeds: it reads its
+ * topics from the beginning (or a bounded tail) on every start, never commits, tells when the
+ * view has caught up with the end offsets seen at start, and hands each record over once.
+ *
+ * kafkajs restarts a consumer after retriable failures; one it gives up on (`restart: false`,
+ * or a run that fails) is rebuilt here with backoff, resuming at the next offset of each
+ * partition, so a view never freezes silently and never sees a record twice. While it is down
+ * or not fetching the stream is degraded. Invalid records are logged with topic, partition,
+ * offset and reason, and counted, the same way for every stream.
+ */
+export class ReplayedStream {
+  private consumer: Consumer | null = null;
+  private catchUp: CatchUp | null = null;
+  private caughtUp = false;
+  private down = false;
+  private stopped = false;
+  private lastFetchAt = 0;
+  private rebuildTimer: NodeJS.Timeout | null = null;
+  private rebuildDelay: number;
+  private readonly clock: { now(): number };
+  /** Next offset to hand over, per "topic/partition" (bounded by the partitions read): where a
+   * tail starts, then past each record handed over. */
+  private readonly next = new Map<string, bigint>();
+  private readonly counts = { records: 0, invalid: 0, failed: 0, rebuilds: 0 };
+
+  constructor(private readonly o: ReplayedStreamOptions) {
+    this.clock = o.clock ?? Date;
+    this.rebuildDelay = o.rebuildDelayMs?.initial ?? 1_000;
+  }
+
+  get name(): string {
+    return this.o.name;
+  }
+
+  /** The view holds everything up to the end offsets seen at start. */
+  get ready(): boolean {
+    return this.caughtUp;
+  }
+
+  /** Serving what it has, but not receiving: the consumer is down or the broker out of reach. */
+  get degraded(): boolean {
+    return this.down || (this.lastFetchAt > 0 && this.clock.now() - this.lastFetchAt > DEGRADED_AFTER_MS);
+  }
+
+  get health(): StreamHealth {
+    return { ready: this.ready, degraded: this.degraded, records: this.counts.records, invalid: this.counts.invalid, rebuilds: this.counts.rebuilds, catchUp: this.catchUp?.progress ?? null };
+  }
+
+  get stats(): { records: number; invalid: number; failed: number; rebuilds: number } {
+    return { ...this.counts };
+  }
+
+  async start(): Promise<void> {
+    const admin = this.o.kafka.admin();
+    await admin.connect();
+    try {
+      this.catchUp = await CatchUp.at(admin, this.o.topics);
+      if (this.o.tail !== undefined) for (const [key, from] of await tailStarts(admin, this.o.topics, this.o.tail)) this.next.set(key, from);
+    } finally {
+      await admin.disconnect();
+    }
+    this.updateReadiness();
+    this.lastFetchAt = this.clock.now();
+    await this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.rebuildTimer) clearTimeout(this.rebuildTimer);
+    await this.consumer?.disconnect();
+  }
+
+  private async run(): Promise<void> {
+    const consumer = this.o.kafka.consumer({ groupId: this.o.groupId, maxWaitTimeInMs: this.o.maxWaitTimeInMs ?? 100, sessionTimeout: 15_000 });
+    this.consumer = consumer;
+    consumer.on(consumer.events.FETCH, () => {
+      this.lastFetchAt = this.clock.now();
+      this.rebuildDelay = this.o.rebuildDelayMs?.initial ?? 1_000;
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      // kafkajs restarts on its own after a retriable error (a coordinator still loading, say).
+      this.o.log[payload.restart ? 'warn' : 'error']({ err: payload.error, stream: this.o.name, restart: payload.restart }, `${this.o.name} consumer crashed`);
+      if (!payload.restart && consumer === this.consumer) this.scheduleRebuild();
+    });
+    this.catchUp?.follow(consumer, () => this.updateReadiness());
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.o.topics], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) this.take(batch.topic, batch.partition, message);
+      },
+    });
+    // Where each partition starts: past what was handed over before a rebuild, or the tail.
+    for (const [key, offset] of this.next) {
+      const [topic, partition] = splitKey(key);
+      consumer.seek({ topic, partition, offset: offset.toString() });
+    }
+  }
+
+  private take(topic: string, partition: number, message: KafkaMessage): void {
+    const key = `${topic}/${partition}`;
+    const offset = BigInt(message.offset);
+    const mark = this.next.get(key);
+    // A fetch in flight when a seek landed can still deliver what came before it.
+    if (mark !== undefined && offset < mark) return;
+    this.next.set(key, offset + 1n);
+    this.counts.records++;
+    let handled: Handled;
+    try {
+      handled = this.o.handle({ topic, partition, message });
+    } catch (err) {
+      // A handler that throws is a bug; the record is skipped, not retried for ever.
+      this.counts.failed++;
+      this.o.count?.(topic, 'failed');
+      this.o.log.error({ err, stream: this.o.name, topic, partition, offset: message.offset }, `${this.o.name}: handling a record failed; skipped it`);
+      return;
+    }
+    if (typeof handled === 'string') {
+      this.o.count?.(topic, handled);
+      return;
+    }
+    this.counts.invalid++;
+    this.o.count?.(topic, 'invalid');
+    if (this.counts.invalid <= LOGGED_INVALID || this.counts.invalid % 1000 === 0) {
+      this.o.log.warn({ stream: this.o.name, topic, partition, offset: message.offset, reason: handled.invalid.slice(0, 500), invalidTotal: this.counts.invalid }, `${this.o.name}: skipped an invalid record`);
+    }
+  }
+
+  private scheduleRebuild(): void {
+    if (this.stopped || this.rebuildTimer) return;
+    this.down = true;
+    const delay = this.rebuildDelay;
+    this.rebuildDelay = Math.min(this.o.rebuildDelayMs?.max ?? 30_000, delay * 2);
+    this.rebuildTimer = setTimeout(() => {
+      this.rebuildTimer = null;
+      void this.rebuild();
+    }, delay);
+  }
+
+  private async rebuild(): Promise<void> {
+    if (this.stopped) return;
+    this.counts.rebuilds++;
+    this.o.log.warn({ stream: this.o.name, rebuilds: this.counts.rebuilds }, `rebuilding the ${this.o.name} consumer`);
+    await this.consumer?.disconnect().catch(() => undefined);
+    try {
+      await this.run();
+      this.down = false;
+    } catch (err) {
+      this.o.log.error({ err, stream: this.o.name }, `${this.o.name} consumer rebuild failed; trying again`);
+      this.scheduleRebuild();
+    }
+  }
+
+  private updateReadiness(): void {
+    if (!this.caughtUp && this.catchUp?.done) {
+      this.caughtUp = true;
+      this.o.log.info({ stream: this.o.name, records: this.counts.records }, `${this.o.name} caught up`);
+    }
+  }
+}
+
+/** Per partition, the offset `tail` records before its end, where that is past its start. */
+async function tailStarts(admin: Admin, topicNames: readonly string[], tail: number): Promise<Map<string, bigint>> {
+  const starts = new Map<string, bigint>();
+  for (const topic of topicNames) {
+    for (const p of await admin.fetchTopicOffsets(topic)) {
+      const from = BigInt(p.high) - BigInt(tail);
+      if (from > BigInt(p.low)) starts.set(`${topic}/${p.partition}`, from);
+    }
+  }
+  return starts;
+}
+
+function splitKey(key: string): [string, number] {
+  const at = key.lastIndexOf('/');
+  return [key.slice(0, at), Number(key.slice(at + 1))];
+}
+
+/** Parses a record's value as JSON and checks it against a schema; an invalid result says why. */
+export function parseRecord<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } }, message: KafkaMessage): { ok: true; value: T } | { ok: false; invalid: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(message.value?.toString('utf8') ?? 'null');
+  } catch (err) {
+    return { ok: false, invalid: `not JSON: ${(err as Error).message}` };
+  }
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, invalid: parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ') };
+}
