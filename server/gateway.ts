@@ -21,6 +21,7 @@ import { FlinkMonitor } from './flink-monitor';
 import { LagMonitor } from './lag-monitor';
 import { PipelineDataMonitor } from './pipeline-data';
 import { RecordTimestamps } from './record-timestamps';
+import type { ReplayedStream } from './replayed-stream';
 import { attachLiveSocket } from './live-socket';
 import { createMetrics } from './metrics';
 import { handleOps } from './ops-routes';
@@ -149,6 +150,8 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   return {
     server,
     metrics,
+    /** Every replayed stream, by name (drivers, alerts, analytics, grants, audit, quarantine). */
+    streams: Object.fromEntries(streams.map((st) => [st.name, st])) as Record<string, ReplayedStream>,
     view,
     alerts,
     analytics,

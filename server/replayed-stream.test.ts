@@ -42,17 +42,13 @@ describe('ReplayedStream', () => {
     expect(s.stats).toEqual({ records: 4, invalid: 1, failed: 1, rebuilds: 0 });
   });
 
-  it('rebuilds a consumer kafkajs gave up on, degraded meanwhile, resuming past what it handed over', async () => {
+  it('rebuilds a crashed consumer, degraded meanwhile, resuming past what it handed over', async () => {
     vi.useFakeTimers();
     const { kafka, consumers } = fakeKafka();
     const seen: number[] = [];
     const { s } = stream(kafka, ({ message }) => (seen.push(Number(message.offset)), 'applied'));
     await s.start();
     await consumers[0]!.deliver([0, 1, 2]);
-
-    consumers[0]!.emit('consumer.crash', { payload: { error: new Error('retriable'), restart: true } });
-    await vi.advanceTimersByTimeAsync(2_000);
-    expect([consumers.length, s.degraded]).toEqual([1, false]);
 
     consumers[0]!.emit('consumer.crash', { payload: { error: new Error('group authorization failed'), restart: false } });
     expect(s.degraded).toBe(true);

@@ -52,9 +52,9 @@ const LOGGED_INVALID = 20;
  * topics from the beginning (or a bounded tail) on every start, never commits, tells when the
  * view has caught up with the end offsets seen at start, and hands each record over once.
  *
- * kafkajs restarts a consumer after retriable failures; one it gives up on (`restart: false`,
- * or a run that fails) is rebuilt here with backoff, resuming at the next offset of each
- * partition, so a view never freezes silently and never sees a record twice. While it is down
+ * A consumer that crashes (kafkajs is told not to restart it itself) or whose rebuild fails is
+ * rebuilt here with backoff, resuming at the next offset of each partition, so a view never
+ * freezes silently and never sees a record twice. While it is down
  * or not fetching the stream is degraded. Invalid records are logged with topic, partition,
  * offset and reason, and counted, the same way for every stream.
  */
@@ -121,15 +121,21 @@ export class ReplayedStream {
   }
 
   private async run(): Promise<void> {
-    const consumer = this.o.kafka.consumer({ groupId: this.o.groupId, maxWaitTimeInMs: this.o.maxWaitTimeInMs ?? 100, sessionTimeout: 15_000 });
+    const consumer = this.o.kafka.consumer({
+      groupId: this.o.groupId,
+      maxWaitTimeInMs: this.o.maxWaitTimeInMs ?? 100,
+      sessionTimeout: 15_000,
+      // Every crash is this stream's to recover from (one backoff, one degraded state, one
+      // count), not kafkajs's for some errors and nobody's for the others.
+      retry: { restartOnFailure: async () => false },
+    });
     this.consumer = consumer;
     consumer.on(consumer.events.FETCH, () => {
       this.lastFetchAt = this.clock.now();
       this.rebuildDelay = this.o.rebuildDelayMs?.initial ?? 1_000;
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      // kafkajs restarts on its own after a retriable error (a coordinator still loading, say).
-      this.o.log[payload.restart ? 'warn' : 'error']({ err: payload.error, stream: this.o.name, restart: payload.restart }, `${this.o.name} consumer crashed`);
+      this.o.log.warn({ err: payload.error, stream: this.o.name }, `${this.o.name} consumer crashed; rebuilding it`);
       if (!payload.restart && consumer === this.consumer) this.scheduleRebuild();
     });
     this.catchUp?.follow(consumer, () => this.updateReadiness());

@@ -15,6 +15,13 @@ let stopping = false;
 async function shutdown(code: number, why: string): Promise<void> {
   if (stopping) return;
   stopping = true;
+  // A second Ctrl-C must not leave the children running: exiting kills them (Supervisor's exit hook).
+  const now = (signal: string): void => {
+    say(`[stack] ${signal} again; killing everything now`);
+    process.exit(1);
+  };
+  process.on('SIGINT', () => now('SIGINT'));
+  process.on('SIGTERM', () => now('SIGTERM'));
   say(`[stack] ${why}; stopping everything...`);
   await stack?.stop();
   say('[stack] stopped');
