@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import next from 'next';
+import { createServer, type AddressInfo } from 'node:net';
 import pino from 'pino';
 import { loadConfig } from './config';
+import { startDevPages } from './dev-pages';
 import { startGateway } from './gateway';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -23,10 +24,14 @@ try {
     countUnhandled();
     log.error({ err: reason }, 'unhandled promise rejection (a bug: some path did not await its work); the gateway keeps running');
   });
-  const app = config.serveUi ? next({ dev: config.dev, hostname: config.host, port: config.port, dir: process.cwd() }) : null;
+  // Production serves the build in this process; development runs `next dev` in its own (see dev-pages.ts).
+  const devPages = config.serveUi && config.dev ? await startDevPages(process.cwd(), await freeLoopbackPort(), log) : null;
+  const app = config.serveUi && !config.dev ? (await import('next')).default({ dev: false, hostname: config.host, port: config.port, dir: process.cwd() }) : null;
   await app?.prepare();
   const handle = app?.getRequestHandler();
-  const gateway = await startGateway(config, log, handle ? (req, res) => handle(req, res) : noPages);
+  const pages = devPages ? devPages.handle : handle ? (req: IncomingMessage, res: ServerResponse) => handle(req, res) : noPages;
+  const gateway = await startGateway(config, log, pages);
+  if (devPages) gateway.server.on('upgrade', devPages.upgrade);
   countUnhandled = () => gateway.metrics.unhandledRejections.inc();
   log.info({ url: `http://${config.host}:${config.port}`, gatewayId: config.gatewayId, dev: config.dev, serveUi: config.serveUi }, 'gateway listening');
   let stopping = false;
@@ -41,6 +46,7 @@ try {
     }, STOP_GRACE_MS).unref();
     await gateway.close();
     await app?.close();
+    await devPages?.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
@@ -48,4 +54,16 @@ try {
 } catch (err) {
   console.error(`gateway: ${(err as Error).message}`);
   process.exit(1);
+}
+
+/** A free TCP port on loopback, for a helper process only this gateway talks to. */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }

@@ -73,7 +73,7 @@ export class Supervisor {
   ) {
     // Last resort if the stack itself dies without stopping its children.
     process.once('exit', () => {
-      for (const c of this.children) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
+      for (const c of this.children) if (c.process.exitCode === null && c.process.signalCode === null) signalGroup(c.process, 'SIGKILL');
     });
   }
 
@@ -177,12 +177,12 @@ export class Supervisor {
   }
 
   private async stopGroup(running: Supervised[], graceMs: number): Promise<void> {
-    for (const child of [...running].reverse()) child.process.kill('SIGTERM');
+    for (const child of [...running].reverse()) signalGroup(child.process, 'SIGTERM');
     const killer = setTimeout(() => {
       for (const child of running) {
         if (child.process.exitCode === null && child.process.signalCode === null) {
           this.say(`[${child.name}] did not stop within ${graceMs / 1000} s; killing it`);
-          child.process.kill('SIGKILL');
+          signalGroup(child.process, 'SIGKILL');
         }
       }
     }, graceMs);
@@ -200,6 +200,19 @@ export class Supervisor {
       });
     }
   }
+}
+
+/**
+ * Signals a child and everything it started: each child leads its own process group, so a
+ * gateway's page server or a tsx helper goes with it rather than outliving the stack.
+ */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) return void process.kill(-child.pid, signal);
+  } catch {
+    // the group is gone already, or the child never led one
+  }
+  child.kill(signal);
 }
 
 /** Resolves when the child's output pipes have ended, or after `capMs`. */
