@@ -71,7 +71,8 @@ interface Slice {
 }
 
 const children: ChildProcess[] = [];
-process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+// The stack stops its own children on SIGTERM; a SIGKILL would leave them running.
+process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill(c === children[0] ? 'SIGTERM' : 'SIGKILL')));
 
 rmSync(home, { recursive: true, force: true });
 mkdirSync(home, { recursive: true });
@@ -242,13 +243,18 @@ writeResults(args.browser ? 'soak-browser' : drivers === 3000 ? 'soak' : `soak-$
 const dir = join(root, 'bench', 'results');
 writeFileSync(join(dir, `${args.browser ? 'soak-browser' : drivers === 3000 ? 'soak' : `soak-${drivers}`}.samples.json`), JSON.stringify({ samples, slices, stackEvents, restarted }, null, 2) + '\n');
 
-const failures: string[] = [];
-if (stoppedEarly) failures.push(`the stack exited before the end (code ${stack.exitCode})`);
-if (!(rssEnd / rssStart < 1 + RSS_GROWTH_TARGET)) failures.push(`gateway RSS grew ${(((rssEnd - rssStart) / rssStart) * 100).toFixed(1)} % after the warm-up (target < ${RSS_GROWTH_TARGET * 100} %)`);
-if (!args.browser && judged.some((s) => !(s.p99 <= P99_TARGET_MS))) failures.push(`driver latency p99 above ${P99_TARGET_MS} ms in slices from minute ${judged.filter((s) => !(s.p99 <= P99_TARGET_MS)).map((s) => s.fromMinute).join(', ')}`);
-if (judged.length === 0) failures.push('no latency slice after the warm-up was reported');
-if (restarted.length || stackEvents.length) failures.push(`processes restarted or died: ${[...restarted, ...stackEvents].join('; ')}`);
-if (missing.length) failures.push(`not running at some sample: ${missing.join(', ')}`);
-if (failures.length) say(`targets missed:\n  ${failures.join('\n  ')}`);
-else say('every target met');
-process.exit(args.check && failures.length ? 1 : 0);
+// Each target is a check; the run ends with a plain "N passed, N failed" line.
+const checks: [string, string | null][] = [
+  ['the stack ran to the end', stoppedEarly ? `the stack exited before the end (code ${stack.exitCode})` : null],
+  [`gateway RSS growth after the warm-up < ${RSS_GROWTH_TARGET * 100} %`, rssEnd / rssStart < 1 + RSS_GROWTH_TARGET ? null : `gateway RSS grew ${(((rssEnd - rssStart) / rssStart) * 100).toFixed(1)} %`],
+  [
+    `driver latency p99 <= ${P99_TARGET_MS} ms in every slice after the warm-up`,
+    judged.length === 0 ? 'no slice after the warm-up was reported' : args.browser || judged.every((s) => s.p99 <= P99_TARGET_MS) ? null : `p99 above the target in slices from minute ${judged.filter((s) => !(s.p99 <= P99_TARGET_MS)).map((s) => s.fromMinute).join(', ')}`,
+  ],
+  ['no process restarted or died', restarted.length || stackEvents.length ? [...restarted, ...stackEvents].join('; ') : null],
+  ['every process running at every sample', missing.length ? `not running at some sample: ${missing.join(', ')}` : null],
+];
+for (const [what, failure] of checks) say(`${failure === null ? 'ok  ' : 'FAIL'} ${what}${failure === null ? '' : `: ${failure}`}`);
+const failed = checks.filter(([, f]) => f !== null).length;
+console.log(`soak: ${checks.length - failed} passed, ${failed} failed`);
+process.exit(args.check && failed > 0 ? 1 : 0);
