@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { Server, Socket } from 'socket.io';
 import { encodeDrivers } from '../lib/driver-wire';
-import type { ClientToServerEvents, DriverTuple, ServerToClientEvents } from '../lib/protocol';
+import type { DriverTuple, ServerToClientEvents } from '../lib/protocol';
 import { contains, Viewport } from '../lib/viewport';
 import { ClientBacklog, decide, type BacklogPolicy } from './client-backlog';
 import type { DriverView, ViewDelta } from './driver-view';
+import type { LiveClient, LiveServer } from './live-types';
 import type { GatewayMetrics } from './metrics';
 
 const WHOLE_CITY_ROOM = 'drivers';
@@ -15,8 +15,6 @@ const WHOLE_CITY_ROOM = 'drivers';
  */
 export const BROADCAST_SLICE = 100;
 
-type LiveServer = Server<ClientToServerEvents, ServerToClientEvents>;
-type LiveClient = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 interface ClientState {
   readonly backlog: ClientBacklog;

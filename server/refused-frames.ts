@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Socket } from 'socket.io';
+import type { LiveClient } from './live-types';
 import type { GatewayMetrics } from './metrics';
 import { principalOf } from './socket-access';
 
@@ -13,7 +13,7 @@ export type RefusedFrame = 'oversized' | 'malformed';
  * our handlers: the WebSocket layer closes a connection whose frame exceeds the limit (close
  * code 1009, "message too big"), and Socket.IO closes one whose packet does not decode.
  */
-export function watchRefusedFrames(socket: Socket, metrics: GatewayMetrics, log: Logger): void {
+export function watchRefusedFrames(socket: LiveClient, metrics: GatewayMetrics, log: Logger): void {
   const refuse = (reason: RefusedFrame, detail: string): void => {
     metrics.framesRefused.inc({ reason });
     const who = principalOf(socket);

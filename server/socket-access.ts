@@ -1,20 +1,18 @@
 import type { Logger } from 'pino';
-import type { Server, Socket } from 'socket.io';
 import { actions, principalMayAct, principalMaySubscribe, sensitiveStreams, streams, type Action, type Principal, type Stream } from '../lib/access';
-import type { ClientToServerEvents, ServerToClientEvents, SessionEnd } from '../lib/protocol';
+import type { SessionEnd } from '../lib/protocol';
 import { addressOf, type AccessControl } from './auth/access-control';
 import { tokenReason } from './auth/grants';
 import type { AuditLog } from './audit';
+import type { LiveClient, LiveServer } from './live-types';
 import type { GatewayMetrics } from './metrics';
 
-type LiveServer = Server<ClientToServerEvents, ServerToClientEvents>;
-type LiveClient = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 /** How often sessions and tokens are checked: an expired or revoked one is cut within this (plus the revocation's trip through Kafka). */
 const SWEEP_MS = 1000;
 
 export function principalOf(socket: LiveClient): Principal {
-  return (socket.data as { principal: Principal }).principal;
+  return socket.data.principal;
 }
 
 /**
@@ -67,7 +65,7 @@ export class SocketAccess {
       if (token !== undefined) return `unauthorized: ${tokenReason(who.reason)}`;
       return who.reason === 'expired' ? 'unauthorized: your session has expired; sign in again' : 'unauthorized: sign in first';
     }
-    (socket.data as { principal: Principal }).principal = who.principal;
+    socket.data.principal = who.principal;
     this.metrics.authOutcomes.inc({ kind: 'socket', outcome: 'ok' });
     return null;
   }
@@ -131,7 +129,7 @@ export class SocketAccess {
     const renewed = await this.access.grants.tokenFor(grant, now);
     // Swept again while signing: the newest renewal wins, none is sent twice for the same expiry.
     if (principalOf(socket).expiresAt >= renewed.expiresAt || !socket.connected) return;
-    (socket.data as { principal: Principal }).principal = { ...p, expiresAt: renewed.expiresAt };
+    socket.data.principal = { ...p, expiresAt: renewed.expiresAt };
     socket.emit('session:token', renewed);
   }
 

@@ -1,0 +1,11 @@
+import type { Server, Socket } from 'socket.io';
+import type { Principal } from '../lib/access';
+import type { ClientToServerEvents, ServerToClientEvents } from '../lib/protocol';
+
+/** What the gateway keeps on each socket: who it is, set once the handshake is admitted. */
+export interface SocketData {
+  principal: Principal;
+}
+
+export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type LiveClient = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
