@@ -193,6 +193,20 @@ export interface ClientToServerEvents {
 
 export const SOCKET_PATH = '/socket.io';
 
+/**
+ * The newest alerts a gateway keeps and a screen holds (about 5 hours of the simulated city's
+ * 6 cases a minute): older ones leave both, so a wall left on for weeks stays the same size.
+ */
+export const ALERTS_KEPT = 2000;
+
+/** Drops the oldest entries of an insertion-ordered map until it holds at most `max`. */
+export function trimOldest<K, V>(map: Map<K, V>, max: number): void {
+  for (const key of map.keys()) {
+    if (map.size <= max) return;
+    map.delete(key);
+  }
+}
+
 /** Most slots a dictionary may have: far beyond any city's fleet, far below a hostile index. */
 export const MAX_DICTIONARY_SLOTS = 1 << 22;
 

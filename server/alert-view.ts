@@ -1,14 +1,16 @@
 import { applyAction, initialTriage, rejection, type ActionOutcome, type TriageState } from '../lib/alert-workflow';
-import type { AlertRecord } from '../lib/protocol';
+import { ALERTS_KEPT, trimOldest, type AlertRecord } from '../lib/protocol';
 import type { AlertAction, AlertActionRequest } from '../lib/schemas/alert-action';
 import type { FraudAlert } from '../lib/schemas/fraud-alert';
 
 /**
  * Fraud alerts with their triage state, built from fraud.alerts and alert-actions. An action
  * can arrive before its alert (two topics, no order between them); it waits until the alert
- * does.
+ * does. Bounded: the newest `keep` alerts, and actions waiting for at most as many alerts.
  */
 export class AlertView {
+  constructor(private readonly keep = ALERTS_KEPT) {}
+
   private readonly alerts = new Map<string, { alert: FraudAlert; triage: TriageState }>();
   private readonly waiting = new Map<string, AlertAction[]>();
   private readonly changed = new Set<string>();
@@ -21,6 +23,13 @@ export class AlertView {
     const existing = this.alerts.get(alert.alertId);
     this.alerts.set(alert.alertId, { alert, triage: existing?.triage ?? initialTriage });
     this.changed.add(alert.alertId);
+    if (this.alerts.size > this.keep) {
+      for (const id of this.alerts.keys()) {
+        if (this.alerts.size <= this.keep) break;
+        this.alerts.delete(id);
+        this.changed.delete(id);
+      }
+    }
     const waiting = this.waiting.get(alert.alertId);
     if (waiting) {
       this.waiting.delete(alert.alertId);
@@ -32,6 +41,8 @@ export class AlertView {
     const entry = this.alerts.get(action.alertId);
     if (!entry) {
       this.waiting.set(action.alertId, [...(this.waiting.get(action.alertId) ?? []), action]);
+      // Actions on alerts that left the view (or never come) must not pile up.
+      trimOldest(this.waiting, this.keep);
       return { kind: 'waiting' };
     }
     const outcome = applyAction(entry.triage, action);

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { initialTriage } from '../../lib/alert-workflow';
-import type { ActionResult, AlertRecord } from '../../lib/protocol';
+import { ALERTS_KEPT, type ActionResult, type AlertRecord } from '../../lib/protocol';
 import { AlertStore } from './alert-store';
 import type { LiveSocket } from './socket-connection';
 
@@ -98,5 +98,19 @@ describe('AlertStore', () => {
     socket.receive('connect');
     expect(socket.subscribed).toBe(2);
     expect(store.getSnapshot().connection).toBe('live');
+  });
+});
+
+describe('AlertStore on a wall left on for weeks', () => {
+  it('holds only the newest ALERTS_KEPT alerts, however many updates arrive', () => {
+    const { socket, store, flush } = setup();
+    socket.receive('connect');
+    socket.receive('alerts:snapshot', []);
+    for (let batch = 0; batch < 30; batch++) socket.receive('alerts:update', Array.from({ length: 100 }, (_, i) => record(`a-${batch * 100 + i}`)));
+    flush();
+    const ids = store.getSnapshot().records.map((r) => r.alert.alertId);
+    expect(ids).toHaveLength(ALERTS_KEPT);
+    expect(ids).toContain('a-2999');
+    expect(ids).not.toContain('a-999');
   });
 });

@@ -1,5 +1,5 @@
 import { applyAction } from '../../lib/alert-workflow';
-import type { AlertRecord } from '../../lib/protocol';
+import { ALERTS_KEPT, trimOldest, type AlertRecord } from '../../lib/protocol';
 import type { AlertActionRequest } from '../../lib/schemas/alert-action';
 import type { ConnectionState } from './driver-store';
 import type { LiveSocket } from './socket-connection';
@@ -60,6 +60,7 @@ export class AlertStore {
     });
     socket.on('alerts:update', (changed) => {
       for (const r of changed) this.confirmed.set(r.alert.alertId, r);
+      trimOldest(this.confirmed, ALERTS_KEPT);
       this.received();
     });
     if (socket.connected) subscribe();
