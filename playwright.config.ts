@@ -47,8 +47,7 @@ export default defineConfig({
   webServer: {
     command: 'node --import tsx pipeline/stack/cli.ts',
     // Journeys start once positions flow end to end (the stack's own verdict, after it has loaded
-    // the dashboard once), not when the gateway first answers: sign-in pages compiled while Flink
-    // jobs were still being submitted once took a setup test past its budget on a 2-core machine.
+    // the dashboard once), not when the gateway first answers.
     wait: { stdout: /Streamwatch is live: / },
     timeout: 600_000,
     reuseExistingServer: false,

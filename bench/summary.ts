@@ -17,7 +17,7 @@ interface Result {
   readonly rows: readonly BenchRow[];
 }
 
-const order = ['ingest', 'fanout', 'latency', 'browser-frames', 'memory', 'flink-throughput', 'delta-encoding'];
+const order = ['soak', 'soak-20000', 'soak-browser', 'ingest', 'fanout', 'latency', 'browser-frames', 'memory', 'flink-throughput', 'delta-encoding'];
 const dir = fileURLToPath(new URL('./results/', import.meta.url));
 const readme = fileURLToPath(new URL('../README.md', import.meta.url));
 

@@ -8,7 +8,8 @@ interface Readiness {
 
 /**
  * Waits until the gateway is caught up and holds fresh driver positions, i.e. data flows end
- * to end; then loads the dashboard once so that its first view is already compiled.
+ * to end; then loads the dashboard once, as a person would (under `npm run dev` that also
+ * compiles it before anyone opens it).
  */
 export async function waitForLiveData(url: string, say: Say, timeoutMs: number, isStopping: () => boolean, admin?: { name: string; password: string }): Promise<Readiness> {
   const deadline = Date.now() + timeoutMs;
@@ -35,9 +36,9 @@ export async function waitForLiveData(url: string, say: Say, timeoutMs: number, 
 }
 
 /**
- * Loads the dashboard once, with the scripts and styles it names, so that the dev server has
- * compiled it (server and browser side) before anyone opens it: compiled on a first visit, a
- * page took a browser 40 s here. The dashboard is behind sign-in (the gateway's own page).
+ * Loads the dashboard once, with the scripts and styles it names: the live check of the pages,
+ * and under the dev server their compilation (a first visit compiling took a browser 40 s
+ * here). The dashboard is behind sign-in (the gateway's own page).
  */
 async function warmUp(url: string, admin: { name: string; password: string } | undefined): Promise<void> {
   if (!admin) return;
