@@ -35,6 +35,8 @@ export async function startDevPages(root: string, port: number, log: Logger) {
   /** A page request, passed through with its method, path, headers and body. */
   function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     return new Promise((resolve) => {
+      // A browser that goes away mid-answer ends the request too.
+      res.once('close', () => resolve());
       const upstream = request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
