@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
-import { request, type IncomingMessage, type ServerResponse } from 'node:http';
-import { connect } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { createInterface } from 'node:readline';
 import type { Logger } from 'pino';
+import { passThrough } from './pass-through';
 
 /**
  * Development only: Next's dev server (hot reload) in a process of its own on a loopback port,
@@ -32,44 +30,7 @@ export async function startDevPages(root: string, port: number, log: Logger) {
   }
   log.info({ target }, 'next dev is serving pages behind the gateway');
 
-  /** A page request, passed through with its method, path, headers and body. */
-  function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    return new Promise((resolve) => {
-      // A browser that goes away mid-answer ends the request too.
-      res.once('close', () => resolve());
-      const upstream = request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-        answer.once('end', resolve);
-        answer.once('error', () => resolve());
-      });
-      upstream.once('error', (err) => {
-        log.warn({ err, url: req.url?.split('?')[0] }, 'next dev did not answer');
-        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end('The development page server is not answering; see the gateway log.\n');
-        else res.destroy();
-        resolve();
-      });
-      req.pipe(upstream);
-    });
-  }
-
-  /** Next's hot-reload WebSocket (/_next/...), piped through as raw bytes. */
-  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (!req.url?.startsWith('/_next/')) return;
-    const upstream = connect(port, '127.0.0.1', () => {
-      const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
-      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
-      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
-      if (head.length) upstream.write(head);
-      socket.pipe(upstream).pipe(socket);
-    });
-    const end = (): void => {
-      upstream.destroy();
-      socket.destroy();
-    };
-    upstream.once('error', end);
-    socket.once('error', end);
-  }
+  const { handle, upgrade } = passThrough(port, '/_next/', log);
 
   return {
     handle,
