@@ -214,6 +214,7 @@ const slopes = Object.fromEntries(
   names.map((n) => [n, slope(steady.filter((s) => s.rss[n] !== null).map((s) => ({ x: s.minute / 60, y: mb(s.rss[n]!) })))]),
 ) as Record<Watched, number>;
 const heapSlope = slope(steady.filter((s) => Number.isFinite(s.heapAfterGc)).map((s) => ({ x: s.minute / 60, y: mb(s.heapAfterGc) })));
+const loopSlope = slope(steady.filter((s) => Number.isFinite(s.loopP99Ms)).map((s) => ({ x: s.minute / 60, y: s.loopP99Ms })));
 const ends = (pick: (s: Sample) => number) => [median(steady.slice(0, 3).map(pick)), median(steady.slice(-3).map(pick))] as const;
 const [rssStart, rssEnd] = ends((s) => s.rss.gateway ?? NaN);
 const [heapStart, heapEnd] = ends((s) => s.heapAfterGc);
@@ -230,12 +231,14 @@ say('');
 say(`RSS slope after minute ${warmupMinutes} (MB/hour): ${names.map((n) => `${n} ${slopes[n].toFixed(1)}`).join(', ')}; gateway heap after major GC ${heapSlope.toFixed(1)}`);
 say(`gateway RSS ${mb(rssStart).toFixed(0)} MB at minute ${warmupMinutes} -> ${mb(rssEnd).toFixed(0)} MB at the end (${(((rssEnd - rssStart) / rssStart) * 100).toFixed(1)} %); heap after GC ${mb(heapStart).toFixed(0)} -> ${mb(heapEnd).toFixed(0)} MB`);
 say(`driver latency p99 per ${sliceMinutes}-minute slice (ms): ${slices.map((s) => `${s.fromMinute}-${s.fromMinute + sliceMinutes} min: ${s.p99}`).join(', ')}; worst after the warm-up ${worstP99} ms`);
-say(`event-loop delay p99 (median of samples) ${loopP99.toFixed(0)} ms; slowest /healthz ${maxHealthz} ms, ${unhealthy} unanswered; restarted: ${restarted.join(', ') || 'none'}; not running at some sample: ${missing.join(', ') || 'none'}`);
+say(`event-loop delay p99 (median of samples) ${loopP99.toFixed(0)} ms, slope ${loopSlope.toFixed(1)} ms/hour; slowest /healthz ${maxHealthz} ms, ${unhealthy} unanswered; restarted: ${restarted.join(', ') || 'none'}; not running at some sample: ${missing.join(', ') || 'none'}`);
 
 const label = `${drivers.toLocaleString('en-US')} drivers, ${clientCount} clients${args.browser ? ', wall in Chromium' : ''}, ${minutes} min`;
 const rows: BenchRow[] = [
   { name: `gateway RSS, end vs minute ${warmupMinutes}`, value: mb(rssEnd), unit: 'MB', baseline: mb(rssStart), ratio: rssEnd / rssStart, target: `< ${1 + RSS_GROWTH_TARGET}` },
   { name: 'gateway heap after major GC, end vs start', value: mb(heapEnd), unit: 'MB', baseline: mb(heapStart), ratio: heapEnd / heapStart, target: 'report' },
+  { name: 'gateway heap after major GC slope after warm-up', value: heapSlope, unit: 'MB/h', baseline: mb(heapStart), ratio: heapSlope / mb(heapStart), target: 'report (ratio: share of it per hour)' },
+  { name: 'gateway event-loop delay p99 (median of samples; ratio: slope per hour ÷ it)', value: loopP99, unit: 'ms', baseline: loopP99, ratio: loopSlope / loopP99, target: 'report' },
   ...names.map((n) => ({ name: `${n} RSS slope after warm-up`, value: slopes[n], unit: 'MB/h', baseline: mb(ends((s) => s.rss[n] ?? NaN)[0]), ratio: slopes[n] / mb(ends((s) => s.rss[n] ?? NaN)[0]), target: 'report (ratio: share of its RSS per hour)' })),
   { name: `driver latency p99, worst ${sliceMinutes}-min slice after the warm-up (baseline: median p50)`, value: worstP99, unit: 'ms', baseline: median(judged.map((s) => s.p50)), ratio: worstP99 / median(judged.map((s) => s.p50)), target: args.browser ? 'report (wall open)' : `client p99 <= ${P99_TARGET_MS} ms` },
 ];
