@@ -117,7 +117,7 @@ export class SocketAccess {
       if (!p) continue;
       if (p.grantId && this.access.grants.isRevoked(p.grantId)) this.end(socket, { reason: 'revoked', message: tokenReason('revoked') });
       else if (p.expiresAt <= now) this.end(socket, { reason: 'expired', message: p.kind === 'token' ? tokenReason('expired') : 'Your session has expired. Sign in again.' });
-      else if (p.kind === 'token') void this.renew(socket, p, now);
+      else if (p.kind === 'token') this.renew(socket, p, now).catch((err: unknown) => this.log.error({ err, who: p.name }, 'could not renew a screen token; it runs until it expires'));
     }
   }
 
