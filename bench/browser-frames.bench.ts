@@ -1,11 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from '@playwright/test';
 import { sessionCookie } from '../server/testing/credentials';
 import { startBenchBroker } from './bench-broker';
-import { moveFleet, startGatewayProcess } from './gateway-process';
+import { ensureNextBuild } from '../pipeline/stack/next-build';
+import { moveFleet, root, startGatewayProcess } from './gateway-process';
 import { writeResults } from './results';
 
 /**
@@ -37,9 +39,10 @@ try {
   // Every driver moves once a second, as the simulator's pings do.
   fleet = await moveFleet(stack.kafka, DRIVERS, (err) => say(`[bench] moving the fleet failed: ${err.message}`));
 
-  // The app as the README runs it (pages from Next's dev server), signed with the test secret
-  // so that the bench's browser can carry a viewer's session.
-  gateway = await startGatewayProcess(stack.brokers, 0, { NODE_ENV: 'development', SERVE_UI: 'true', GATEWAY_ID: 'bench-frames', NEXT_TELEMETRY_DISABLED: '1' });
+  // The app as the README runs it (the production build, built first if its sources changed),
+  // signed with the test secret so that the bench's browser can carry a viewer's session.
+  await ensureNextBuild(root, join(root, '.streamwatch', 'logs', 'build.log'), say);
+  gateway = await startGatewayProcess(stack.brokers, 0, { NODE_ENV: 'production', SERVE_UI: 'true', GATEWAY_ID: 'bench-frames', NEXT_TELEMETRY_DISABLED: '1' });
   const appUrl = gateway.url;
 
   // Large enough for the whole city at the map's zoom, so the gateway sends the whole fleet.
