@@ -204,7 +204,10 @@ while (Date.now() - began < minutes * 60_000 && stack.exitCode === null) {
 }
 const stoppedEarly = stack.exitCode !== null;
 await browser?.close();
+// The clients report the slice under way, then the stack stops.
+const clientsDone = new Promise((resolve) => clientsProc.once('exit', resolve));
 clientsProc.kill('SIGTERM');
+await Promise.race([clientsDone, new Promise((r) => setTimeout(r, 10_000))]);
 await stopStack();
 
 // Figures: slopes and growth after the warm-up; a process whose pid changed was restarted.
@@ -239,7 +242,8 @@ const rows: BenchRow[] = [
   { name: 'gateway heap after major GC, end vs start', value: mb(heapEnd), unit: 'MB', baseline: mb(heapStart), ratio: heapEnd / heapStart, target: 'report' },
   { name: 'gateway heap after major GC slope after warm-up', value: heapSlope, unit: 'MB/h', baseline: mb(heapStart), ratio: heapSlope / mb(heapStart), target: 'report (ratio: share of it per hour)' },
   { name: 'gateway event-loop delay p99 (median of samples; ratio: slope per hour ÷ it)', value: loopP99, unit: 'ms', baseline: loopP99, ratio: loopSlope / loopP99, target: 'report' },
-  ...names.map((n) => ({ name: `${n} RSS slope after warm-up`, value: slopes[n], unit: 'MB/h', baseline: mb(ends((s) => s.rss[n] ?? NaN)[0]), ratio: slopes[n] / mb(ends((s) => s.rss[n] ?? NaN)[0]), target: 'report (ratio: share of its RSS per hour)' })),
+  // Baseline: the process's RSS (MB) at the warm-up's end; a JVM's grows until its heap is committed.
+  ...names.map((n) => ({ name: `${n} RSS slope after warm-up (baseline: its RSS then, MB)`, value: slopes[n], unit: 'MB/h', baseline: mb(ends((s) => s.rss[n] ?? NaN)[0]), ratio: slopes[n] / mb(ends((s) => s.rss[n] ?? NaN)[0]), target: 'report (ratio: share of its RSS per hour)' })),
   { name: `driver latency p99, worst ${sliceMinutes}-min slice after the warm-up (baseline: median p50)`, value: worstP99, unit: 'ms', baseline: median(judged.map((s) => s.p50)), ratio: worstP99 / median(judged.map((s) => s.p50)), target: args.browser ? 'report (wall open)' : `client p99 <= ${P99_TARGET_MS} ms` },
 ];
 writeResults(args.browser ? 'soak-browser' : drivers === 3000 ? 'soak' : `soak-${drivers}`, `soak: ${label}`, rows);

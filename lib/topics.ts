@@ -171,8 +171,11 @@ export function topicConfigEntries(spec: TopicSpec): Record<string, string> {
   };
   if (spec.cleanupPolicy === 'compact') {
     // Roll and clean often enough that a restarting gateway replays minutes, not hours,
-    // of superseded positions.
+    // of superseded positions, and that each cleaning pass is small: the first pass over 50
+    // minutes of drivers.positions (one 240 MB segment set) held driver latency up to 11 s in
+    // the soak. 16 MiB rolls every few minutes at 3,000 drivers.
     entries['segment.ms'] = String(10 * 60_000);
+    entries['segment.bytes'] = String(16 * 1024 * 1024);
     entries['min.cleanable.dirty.ratio'] = '0.1';
     entries['delete.retention.ms'] = String(HOUR);
   }

@@ -88,12 +88,12 @@ setInterval(() => void triageOne(), TRIAGE_EVERY_MS);
 
 const quantile = (xs: number[], p: number): number => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
 let index = 0;
-setInterval(() => {
+const report = (): void => {
   const s = slice;
   slice = { latencies: [], deltas: 0, snapshots: 0, disconnects: 0, reportsOther: 0, triaged: 0, triageFailed: 0 };
   s.latencies.sort((a, b) => a - b);
   const connected = clients.filter((c) => c.connected).length;
-  const report = {
+  const line = {
     slice: index++,
     fromMinute: (index - 1) * (sliceMs / 60_000),
     atMs: Date.now() - startedAt,
@@ -109,5 +109,11 @@ setInterval(() => {
     triaged: s.triaged,
     triageFailed: s.triageFailed,
   };
-  console.log(JSON.stringify(report));
-}, sliceMs);
+  console.log(JSON.stringify(line));
+};
+setInterval(report, sliceMs);
+// The soak ends on a slice boundary: what arrived since the last report still counts.
+process.once('SIGTERM', () => {
+  if (slice.latencies.length > 0) report();
+  process.exit(0);
+});

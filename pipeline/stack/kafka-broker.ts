@@ -86,6 +86,10 @@ function serverProperties(o: BrokerOptions, logDir: string): string {
     'num.network.threads=2',
     'num.io.threads=4',
     'log.cleaner.threads=1',
+    // Compaction shares two cores with Flink and the gateway: throttled, it spreads its I/O out
+    // instead of stalling the pipeline; a 16 MiB dedupe map holds far more keys than a fleet has.
+    'log.cleaner.io.max.bytes.per.second=10485760',
+    'log.cleaner.dedupe.buffer.size=16777216',
     'log.retention.check.interval.ms=60000',
     '',
   ].join('\n');
