@@ -1,12 +1,10 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import type { Principal } from '../lib/access';
 import type { LagReport } from '../lib/lag/lag-report';
 import type { PipelineStatus } from '../lib/pipeline-status';
-import { SOCKET_PATH, type ActionResult, type ClientToServerEvents, type PipelineData, type ServerToClientEvents } from '../lib/protocol';
-import { AlertsSocket } from './alerts-socket';
-import type { AlertView } from './alert-view';
+import { SOCKET_PATH, type ClientToServerEvents, type PipelineData, type ServerToClientEvents } from '../lib/protocol';
+import { AlertsSocket, type AlertsSocketOptions } from './alerts-socket';
 import { AnalyticsSocket } from './analytics-socket';
 import type { AnalyticsView } from './analytics-view';
 import type { AuditView } from './audit';
@@ -17,12 +15,12 @@ import type { SocketData } from './live-types';
 import type { GatewayMetrics } from './metrics';
 import { AuditSocket, LagSocket, PipelineSocket } from './ops-sockets';
 import { MAX_CLIENT_FRAME_BYTES, watchRefusedFrames } from './refused-frames';
-import { principalOf, type SocketAccess } from './socket-access';
+import { principalOf } from './socket-access';
 
 /** Surge windows close every few seconds; screens need them no faster than this. */
 const ANALYTICS_INTERVAL_MS = 1000;
 
-export interface LiveSocketOptions {
+export interface LiveSocketOptions extends Pick<AlertsSocketOptions, 'alerts' | 'access' | 'submitAlertAction' | 'recordAlertAction'> {
   readonly view: DriverView;
   readonly isReady: () => boolean;
   /** Names of the gateway's streams that are not receiving from Kafka. */
@@ -30,14 +28,8 @@ export interface LiveSocketOptions {
   readonly lagReport: () => LagReport;
   readonly pipelineStatus: () => PipelineStatus;
   readonly pipelineData: () => PipelineData;
-  readonly alerts: AlertView;
   readonly analytics: AnalyticsView;
   readonly audit: AuditView;
-  readonly access: SocketAccess;
-  /** Records a triage action for the operator `by`. */
-  readonly submitAlertAction: (request: unknown, by: string) => Promise<ActionResult>;
-  /** Writes an accepted or refused triage action to the audit trail. */
-  readonly recordAlertAction: (who: Principal, from: string, action: string, alertId: string, result: ActionResult) => void;
   readonly deltaIntervalMs: number;
   readonly backlog: BacklogPolicy;
   readonly metrics: GatewayMetrics;
