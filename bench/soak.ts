@@ -161,10 +161,11 @@ const slices: Slice[] = [];
 createInterface({ input: clientsProc.stdout! }).on('line', (line) => {
   try {
     const s = JSON.parse(line) as Slice;
-    if (browserPid !== null) {
-      const ticks = cpuTicksBelow(browserPid, /chrom/i);
-      s.browserCpuPercent = ((ticks - lastBrowserTicks) / 100 / (sliceMs / 1000)) * 100;
-      lastBrowserTicks = ticks;
+    if (browserPid !== null && browserOpen) {
+      // Over the time since the last report: the final slice of a run is a partial one.
+      const [ticks, at] = [cpuTicksBelow(browserPid, /chrom/i), Date.now()];
+      s.browserCpuPercent = ((ticks - lastBrowserTicks) / 100 / ((at - lastBrowserAt) / 1000)) * 100;
+      [lastBrowserTicks, lastBrowserAt] = [ticks, at];
     }
     slices.push(s);
     say(`slice ${s.slice} (minute ${s.fromMinute}-${s.fromMinute + sliceMinutes}): driver latency p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms over ${s.samples.toLocaleString('en-US')} samples; ${s.connected}/${clientCount} connected, ${s.disconnects} disconnects, ${s.triaged} alerts triaged${s.browserCpuPercent !== undefined ? `, browser CPU ${s.browserCpuPercent.toFixed(0)} %` : ''}`);
@@ -175,6 +176,8 @@ createInterface({ input: clientsProc.stdout! }).on('line', (line) => {
 const browser = args.browser ? await openWall(cookie) : null;
 const browserPid = browser ? process.pid : null;
 let lastBrowserTicks = browserPid !== null ? cpuTicksBelow(browserPid, /chrom/i) : 0;
+let lastBrowserAt = Date.now();
+let browserOpen = browser !== null;
 
 const began = Date.now();
 const samples: Sample[] = [];
@@ -203,11 +206,13 @@ while (Date.now() - began < minutes * 60_000 && stack.exitCode === null) {
   );
 }
 const stoppedEarly = stack.exitCode !== null;
-await browser?.close();
-// The clients report the slice under way, then the stack stops.
+// The clients report the slice under way (with the browser still open), then the stack stops.
 const clientsDone = new Promise((resolve) => clientsProc.once('exit', resolve));
 clientsProc.kill('SIGTERM');
 await Promise.race([clientsDone, new Promise((r) => setTimeout(r, 10_000))]);
+await new Promise((r) => setTimeout(r, 200));
+browserOpen = false;
+await browser?.close();
 await stopStack();
 
 // Figures: slopes and growth after the warm-up; a process whose pid changed was restarted.
