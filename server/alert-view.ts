@@ -23,13 +23,7 @@ export class AlertView {
     const existing = this.alerts.get(alert.alertId);
     this.alerts.set(alert.alertId, { alert, triage: existing?.triage ?? initialTriage });
     this.changed.add(alert.alertId);
-    if (this.alerts.size > this.keep) {
-      for (const id of this.alerts.keys()) {
-        if (this.alerts.size <= this.keep) break;
-        this.alerts.delete(id);
-        this.changed.delete(id);
-      }
-    }
+    trimOldest(this.alerts, this.keep);
     const waiting = this.waiting.get(alert.alertId);
     if (waiting) {
       this.waiting.delete(alert.alertId);
@@ -66,7 +60,11 @@ export class AlertView {
   }
 
   takeChanged(): AlertRecord[] {
-    const records = [...this.changed].map((id) => toRecord(this.alerts.get(id)!));
+    // An alert that changed and then left the view (trimmed) has nothing left to send.
+    const records = [...this.changed].flatMap((id) => {
+      const entry = this.alerts.get(id);
+      return entry ? [toRecord(entry)] : [];
+    });
     this.changed.clear();
     return records;
   }

@@ -67,6 +67,7 @@ export class ReplayedStream {
   private lastFetchAt = 0;
   private rebuildTimer: NodeJS.Timeout | null = null;
   private rebuildDelay: number;
+  private readonly backoff: { readonly initial: number; readonly max: number };
   private readonly clock: { now(): number };
   /** Next offset to hand over, per "topic/partition" (bounded by the partitions read): where a
    * tail starts, then past each record handed over. */
@@ -75,7 +76,8 @@ export class ReplayedStream {
 
   constructor(private readonly o: ReplayedStreamOptions) {
     this.clock = o.clock ?? Date;
-    this.rebuildDelay = o.rebuildDelayMs?.initial ?? 1_000;
+    this.backoff = o.rebuildDelayMs ?? { initial: 1_000, max: 30_000 };
+    this.rebuildDelay = this.backoff.initial;
   }
 
   get name(): string {
@@ -132,7 +134,7 @@ export class ReplayedStream {
     this.consumer = consumer;
     consumer.on(consumer.events.FETCH, () => {
       this.lastFetchAt = this.clock.now();
-      this.rebuildDelay = this.o.rebuildDelayMs?.initial ?? 1_000;
+      this.rebuildDelay = this.backoff.initial;
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.o.log.warn({ err: payload.error, stream: this.o.name }, `${this.o.name} consumer crashed; rebuilding it`);
@@ -143,9 +145,7 @@ export class ReplayedStream {
     await consumer.subscribe({ topics: [...this.o.topics], fromBeginning: true });
     await consumer.run({
       autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        for (const message of batch.messages) this.take(batch.topic, batch.partition, message);
-      },
+      eachBatch: async ({ batch }) => this.takeBatch(batch.topic, batch.partition, batch.messages),
     });
     // Where each partition starts: past what was handed over before a rebuild, or the tail.
     for (const [key, offset] of this.next) {
@@ -154,13 +154,20 @@ export class ReplayedStream {
     }
   }
 
-  private take(topic: string, partition: number, message: KafkaMessage): void {
+  /** Per batch, not per record, the offset bookkeeping: this is the ingest's hot path. */
+  private takeBatch(topic: string, partition: number, messages: KafkaMessage[]): void {
+    const last = messages.at(-1);
+    if (!last) return;
     const key = `${topic}/${partition}`;
-    const offset = BigInt(message.offset);
     const mark = this.next.get(key);
     // A fetch in flight when a seek landed can still deliver what came before it.
-    if (mark !== undefined && offset < mark) return;
-    this.next.set(key, offset + 1n);
+    const fresh = mark !== undefined && BigInt(messages[0]!.offset) < mark ? messages.filter((m) => BigInt(m.offset) >= mark) : messages;
+    for (const message of fresh) this.take(topic, partition, message);
+    const after = BigInt(last.offset) + 1n;
+    if (mark === undefined || after > mark) this.next.set(key, after);
+  }
+
+  private take(topic: string, partition: number, message: KafkaMessage): void {
     this.counts.records++;
     let handled: Handled;
     try {
@@ -187,7 +194,7 @@ export class ReplayedStream {
     if (this.stopped || this.rebuildTimer) return;
     this.down = true;
     const delay = this.rebuildDelay;
-    this.rebuildDelay = Math.min(this.o.rebuildDelayMs?.max ?? 30_000, delay * 2);
+    this.rebuildDelay = Math.min(this.backoff.max, delay * 2);
     this.rebuildTimer = setTimeout(() => {
       this.rebuildTimer = null;
       void this.rebuild();
