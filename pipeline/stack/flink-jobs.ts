@@ -13,8 +13,10 @@ export interface FlinkOptions {
   readonly heap: string;
   readonly parallelism: number;
   readonly checkpointIntervalMs: number;
-  /** Port of the mini-cluster's REST API (job state, checkpoints, metrics), on 127.0.0.1. */
+  /** Port of the mini-cluster's REST API (job state, checkpoints, metrics), on 127.0.0.1; 0 lets the JVM bind any free one and report it through onRestUrl. */
   readonly restPort: number;
+  /** Called with the REST API's URL each time a (re)started JVM has it up. */
+  readonly onRestUrl?: (url: string) => void;
   readonly settings?: PipelineSettings;
   /** Topic names by catalog key, and consumer groups by job key, when not the catalog's (tests). */
   readonly topicNames?: Record<string, string>;
@@ -28,6 +30,9 @@ export interface FlinkOptions {
   /** SQL files to run besides the catalog jobs (benchmark baselines). */
   readonly extraJobFiles?: readonly string[];
 }
+
+/** What SqlJobRunner prints once its mini-cluster serves REST. */
+const REST_LINE = /^streamwatch-flink: mini-cluster REST API at (http:\/\/\S+)$/;
 
 /**
  * Runs the Flink SQL jobs in one local mini-cluster JVM, each job checkpointing to its own
@@ -87,6 +92,10 @@ export function startFlink(o: FlinkOptions, supervisor: Supervisor): Supervised 
     restart: o.restart,
     logFile: join(o.dataDir, 'flink.log'),
     // Flink logs whole generated classes on some errors: keep those in the file only.
-    echo: (line) => (line.startsWith('streamwatch-flink:') || /\b(ERROR|Exception:)/.test(line) ? line.slice(0, 300) : null),
+    echo: (line) => {
+      const rest = REST_LINE.exec(line);
+      if (rest) o.onRestUrl?.(rest[1]!);
+      return line.startsWith('streamwatch-flink:') || /\b(ERROR|Exception:)/.test(line) ? line.slice(0, 300) : null;
+    },
   });
 }

@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { flinkJobs, type FlinkJobKey, type PipelineSettings } from '../../lib/pipeline-jobs';
 import { topics, type TopicKey, type TopicSpec } from '../../lib/topics';
 import { startFlink } from './flink-jobs';
-import { freePorts } from './free-ports';
 import { ensureTopics } from './kafka-admin';
 import { buildModule, resolveClasspath } from './maven';
 import { Supervisor, type Supervised } from './supervisor';
@@ -28,6 +27,7 @@ export interface IsolatedPipeline {
   kill(): Promise<void>;
   /** Over every job: how often it restarted, and its checkpoints completed and failed (REST API); restarts is Infinity if a job is not RUNNING. */
   health(): Promise<{ restarts: number; checkpointsCompleted: number; checkpointsFailed: number }>;
+  /** The REST API's URL; empty until the JVM reported it (running() waits for it). */
   readonly restUrl: () => string;
   /** Where its checkpoints and flink.log are. */
   readonly dataDir: string;
@@ -53,6 +53,28 @@ export async function runningPipeline(options: IsolatedPipelineOptions): Promise
   await pipeline.start();
   await pipeline.running(180_000);
   return pipeline;
+}
+
+/** Whether every named job has all its tasks RUNNING (false while the REST API is not up). */
+async function jobsRunning(restUrl: string, names: string[]): Promise<boolean> {
+  try {
+    const overview = (await (await fetch(`${restUrl}/jobs/overview`)).json()) as { jobs: { name: string; state: string; tasks: Record<string, number> }[] };
+    return names.every((name) => overview.jobs.some((j) => j.name === name && j.state === 'RUNNING' && j.tasks.running === j.tasks.total));
+  } catch {
+    return false;
+  }
+}
+
+/** The runner's own last words in its log (why it stopped), or its last lines when it said nothing. */
+function runnerSaid(logFile: string): string {
+  let lines: string[];
+  try {
+    lines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return 'no log written';
+  }
+  const own = lines.filter((l) => l.startsWith('streamwatch-flink:'));
+  return (own.length ? own.slice(-3) : lines.slice(-3)).map((l) => l.slice(0, 500)).join(' | ');
 }
 
 export async function isolatedPipeline(options: IsolatedPipelineOptions): Promise<IsolatedPipeline> {
@@ -81,8 +103,9 @@ export async function isolatedPipeline(options: IsolatedPipelineOptions): Promis
     topic: (key) => topicNames[key],
     restUrl: () => restUrl,
     async start(restoreLatest = false) {
-      const [restPort] = await freePorts(1);
-      restUrl = `http://127.0.0.1:${restPort}`;
+      // The JVM binds a port of its own choosing: a port picked here and handed over could be
+      // taken meanwhile (by the other pipeline a test starts alongside, say).
+      restUrl = '';
       supervisor = new Supervisor(quiet, () => undefined);
       current = startFlink(
         {
@@ -94,7 +117,8 @@ export async function isolatedPipeline(options: IsolatedPipelineOptions): Promis
           heap: '768m',
           parallelism: 2,
           checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
-          restPort: restPort!,
+          restPort: 0,
+          onRestUrl: (url) => (restUrl = url),
           settings: options.settings,
           topicNames,
           groups,
@@ -107,17 +131,12 @@ export async function isolatedPipeline(options: IsolatedPipelineOptions): Promis
       return current;
     },
     async running(timeoutMs = 120_000) {
+      const logFile = join(dataDir, 'flink.log');
       const deadline = Date.now() + timeoutMs;
       const want = [...options.jobs.map((j) => flinkJobs[j].sqlFile), ...(options.extraJobFiles ?? []).map((f) => f.split('/').pop()!)].map((f) => f.replace(/\.sql$/, ''));
       for (;;) {
-        if (current && current.process.exitCode !== null) throw new Error(`Flink exited (code ${current.process.exitCode}); see ${join(dataDir, 'flink.log')}`);
-        try {
-          const overview = (await (await fetch(`${restUrl}/jobs/overview`)).json()) as { jobs: { name: string; state: string; tasks: Record<string, number> }[] };
-          const up = want.every((name) => overview.jobs.some((j) => j.name === name && j.state === 'RUNNING' && j.tasks.running === j.tasks.total));
-          if (up) return;
-        } catch {
-          // REST API not up yet
-        }
+        if (current && current.process.exitCode !== null) throw new Error(`Flink exited (code ${current.process.exitCode}): ${runnerSaid(logFile)}; see ${logFile}`);
+        if (restUrl && (await jobsRunning(restUrl, want))) return;
         if (Date.now() > deadline) throw new Error(`Flink jobs ${want.join(', ')} not running after ${timeoutMs / 1000} s`);
         await new Promise((r) => setTimeout(r, 500));
       }

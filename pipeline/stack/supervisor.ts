@@ -58,6 +58,13 @@ interface Entry {
 export type Say = (line: string) => void;
 
 /**
+ * Supervisors not yet stopped: one exit listener for all of them, so that a process starting
+ * many (a test run) neither piles up listeners nor keeps stopped supervisors reachable.
+ */
+const live = new Set<Supervisor>();
+process.once('exit', () => live.forEach((s) => s.killAllNow()));
+
+/**
  * Starts and stops the stack's child processes. Output is prefixed and logged to a file; a
  * child that dies unexpectedly is started again when its spec has a restart policy, else (or
  * once it keeps dying) the stack is told; stopAll() ends every child (TERM, then KILL after a
@@ -71,10 +78,12 @@ export class Supervisor {
     private readonly say: Say,
     private readonly onUnexpectedExit: (name: string, code: number | null) => void,
   ) {
-    // Last resort if the stack itself dies without stopping its children.
-    process.once('exit', () => {
-      for (const c of this.children) if (c.process.exitCode === null && c.process.signalCode === null) signalGroup(c.process, 'SIGKILL');
-    });
+    live.add(this);
+  }
+
+  /** Last resort when this process exits without having stopped its children. */
+  killAllNow(): void {
+    for (const c of this.children) if (c.process.exitCode === null && c.process.signalCode === null) signalGroup(c.process, 'SIGKILL');
   }
 
   start(spec: ChildSpec): Supervised {
@@ -174,6 +183,7 @@ export class Supervisor {
     // The broker's clients first (Flink aborts its open transactions on the way out), then the broker.
     await this.stopGroup(running.filter((c) => !c.stopLast), graceMs);
     await this.stopGroup(running.filter((c) => c.stopLast), graceMs);
+    live.delete(this);
   }
 
   private async stopGroup(running: Supervised[], graceMs: number): Promise<void> {
