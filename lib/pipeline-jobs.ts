@@ -1,4 +1,6 @@
 import { isUsableTokenKey } from './card';
+import { sqlRecordReason } from './schemas/record-checks';
+import { jsonSchemaOf } from './schemas/registry';
 import { defaultSurgeSettings, type SurgeSettings } from './surge';
 import type { TopicKey } from './topics';
 
@@ -36,7 +38,7 @@ export const flinkJobs = {
     sqlFile: 'kpis.sql',
     consumerGroup: 'streamwatch-flink-kpis',
     inputs: ['driverLocationsRaw', 'rideRequestsRaw', 'paymentsRaw', 'fraudAlerts'],
-    outputs: ['opsKpis', 'lateEvents'],
+    outputs: ['opsKpis'],
   },
 } as const satisfies Record<string, FlinkJobSpec>;
 
@@ -56,17 +58,28 @@ export const DEV_CARD_TOKEN_KEY = 'streamwatch-dev-card-token-key';
 export interface PipelineSettings {
   readonly surge: SurgeSettings;
   readonly fraud: FraudSettings;
+  /** A raw record dated further than this ahead of the clock is dead-lettered: it would hold event time hostage. */
+  readonly maxFutureMs: number;
 }
 
 export const defaultPipelineSettings: PipelineSettings = {
   surge: defaultSurgeSettings,
   fraud: { latenessMs: 1000, cardTokenKey: DEV_CARD_TOKEN_KEY },
+  maxFutureMs: 5 * 60_000,
 };
+
+/** The raw record schemas the jobs validate, each with its `check.<name>` SQL variable. */
+export const checkedSchemas = ['DriverLocation', 'RideRequest', 'Payment'] as const;
+
+/** Every raw schema's event time is its body's `ts`. */
+export const eventTimeField = 'ts';
 
 /**
  * The ${...} variables a job's SQL may use: `kafka.bootstrap`, `topic.<key>` for every
  * catalog topic, `group.<jobKey>` for every job's consumer group (also the prefix of its
- * Kafka transactional ids) and the `surge.*` settings.
+ * Kafka transactional ids), the `surge.*` and `fraud.*` settings, and `check.<Schema>` for
+ * each raw schema: the SQL giving a record's dead-letter reason (NULL when valid), built from
+ * lib/schemas so that no job restates a check.
  */
 export function flinkSqlVariables(
   bootstrap: string,
@@ -85,6 +98,11 @@ export function flinkSqlVariables(
   vars['fraud.latenessSeconds'] = wholeSeconds(settings.fraud.latenessMs, 'payment lateness');
   if (!isUsableTokenKey(settings.fraud.cardTokenKey)) throw new Error('the card token key must be 16-128 characters of A-Z a-z 0-9 _ -');
   vars['fraud.tokenKey'] = settings.fraud.cardTokenKey;
+  vars['time.field'] = eventTimeField;
+  vars['time.maxFutureMs'] = String(settings.maxFutureMs);
+  for (const name of checkedSchemas) {
+    vars[`check.${name}`] = sqlRecordReason(jsonSchemaOf(name), 'payload', { field: eventTimeField, maxFutureMs: settings.maxFutureMs });
+  }
   return vars;
 }
 

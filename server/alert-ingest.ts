@@ -54,6 +54,8 @@ export class AlertIngest {
       this.view.addAlert(alert.value);
       return 'applied';
     }
+    // Actions are history: a tombstone on one is not an instruction to forget it.
+    if (message.value === null) return { invalid: 'a tombstone on an alert action: ignored' };
     const action = parseRecord(AlertAction, message);
     if (!action.ok) return { invalid: action.invalid };
     this.counts.actions++;

@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { defaultPipelineSettings } from '../lib/pipeline-jobs';
 import { DriverPosition } from '../lib/schemas/driver-location';
 import { topics } from '../lib/topics';
 import type { DriverView } from './driver-view';
@@ -77,14 +78,18 @@ export class DriverIngest {
 
   private handle({ message }: StreamRecord): Handled {
     const key = message.key?.toString('utf8');
+    // The positions job never deletes: a driver leaves the map by its TTL or an offline status
+    // it wrote. A tombstone is a stranger's (or an operator's) and removes nobody.
     if (message.value === null) {
-      if (!key) return { invalid: 'a tombstone without a key' };
-      this.o.view.remove(key);
       this.counts.tombstones++;
-      return 'tombstone';
+      return { invalid: `a tombstone${key ? '' : ' without a key'}: ignored (drivers leave by TTL or an offline status)` };
     }
     const parsed = parseRecord(DriverPosition, message);
     if (!parsed.ok) return { invalid: parsed.invalid };
+    // The positions job dead-letters these; one that got here anyway (written by another
+    // producer) would pin the driver and the map's freshness to a time that has not come.
+    const ahead = parsed.value.ts - (this.o.clock?.now() ?? Date.now());
+    if (ahead > defaultPipelineSettings.maxFutureMs) return { invalid: `ts ${Math.round(ahead / 1000)} s ahead of the clock` };
     const outcome = this.o.view.apply(parsed.value) ? 'applied' : 'stale';
     this.counts[outcome]++;
     return outcome;

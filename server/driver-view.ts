@@ -40,9 +40,9 @@ export class DriverView {
     return this.ids.length;
   }
 
-  /** Newest event time applied (epoch ms). */
+  /** Newest event time applied (epoch ms), never later than now: freshness is not a single record's say. */
   get newestEventTime(): number {
-    return this.newest;
+    return Math.min(this.newest, Date.now());
   }
 
   /**

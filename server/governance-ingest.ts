@@ -42,8 +42,9 @@ export class GovernanceIngest {
   }
 
   private grant({ message }: StreamRecord): Handled {
-    // A tombstone (null value) is compaction's business: the grant it replaced was revoked first.
-    if (message.value === null) return 'tombstone';
+    // Grants are never deleted: a tombstone would make compaction forget a revocation, and
+    // since tokens need a known grant (fail closed) ignoring it can only refuse more.
+    if (message.value === null) return { invalid: 'a tombstone on a grant: ignored (grants and their revocations are kept)' };
     const grant = parseRecord(AccessGrant, message);
     if (!grant.ok) return { invalid: grant.invalid };
     this.counts.grants++;

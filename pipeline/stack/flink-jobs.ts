@@ -31,6 +31,25 @@ export interface FlinkOptions {
   readonly extraJobFiles?: readonly string[];
 }
 
+/**
+ * Variables as a .properties file, which the runner reads with Properties.load (ISO-8859-1,
+ * backslash escapes): the generated checks hold backslashes (\d) and line breaks.
+ */
+export function javaProperties(vars: Record<string, string>): string {
+  const escape = (s: string, key: boolean): string =>
+    s.replace(/[\\\n\r\t\f=:#! ]|[^\x20-\x7e]/g, (c, at: number) => {
+      if (c === '\\') return '\\\\';
+      if (c === '\n') return '\\n';
+      if (c === '\r') return '\\r';
+      if (c === '\t') return '\\t';
+      if (c === '\f') return '\\f';
+      // Separators and comment marks matter only in keys and at a value's start; spaces only there too.
+      if ('=:#! '.includes(c)) return key || at === 0 ? `\\${c}` : c;
+      return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+  return Object.entries(vars).map(([k, v]) => `${escape(k, true)}=${escape(v, false)}\n`).join('');
+}
+
 /** What SqlJobRunner prints once its mini-cluster serves REST. */
 const REST_LINE = /^streamwatch-flink: mini-cluster REST API at (http:\/\/\S+)$/;
 
@@ -43,7 +62,7 @@ export function startFlink(o: FlinkOptions, supervisor: Supervisor): Supervised 
   const varsFile = join(o.dataDir, 'vars.properties');
   const topicNames = o.topicNames ?? Object.fromEntries(Object.entries(topics).map(([k, t]) => [k, t.name]));
   const vars = flinkSqlVariables(o.brokers.join(','), topicNames, o.settings ?? defaultPipelineSettings, o.groups);
-  writeFileSync(varsFile, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  writeFileSync(varsFile, javaProperties(vars));
   const args = (restoreLatest: boolean): string[] => [
     `-Xmx${o.heap}`,
     '-XX:+UseG1GC',

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import type { z } from 'zod';
+import { defaultPipelineSettings, eventTimeField } from '../../lib/pipeline-jobs';
 import { DriverLocation, driverStatuses } from '../../lib/schemas/driver-location';
 import { Payment, paymentKinds } from '../../lib/schemas/payment';
+import { recordVerdict, type Verdict } from '../../lib/schemas/record-checks';
 import { RideRequest } from '../../lib/schemas/ride-request';
 
 /**
@@ -22,21 +24,16 @@ export interface FuzzedRecord {
 
 const schemas: Record<RawKind, z.ZodType> = { pings: DriverLocation, requests: RideRequest, payments: Payment };
 
-/** The schema's verdict on raw bytes. */
+/** Each raw kind's schema name in lib/schemas (the jobs' `check.<name>` variable). */
+export const schemaNames: Record<RawKind, 'DriverLocation' | 'RideRequest' | 'Payment'> = { pings: 'DriverLocation', requests: 'RideRequest', payments: 'Payment' };
+
+/** The published schema's verdict on raw bytes at `now`, as the jobs must give it (lib/schemas/record-checks). */
+export function schemaVerdict(kind: RawKind, value: Buffer | null, now = Date.now(), maxFutureMs = defaultPipelineSettings.maxFutureMs): Verdict {
+  return recordVerdict(schemas[kind], value, now, { field: eventTimeField, maxFutureMs });
+}
+
 export function schemaAccepts(kind: RawKind, value: Buffer): boolean {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(value);
-  } catch {
-    return false;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return false;
-  }
-  return schemas[kind].safeParse(parsed).success;
+  return schemaVerdict(kind, value).ok;
 }
 
 const id = fc.string({ minLength: 1, maxLength: 64, unit: 'grapheme-ascii' });
@@ -82,6 +79,56 @@ const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
 
 type Breakage = { how: string; apply: (body: Record<string, unknown>, text: string) => Buffer };
 
+/** Where JavaScript's and Java's regular expressions and line handling part ways. */
+const lineTerminators = ['\n', '\r', '\r\n', '\u2028', '\u2029', '\u0085', '\u0000', '\ufeff'];
+
+/** Number texts JSON.stringify never writes, at the edges of doubles and safe integers. */
+const numberTexts = [
+  '1' + '0'.repeat(1200), '-' + '9'.repeat(1500), '1e400', '-1e400', '1e-400', '-0', '0.0', '1.0', '1E3', '0.1e1', '9007199254740991',
+  '9007199254740992', '9007199254740993', '-9007199254740993', '1700000000000.0000001', '1700000000000.5', '90.00000000000001', '89.99999999999999',
+];
+
+/** A key of the record's own, picked by n. */
+const keyOf = (body: Record<string, unknown>, n: number): string => Object.keys(body)[n % Object.keys(body).length]!;
+
+/** The body's JSON with one field's value written as raw text. */
+function withRawValue(body: Record<string, unknown>, key: string, raw: string): Buffer {
+  const marker = '\u0001raw\u0001';
+  return Buffer.from(JSON.stringify({ ...body, [key]: marker }).replace(JSON.stringify(marker), raw));
+}
+
+/** Hostile but well-formed JSON: what the hand-written checks in the jobs once judged differently from zod. */
+const hostile: fc.Arbitrary<Breakage> = fc.oneof(
+  fc.tuple(fc.nat(), fc.constantFrom(...lineTerminators), fc.boolean()).map(([n, end, before]) => ({
+    how: 'a line terminator in a string',
+    apply: (body: Record<string, unknown>) => {
+      const key = keyOf(body, n);
+      const v = String(body[key]);
+      return Buffer.from(JSON.stringify({ ...body, [key]: before ? end + v : v + end }));
+    },
+  })),
+  fc.tuple(fc.nat(), fc.integer({ min: 30, max: 66 })).map(([n, count]) => ({
+    how: 'astral characters (two UTF-16 units each)',
+    apply: (body: Record<string, unknown>) => Buffer.from(JSON.stringify({ ...body, [keyOf(body, n)]: '\u{1F695}'.repeat(count) })),
+  })),
+  fc.nat().map((n) => ({
+    how: 'a lone surrogate',
+    apply: (body: Record<string, unknown>) => Buffer.from(JSON.stringify({ ...body, [keyOf(body, n)]: `${String(body[keyOf(body, n)])}\ud800` })),
+  })),
+  fc.constantFrom(999, 1000, 1001, 5000, 10_000).map((depth) => ({
+    how: 'an extra field nested deep',
+    apply: (body: Record<string, unknown>) => withRawValue(body, 'extra', '['.repeat(depth) + ']'.repeat(depth)),
+  })),
+  fc.tuple(fc.nat(), fc.constantFrom(...numberTexts), fc.boolean()).map(([n, raw, onTs]) => ({
+    how: 'a number JSON.stringify would not write',
+    apply: (body: Record<string, unknown>) => withRawValue(body, onTs ? 'ts' : keyOf(body, n), raw),
+  })),
+  fc.constantFrom(10 * 60_000, 24 * 3_600_000, 32_503_680_000_000 - 1_700_000_000_000).map((ahead) => ({
+    how: 'an event time in the future',
+    apply: (body: Record<string, unknown>) => Buffer.from(JSON.stringify({ ...body, ts: Date.now() + ahead })),
+  })),
+);
+
 const breakage: fc.Arbitrary<Breakage> = fc.oneof(
   fc.record({ field: fc.string({ maxLength: 12 }), value: wrongValue }).map(({ field, value }) => ({
     how: 'a field replaced',
@@ -113,6 +160,7 @@ const breakage: fc.Arbitrary<Breakage> = fc.oneof(
   ),
   fc.uint8Array({ maxLength: 80 }).map((bytes) => ({ how: 'random bytes', apply: () => Buffer.from(bytes) })),
   fc.jsonValue({ maxDepth: 3 }).map((v) => ({ how: 'other JSON', apply: () => Buffer.from(JSON.stringify(v) ?? 'null') })),
+  hostile,
 );
 
 const kinds: readonly RawKind[] = ['pings', 'requests', 'payments'];
@@ -128,5 +176,23 @@ export function fuzzedRecords(count: number, seed: number, ts: (index: number) =
     const full = { ...body, ts: ts(index) };
     const value = broken ? broken.apply(full, JSON.stringify(full)) : Buffer.from(JSON.stringify(full));
     return { kind, value, good: schemaAccepts(kind, value), how: broken?.how ?? 'good' };
+  });
+}
+
+/**
+ * Records to compare verdicts on, not to feed a job in order: any kind, a third good, a third
+ * broken any way, a third hostile; an occasional null value (a tombstone); event times within
+ * the year before `now`.
+ */
+export function verdictSample(count: number, seed: number, now: number): { kind: RawKind; value: Buffer | null; how: string }[] {
+  const one = fc.tuple(
+    fc.constantFrom(...kinds),
+    fc.integer({ min: now - 365 * 24 * 3_600_000, max: now }),
+    fc.oneof({ arbitrary: fc.constant(null), weight: 10 }, { arbitrary: breakage, weight: 10 }, { arbitrary: hostile, weight: 10 }, { arbitrary: fc.constant('tombstone' as const), weight: 1 }),
+  ).chain(([kind, ts, broken]) => validBodies[kind].map((body) => ({ kind, body: { ...body, ts }, broken })));
+  return fc.sample(one, { numRuns: count, seed }).map(({ kind, body, broken }) => {
+    if (broken === 'tombstone') return { kind, value: null, how: 'a null value' };
+    const text = JSON.stringify(body);
+    return { kind, value: broken ? broken.apply(body, text) : Buffer.from(text), how: broken?.how ?? 'good' };
   });
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Principal } from '../../lib/access';
-import { GrantStore } from './grants';
+import { GrantStore, type TokenRefusal } from './grants';
 import { OidcSignIn, type OidcSettings } from './oidc';
 import { loadSecret } from './secrets';
 import { Sessions } from './sessions';
@@ -25,7 +25,7 @@ export interface AccessSettings {
 
 export type Identified =
   | { ok: true; principal: Principal; frameOrigins: readonly string[] }
-  | { ok: false; reason: 'none' | 'expired' | 'revoked' | 'invalid' };
+  | { ok: false; reason: 'none' | TokenRefusal };
 
 /**
  * Everything the gateway needs to know who is asking: local users, sessions, screen tokens

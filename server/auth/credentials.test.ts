@@ -75,6 +75,36 @@ describe('GrantStore', () => {
     expect(await store.verify(grantToken, 2_200_000)).toEqual({ ok: false, reason: 'revoked' });
   });
 
+  /** The same grant, running now (the one above expired in 1970). */
+  const live: AccessGrant = { ...grant, expiresAt: Date.now() + 3_600_000 };
+
+  it('fails closed: a validly signed token whose grant is not known is refused once the wait runs out', async () => {
+    const store = new GrantStore(SECRET, 10_000);
+    const { token } = await store.tokenFor(live, Date.now(), 'grant');
+    const started = Date.now();
+    expect(await store.verify(token, Date.now(), 100)).toEqual({ ok: false, reason: 'unknown' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+  });
+
+  it('serves a token whose grant arrives (from another gateway) while it waits', async () => {
+    const store = new GrantStore(SECRET, 10_000);
+    const { token } = await store.tokenFor(live, Date.now(), 'grant');
+    const checking = store.verify(token, Date.now(), 5_000);
+    setTimeout(() => store.apply(live), 20);
+    expect(await checking).toMatchObject({ ok: true, principal: { grantId: live.grantId } });
+  });
+
+  it('refuses at once, without waiting, when too many tokens already wait for grants', async () => {
+    const store = new GrantStore(SECRET, 10_000);
+    const others = await Promise.all(Array.from({ length: 200 }, (_, i) => store.tokenFor({ ...live, grantId: `7d0f6f0e-3b1a-4c58-9a7e-${String(i).padStart(12, '0')}` }, Date.now())));
+    const waiting = others.map((t) => store.verify(t.token, Date.now(), 300));
+    const { token } = await store.tokenFor(live, Date.now());
+    const started = Date.now();
+    expect(await store.verify(token, Date.now(), 300)).toEqual({ ok: false, reason: 'unknown' });
+    expect(Date.now() - started).toBeLessThan(250);
+    expect((await Promise.all(waiting)).every((c) => !c.ok)).toBe(true);
+  });
+
   it('refuses a session cookie as a screen token and a token signed with another secret', async () => {
     const store = new GrantStore(SECRET, 10_000);
     const cookie = (await new Sessions(SECRET, 60_000, false).cookieFor({ name: 'admin', role: 'admin' })).split(';')[0]!.split('=')[1]!;

@@ -15,9 +15,16 @@ const Claims = z.object({
   exp: z.number(),
 });
 
+export type TokenRefusal = 'expired' | 'revoked' | 'unknown' | 'invalid';
+
 export type TokenCheck =
   | { ok: true; principal: Principal; origins: readonly string[] }
-  | { ok: false; reason: 'expired' | 'revoked' | 'invalid' };
+  | { ok: false; reason: TokenRefusal };
+
+/** How long a token whose grant this gateway has not read yet waits for it (another gateway just issued it). */
+export const GRANT_ARRIVAL_WAIT_MS = 2_000;
+/** Tokens waiting at once for grants; beyond this an unknown grant is refused at once (random ids cost nothing to send). */
+const MAX_WAITING = 200;
 
 /**
  * Grants for walls and embeds, as governance.grants says (every gateway reads the topic),
@@ -25,12 +32,19 @@ export type TokenCheck =
  * as long as the grant, so that a kiosk that reboots after a long outage comes back), and
  * short-lived session tokens the gateway renews over the socket; a socket opened with either
  * lives only as long as its session token. Every token is checked against revocation on every
- * connect and every second after. A token carries its grant's scope, so a gateway that has
- * not read a fresh grant yet still serves it; a revocation follows its grant on the same
- * (single-partition) topic, so no gateway knows it without the grant.
+ * connect and every second after.
+ *
+ * Fail closed: a token is good only while its grant is known here and not revoked. A validly
+ * signed token whose grant this gateway never read (one tombstoned and compacted away, or one
+ * issued by another gateway a moment ago) waits GRANT_ARRIVAL_WAIT_MS for the grant, then is
+ * refused. A revocation is never forgotten: tombstones on the topic are ignored (see
+ * GovernanceIngest), and a replayed older record never un-revokes.
  */
 export class GrantStore {
   private readonly grants = new Map<string, AccessGrant>();
+  /** Tokens waiting for their grant to be read, by grant id. */
+  private readonly waiting = new Map<string, Set<() => void>>();
+  private waitingCount = 0;
   private readonly key: Uint8Array;
   /** Called when a grant turns up revoked, so that its sockets are cut at once. */
   onRevoked: (grantId: string) => void = () => undefined;
@@ -49,6 +63,29 @@ export class GrantStore {
     if (before?.revokedAt && !grant.revokedAt) return;
     this.grants.set(grant.grantId, grant);
     if (grant.revokedAt && !before?.revokedAt) this.onRevoked(grant.grantId);
+    this.waiting.get(grant.grantId)?.forEach((arrived) => arrived());
+  }
+
+  /** Resolves when the grant is known, or after `ms`; false when it never came (or too many wait already). */
+  private async arrival(grantId: string, ms: number): Promise<boolean> {
+    if (this.grants.has(grantId)) return true;
+    if (this.waitingCount >= MAX_WAITING || ms <= 0) return false;
+    const waiters = this.waiting.get(grantId) ?? new Set<() => void>();
+    this.waiting.set(grantId, waiters);
+    this.waitingCount++;
+    let done: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => (done = resolve));
+    const timer = setTimeout(done, ms);
+    waiters.add(done);
+    try {
+      await arrived;
+    } finally {
+      clearTimeout(timer);
+      waiters.delete(done);
+      if (waiters.size === 0) this.waiting.delete(grantId);
+      this.waitingCount--;
+    }
+    return this.grants.has(grantId);
   }
 
   get(grantId: string): AccessGrant | undefined {
@@ -77,10 +114,11 @@ export class GrantStore {
     return { token, expiresAt: Math.floor(expiresAt / 1000) * 1000 };
   }
 
-  async verify(token: string, now = Date.now()): Promise<TokenCheck> {
+  async verify(token: string, now = Date.now(), waitForGrantMs = GRANT_ARRIVAL_WAIT_MS): Promise<TokenCheck> {
     try {
       const { payload } = await jwtVerify(token, this.key, { audience: AUDIENCE, typ: 'sw-screen', currentDate: new Date(now), algorithms: ['HS256'] });
       const c = Claims.parse(payload);
+      if (!(await this.arrival(c.sub, waitForGrantMs))) return { ok: false, reason: 'unknown' };
       if (this.isRevoked(c.sub)) return { ok: false, reason: 'revoked' };
       // Seconds, rounded down, as tokens carry them: never beyond the grant.
       const sessionEnd = c.use === 'grant' ? Math.min(c.exp * 1000, Math.floor((now + this.tokenTtlMs) / 1000) * 1000) : c.exp * 1000;
@@ -96,8 +134,10 @@ export class GrantStore {
 }
 
 /** Why a screen token is refused, as the screen shows it. */
-export function tokenReason(reason: 'none' | 'expired' | 'revoked' | 'invalid'): string {
+export function tokenReason(reason: 'none' | TokenRefusal): string {
   switch (reason) {
+    case 'unknown':
+      return 'The grant behind this token is not known. Ask an admin for a new one.';
     case 'expired':
       return 'The token has expired. Ask an admin for a new one.';
     case 'revoked':

@@ -14,8 +14,10 @@ CREATE TABLE driver_locations_raw (
   src_topic    STRING           METADATA FROM 'topic' VIRTUAL,
   src_partition INT             METADATA FROM 'partition' VIRTUAL,
   src_offset   BIGINT           METADATA FROM 'offset' VIRTUAL,
-  -- The simulator stamps each record with its event time; the dedup below orders by it.
-  event_time   TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  record_time  TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  -- Event time is the body's ts (the record timestamp only when the body has none usable):
+  -- the dedup below orders by it, as the gateway does.
+  event_time AS body_event_time(payload, '${time.field}', record_time, ${time.maxFutureMs}),
   WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
 ) WITH (
   'connector' = 'kafka',
@@ -57,7 +59,9 @@ CREATE TABLE driver_locations_dlq (
   'format' = 'raw'
 );
 
-CREATE TEMPORARY VIEW driver_locations_parsed AS
+-- Typed fields of each record and its reason, NULL when valid: the check is built from the
+-- DriverLocation schema in lib/schemas (the check.* variables), so it is zod's check.
+CREATE TEMPORARY VIEW driver_locations_checked AS
 SELECT
   payload, src_topic, src_partition, src_offset, event_time,
   json_string(payload, 'driverId')       AS driverId,
@@ -65,37 +69,10 @@ SELECT
   json_number(payload, 'lon')            AS lon,
   json_string(payload, 'status')         AS status,
   json_number(payload, 'headingDeg')     AS headingDeg,
-  json_has(payload, 'headingDeg')        AS hasHeading,
   json_number(payload, 'speedKmh')       AS speedKmh,
-  json_has(payload, 'speedKmh')          AS hasSpeed,
-  json_safe_integer(payload, 'ts')       AS ts
+  json_safe_integer(payload, 'ts')       AS ts,
+  ${check.DriverLocation}                AS reason
 FROM driver_locations_raw;
-
--- One reason per record, first failed check wins; NULL means valid. Mirrors the
--- DriverLocation schema in lib/schemas.
-CREATE TEMPORARY VIEW driver_locations_checked AS
-SELECT *,
-  CASE
-    WHEN payload IS NULL                                      THEN 'empty record'
-    WHEN NOT json_object_check(payload)                       THEN 'not a JSON object'
-    WHEN driverId IS NULL OR CHAR_LENGTH(driverId) = 0        THEN 'driverId missing'
-    WHEN CHAR_LENGTH(driverId) > 64                           THEN 'driverId longer than 64'
-    WHEN lat IS NULL                                          THEN 'lat missing or not a number'
-    WHEN lat < -90 OR lat > 90                                THEN 'lat outside -90..90'
-    WHEN lon IS NULL                                          THEN 'lon missing or not a number'
-    WHEN lon < -180 OR lon > 180                              THEN 'lon outside -180..180'
-    WHEN status IS NULL OR status NOT IN ('idle', 'en_route', 'on_trip', 'offline')
-                                                              THEN 'status not one of idle, en_route, on_trip, offline'
-    WHEN ts IS NULL OR ts <= 0                                THEN 'ts missing or not epoch milliseconds'
-    WHEN hasHeading AND headingDeg IS NULL                    THEN 'headingDeg not a number'
-    WHEN headingDeg IS NOT NULL AND (headingDeg < 0 OR headingDeg >= 360)
-                                                              THEN 'headingDeg outside 0..360'
-    WHEN hasSpeed AND speedKmh IS NULL                        THEN 'speedKmh not a number'
-    WHEN speedKmh IS NOT NULL AND (speedKmh < 0 OR speedKmh > 250)
-                                                              THEN 'speedKmh outside 0..250'
-    ELSE CAST(NULL AS STRING)
-  END AS reason
-FROM driver_locations_parsed;
 
 EXECUTE STATEMENT SET
 BEGIN

@@ -7,7 +7,9 @@
 -- dead-letter topic. surge.cells is written in Kafka transactions (exactly-once): readers see
 -- a window only after the checkpoint that holds it completed.
 --
--- Event time is the record's timestamp, which producers set to the event's ts (CreateTime).
+-- Event time is the body's ts (the record timestamp only where the body has none usable).
+-- This job owns late routing for driver pings and ride requests: each late one is written to
+-- late.events once, here (the KPI job leaves late records out without writing them).
 
 -- Functions (json_string, h3_cell, ...) are registered by the runner: udf/SqlFunctions.java.
 
@@ -16,7 +18,8 @@ CREATE TABLE driver_locations_raw (
   src_topic     STRING           METADATA FROM 'topic' VIRTUAL,
   src_partition INT              METADATA FROM 'partition' VIRTUAL,
   src_offset    BIGINT           METADATA FROM 'offset' VIRTUAL,
-  event_time    TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  record_time   TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  event_time AS body_event_time(payload, '${time.field}', record_time, ${time.maxFutureMs}),
   WATERMARK FOR event_time AS event_time - INTERVAL '${surge.latenessSeconds}' SECOND
 ) WITH (
   'connector' = 'kafka',
@@ -39,7 +42,8 @@ CREATE TABLE ride_requests_raw (
   src_topic     STRING           METADATA FROM 'topic' VIRTUAL,
   src_partition INT              METADATA FROM 'partition' VIRTUAL,
   src_offset    BIGINT           METADATA FROM 'offset' VIRTUAL,
-  event_time    TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  record_time   TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  event_time AS body_event_time(payload, '${time.field}', record_time, ${time.maxFutureMs}),
   WATERMARK FOR event_time AS event_time - INTERVAL '${surge.latenessSeconds}' SECOND
 ) WITH (
   'connector' = 'kafka',
@@ -104,54 +108,28 @@ CREATE TABLE late_events (
 -- already passed; the window downstream has a watermark no further on, so nothing this lets
 -- through can be dropped there.
 CREATE TEMPORARY VIEW ride_requests_checked AS
-SELECT *,
-  CASE
-    WHEN payload IS NULL                                  THEN 'empty record'
-    WHEN NOT json_object_check(payload)                   THEN 'not a JSON object'
-    WHEN requestId IS NULL OR CHAR_LENGTH(requestId) = 0  THEN 'requestId missing'
-    WHEN CHAR_LENGTH(requestId) > 64                      THEN 'requestId longer than 64'
-    WHEN riderId IS NULL OR CHAR_LENGTH(riderId) = 0      THEN 'riderId missing'
-    WHEN CHAR_LENGTH(riderId) > 64                        THEN 'riderId longer than 64'
-    WHEN lat IS NULL                                      THEN 'lat missing or not a number'
-    WHEN lat < -90 OR lat > 90                            THEN 'lat outside -90..90'
-    WHEN lon IS NULL                                      THEN 'lon missing or not a number'
-    WHEN lon < -180 OR lon > 180                          THEN 'lon outside -180..180'
-    WHEN ts IS NULL OR ts <= 0                            THEN 'ts missing or not epoch milliseconds'
-    ELSE CAST(NULL AS STRING)
-  END AS reason,
-  (wm IS NOT NULL AND event_time <= wm) AS late
+SELECT *, (wm IS NOT NULL AND event_time <= wm) AS late
 FROM (
   SELECT payload, src_topic, src_partition, src_offset, event_time,
     json_string(payload, 'requestId')             AS requestId,
-    json_string(payload, 'riderId')               AS riderId,
     json_number(payload, 'lat')                   AS lat,
     json_number(payload, 'lon')                   AS lon,
-    json_safe_integer(payload, 'ts')              AS ts,
+    ${check.RideRequest}                          AS reason,
     CURRENT_WATERMARK(event_time)                 AS wm
   FROM ride_requests_raw
 );
 
 -- Invalid driver pings are drivers-positions' to dead-letter; here they are only left out
--- (by the same checks: a ping that is not a valid DriverLocation counts as no supply).
+-- (by the same check: a ping that is not a valid DriverLocation counts as no supply).
 CREATE TEMPORARY VIEW driver_pings_checked AS
-SELECT *,
-  (json_object_check(payload)
-    AND driverId IS NOT NULL AND CHAR_LENGTH(driverId) BETWEEN 1 AND 64
-    AND lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180
-    AND status IN ('idle', 'en_route', 'on_trip', 'offline')
-    AND ts IS NOT NULL AND ts > 0
-    AND (NOT json_has(payload, 'headingDeg') OR (headingDeg >= 0 AND headingDeg < 360))
-    AND (NOT json_has(payload, 'speedKmh') OR (speedKmh >= 0 AND speedKmh <= 250))) AS usable,
-  (wm IS NOT NULL AND event_time <= wm) AS late
+SELECT *, (wm IS NOT NULL AND event_time <= wm) AS late
 FROM (
   SELECT payload, src_topic, src_partition, src_offset, event_time,
     json_string(payload, 'driverId')              AS driverId,
     json_string(payload, 'status')                AS status,
     json_number(payload, 'lat')                   AS lat,
     json_number(payload, 'lon')                   AS lon,
-    json_number(payload, 'headingDeg')            AS headingDeg,
-    json_number(payload, 'speedKmh')              AS speedKmh,
-    json_safe_integer(payload, 'ts')              AS ts,
+    ${check.DriverLocation} IS NULL               AS usable,
     CURRENT_WATERMARK(event_time)                 AS wm
   FROM driver_locations_raw
 );

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonFactory;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonParser;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonToken;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.StreamReadConstraints;
 
 /**
  * A raw record's top-level fields with their JSON types, judged as the published schemas
@@ -27,7 +28,18 @@ final class JsonRecord {
     static final Object OTHER = new Object();
     static final double MAX_SAFE_INTEGER = 9007199254740991d;
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /**
+     * JSON.parse has no nesting, number-length or name-length limit (the record size bounds them
+     * all); Jackson's defaults (1,000 levels, 1,000 digits) refused records zod accepts.
+     */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(Integer.MAX_VALUE)
+                    .maxNumberLength(Integer.MAX_VALUE)
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .maxNameLength(Integer.MAX_VALUE)
+                    .build())
+            .build();
     private static final JsonRecord NOT_AN_OBJECT = new JsonRecord(null);
     private static final ThreadLocal<Parsed> LAST = new ThreadLocal<>();
 

@@ -22,6 +22,8 @@ public final class SqlFunctions {
         m.put("json_string", JsonString.class);
         m.put("json_number", JsonNumber.class);
         m.put("json_safe_integer", JsonSafeInteger.class);
+        m.put("full_match", FullMatch.class);
+        m.put("body_event_time", BodyEventTime.class);
         // Surge.
         m.put("h3_cell", H3Cell.class);
         m.put("surge_multiplier", SurgeMultiplier.class);

@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defaultPipelineSettings, flinkSqlVariables } from '../../lib/pipeline-jobs';
+import { reasonClassOf } from '../../lib/schemas/record-checks';
+import { topics } from '../../lib/topics';
+import { javaProperties } from '../stack/flink-jobs';
+import { buildModule, resolveClasspath } from '../stack/maven';
+import { schemaNames, schemaVerdict, verdictSample } from './fuzzed-records';
+
+/**
+ * One definition of a valid record: zod's verdict (lib/schemas) and the verdict of the SQL the
+ * Flink jobs dead-letter by (built from the same schemas) must agree on every record, with the
+ * same reason class, over hostile input: line terminators where a regex checks, astral and
+ * lone-surrogate strings at length limits, deep nesting, numbers JSON.stringify never writes,
+ * future event times, broken bytes.
+ */
+const COUNT = 100_000;
+const dir = mkdtempSync(join(tmpdir(), 'streamwatch-verdicts-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the jobs' checks over the records in Flink (RecordChecker) and returns each one's reason ('' when valid). */
+async function flinkReasons(varsFile: string, recordsFile: string): Promise<string[]> {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const flink = { label: 'Flink jobs', dir: join(root, 'pipeline/flink'), cacheDir: join(root, '.streamwatch/build/flink') };
+  const quiet = (): void => undefined;
+  const classpath = await resolveClasspath(flink, quiet);
+  await buildModule(flink, quiet);
+  const child = spawn('java', ['-Xmx768m', '--add-opens=java.base/java.util=ALL-UNNAMED', '--add-opens=java.base/java.lang=ALL-UNNAMED', '-cp', [join(flink.dir, 'target', 'classes'), ...classpath].join(':'), 'io.streamwatch.flink.RecordChecker', '--vars', varsFile, '--records', recordsFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-4000)));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`RecordChecker exited ${code}: ${err}`);
+  const reasons: string[] = [];
+  for (const line of out.split('\n')) {
+    if (!line) continue;
+    const tab = line.indexOf('\t');
+    reasons[Number(line.slice(0, tab))] = line.slice(tab + 1);
+  }
+  return reasons;
+}
+
+describe('the jobs and zod judge records alike', () => {
+  it(`${COUNT.toLocaleString('en')} hostile records: same verdict, same reason class, record for record`, async () => {
+    const now = Date.now();
+    const records = verdictSample(COUNT, 20261201, now);
+    const vars = flinkSqlVariables('unused:9092', Object.fromEntries(Object.entries(topics).map(([k, t]) => [k, t.name])));
+    const varsFile = join(dir, 'vars.properties');
+    const recordsFile = join(dir, 'records.csv');
+    writeFileSync(varsFile, javaProperties(vars));
+    writeFileSync(recordsFile, records.map((r, i) => `${i},${schemaNames[r.kind]},${r.value === null ? '-' : r.value.toString('base64')}\n`).join(''));
+
+    const started = Date.now();
+    const reasons = await flinkReasons(varsFile, recordsFile);
+    const judgedIn = Date.now() - started;
+    // Judged at a later clock than zod's: only records near the future bound could differ, and the sample has none.
+    const zod = records.map((r) => schemaVerdict(r.kind, r.value, now, defaultPipelineSettings.maxFutureMs));
+
+    const differ: string[] = [];
+    const byClass = new Map<string, number>();
+    const byHow = new Map<string, { good: number; bad: number }>();
+    records.forEach((r, i) => {
+      const flink = reasons[i];
+      const verdict = zod[i]!;
+      const how = byHow.get(r.how) ?? { good: 0, bad: 0 };
+      how[verdict.ok ? 'good' : 'bad']++;
+      byHow.set(r.how, how);
+      if (flink === undefined) return void differ.push(`#${i} (${r.how}): no Flink verdict`);
+      const flinkClass = flink === '' ? null : reasonClassOf(flink);
+      const zodClass = verdict.ok ? null : verdict.reasonClass;
+      if (flinkClass !== zodClass) differ.push(`#${i} ${r.kind} (${r.how}): zod ${zodClass ?? 'valid'}, Flink ${flink || 'valid'}; ${r.value === null ? 'null' : JSON.stringify(r.value.toString('utf8').slice(0, 200))}`);
+      if (flinkClass) byClass.set(flinkClass, (byClass.get(flinkClass) ?? 0) + 1);
+    });
+    const good = zod.filter((v) => v.ok).length;
+    console.log(
+      `[verdicts] ${COUNT} records judged by Flink in ${(judgedIn / 1000).toFixed(1)} s: ${good} valid, ${COUNT - good} refused, ${differ.length} differ from zod; ` +
+        `by how made: ${[...byHow].map(([h, c]) => `${h} ${c.good}/${c.bad}`).join(', ')}; reason classes: ${[...byClass].map(([c, n]) => `${c} ${n}`).join(', ')}`,
+    );
+    expect(differ.slice(0, 20)).toEqual([]);
+    // The sample must reach both verdicts in bulk, and every hostile kind must be in it.
+    expect(good).toBeGreaterThan(COUNT * 0.25);
+    expect(COUNT - good).toBeGreaterThan(COUNT * 0.4);
+    for (const how of ['a line terminator in a string', 'astral characters (two UTF-16 units each)', 'a lone surrogate', 'an extra field nested deep', 'a number JSON.stringify would not write', 'an event time in the future', 'a null value']) {
+      const seen = byHow.get(how);
+      expect((seen?.good ?? 0) + (seen?.bad ?? 0), how).toBeGreaterThan(1000);
+    }
+  }, 300_000);
+});
