@@ -2,6 +2,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { bengaluru } from '../../lib/city';
 import { DriverPosition, type DriverLocation } from '../../lib/schemas/driver-location';
+import { reasonClassOf } from '../../lib/schemas/record-checks';
 import { deadLetterHeaders, topics } from '../../lib/topics';
 import { Fleet } from '../simulator/fleet';
 import { malformedKinds, malformedPayload, type MalformedKind } from '../simulator/record-faults';
@@ -63,15 +64,34 @@ describe('drivers-positions Flink job', () => {
     }
   });
 
+  it("orders by the body's ts: a record stamped newer but dated older never overwrites a newer position, so the topic holds only newer positions", async () => {
+    const driverId = `it-${run}-clock`;
+    const base = Date.now() - 60_000;
+    const at = (ts: number, lat: number): DriverLocation => ({ driverId, lat, lon: 77.6, status: 'idle', headingDeg: 0, speedKmh: 0, ts });
+    // Newest first by body; the older bodies carry newer record timestamps (a producer's clock, a replay).
+    await k.produce(topics.driverLocationsRaw.name, driverId, JSON.stringify(at(base + 10_000, 12.9)), base + 10_000);
+    for (let i = 1; i <= 5; i++) await k.produce(topics.driverLocationsRaw.name, driverId, JSON.stringify(at(base + i * 1000, 13.5)), base + 20_000 + i * 1000);
+    const final = at(base + 30_000, 12.95);
+    await k.produce(topics.driverLocationsRaw.name, driverId, JSON.stringify(final), base + 30_000);
+
+    const out = await k.readUntil(topics.driversPositions.name, (all) => all.some((m) => m.key?.toString() === driverId && parse(m.value)?.ts === final.ts));
+    const positions = out.filter((m) => m.key?.toString() === driverId).map((m) => parse(m.value)!);
+    expect(positions.map((p) => p.lat)).not.toContain(13.5);
+    // Only newer bodies were written, so a gateway replaying the topic (it keeps the newest ts
+    // per driver, server/driver-view.ts) ends on the newest position whatever it reads.
+    expect(positions.map((p) => p.ts)).toEqual([base + 10_000, final.ts]);
+  });
+
   it('quarantines every malformed record with its reason, source and original bytes, and keeps going', async () => {
-    const expectedReason: Record<MalformedKind, string> = {
-      'truncated-json': 'not a JSON object',
-      'not-utf8': 'not a JSON object',
-      'missing-id': 'driverId missing',
-      'lat-not-a-number': 'lat missing or not a number',
-      'lat-out-of-range': 'lat outside -90..90',
-      'unknown-status': 'status not one of idle, en_route, on_trip, offline',
-      'missing-ts': 'ts missing or not epoch milliseconds',
+    // The reason's class (its field, or the record), as zod would name it: lib/schemas/record-checks.
+    const expectedClass: Record<MalformedKind, string> = {
+      'truncated-json': 'record',
+      'not-utf8': 'record',
+      'missing-id': 'driverId',
+      'lat-not-a-number': 'lat',
+      'lat-out-of-range': 'lat',
+      'unknown-status': 'status',
+      'missing-ts': 'ts',
     };
     const good: DriverLocation = { driverId: `it-${run}-bad`, lat: 12.97, lon: 77.6, status: 'idle', headingDeg: 0, speedKmh: 0, ts: Date.now() };
     const produced = [];
@@ -88,7 +108,7 @@ describe('drivers-positions Flink job', () => {
     const dlq = await k.readUntil(topics.driverLocationsDlq.name, (all) => all.filter((m) => wanted.has(source(m))).length >= produced.length);
     for (const p of produced) {
       const m = dlq.find((x) => source(x) === `${p.partition}/${p.offset}`)!;
-      expect(header(m, deadLetterHeaders.reason), p.kind).toBe(expectedReason[p.kind]);
+      expect(reasonClassOf(header(m, deadLetterHeaders.reason) ?? ''), p.kind).toBe(expectedClass[p.kind]);
       expect(header(m, deadLetterHeaders.sourceTopic)).toBe(topics.driverLocationsRaw.name);
       expect(header(m, deadLetterHeaders.job)).toBe('drivers-positions');
       expect(Buffer.compare(m.value!, p.payload), `${p.kind} bytes`).toBe(0);

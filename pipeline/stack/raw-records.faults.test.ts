@@ -1,6 +1,7 @@
 import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPipelineSettings } from '../../lib/pipeline-jobs';
+import { OpsKpis } from '../../lib/schemas/ops-kpis';
 import { deadLetterHeaders, type TopicKey } from '../../lib/topics';
 import { fuzzedRecords, type RawKind } from '../verify/fuzzed-records';
 import { isolatedPipeline, type IsolatedPipeline } from './isolated-flink';
@@ -9,8 +10,11 @@ import { startTestBroker } from './test-broker';
 
 /**
  * 100,000 fuzzed records (fast-check) into the three raw topics, about half of them broken in
- * every way a producer can break them (pipeline/verify/fuzzed-records.ts). The Flink jobs keep running, quarantine exactly the
- * records the published schemas reject (each once, with a reason), and let every good one on.
+ * every way a producer can break them, hostile ones included (pipeline/verify/fuzzed-records.ts:
+ * line terminators where patterns check, astral strings at length limits, deep nesting, numbers
+ * JSON.stringify never writes, future event times). The Flink jobs keep running, quarantine
+ * exactly the records the published schemas reject (each once, with a reason), let every good
+ * one on, and the KPIs count the good ones only.
  */
 const COUNT = 100_000;
 const PARTITIONS = 4;
@@ -26,7 +30,7 @@ let k: ReturnType<typeof testKafka>;
 beforeAll(async () => {
   broker = await startTestBroker();
   k = testKafka(broker.brokers);
-  pipeline = await isolatedPipeline({ brokers: broker.brokers, jobs: ['driversPositions', 'surge', 'fraud'], settings: defaultPipelineSettings });
+  pipeline = await isolatedPipeline({ brokers: broker.brokers, jobs: ['driversPositions', 'surge', 'fraud', 'kpis'], settings: defaultPipelineSettings });
 }, 300_000);
 
 afterAll(async () => {
@@ -52,6 +56,22 @@ describe('fuzzed raw records', () => {
       indexAt.set(`${r.kind}/${partition}/${offset}`, i);
       return { topic, message: { partition, key: null, value: r.value, timestamp: String(t0 + i) } };
     });
+    // One valid record per partition two minutes on moves every watermark past every fuzzed
+    // minute, so that its KPI window closes; the flush minute itself is not compared.
+    const flushTs = t0 + COUNT + 2 * 60_000;
+    const flushBodies: Record<RawKind, (p: number) => object> = {
+      pings: (p) => ({ driverId: `flush-${p}`, lat: 12.97, lon: 77.59, status: 'offline', ts: flushTs }),
+      requests: (p) => ({ requestId: `flush-${p}`, riderId: `flush-${p}`, lat: 12.97, lon: 77.59, ts: flushTs }),
+      payments: (p) => ({
+        paymentId: `flush-${p}`, cardNumber: '4111111111111111', cardCountry: 'IN', merchant: 'flush', kind: 'trip', amount: 1,
+        currency: 'INR', deviceId: 'flush', ipLat: 12.97, ipLon: 77.59, riderId: `flush-${p}`, ts: flushTs,
+      }),
+    };
+    for (const kind of Object.keys(raw) as RawKind[]) {
+      for (let partition = 0; partition < PARTITIONS; partition++) {
+        messages.push({ topic: pipeline.topic(raw[kind].topic), message: { partition, key: null, value: Buffer.from(JSON.stringify(flushBodies[kind](partition))), timestamp: String(flushTs) } });
+      }
+    }
     const producer = k.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     const started = Date.now();
@@ -88,8 +108,33 @@ describe('fuzzed raw records', () => {
         return { kind, injected: want.size, quarantined: dlq.length, missed, wronglyQuarantined, twice, reasons };
       }),
     );
-    // Every good ping ends as its driver's position: one key per driver.
+    // Every good ping ends as its driver's position: one key per driver (the flush pings' too).
     const goodDrivers = new Set(records.filter((r) => r.kind === 'pings' && r.good).map((r) => (JSON.parse(r.value.toString()) as { driverId: string }).driverId));
+    for (let p = 0; p < PARTITIONS; p++) goodDrivers.add(`flush-${p}`);
+
+    // KPIs per minute of the fuzzed run, recomputed from the good records only.
+    const expectedKpis = new Map<number, { requests: Set<string>; active: Set<string>; onTrip: Set<string>; payments: Set<string>; volume: number }>();
+    for (const r of records.filter((x) => x.good)) {
+      const body = JSON.parse(r.value.toString('utf8')) as Record<string, unknown>;
+      const minute = Math.floor((body.ts as number) / 60_000) * 60_000;
+      let m = expectedKpis.get(minute);
+      if (!m) expectedKpis.set(minute, (m = { requests: new Set(), active: new Set(), onTrip: new Set(), payments: new Set(), volume: 0 }));
+      if (r.kind === 'requests') m.requests.add(body.requestId as string);
+      if (r.kind === 'pings' && body.status !== 'offline') m.active.add(body.driverId as string);
+      if (r.kind === 'pings' && body.status === 'on_trip') m.onTrip.add(body.driverId as string);
+      if (r.kind === 'payments') {
+        m.payments.add(body.paymentId as string);
+        m.volume += body.amount as number;
+      }
+    }
+    const kpiRows = await k.readUntil(pipeline.topic('opsKpis'), (all) => [...expectedKpis.keys()].every((start) => all.some((m) => OpsKpis.parse(JSON.parse(m.value!.toString())).windowStart === start)), 240_000, true);
+    const kpis = new Map(kpiRows.map((m) => OpsKpis.parse(JSON.parse(m.value!.toString()))).map((row) => [row.windowStart, row]));
+    const kpiDiffs = [...expectedKpis].flatMap(([start, e]) => {
+      const got = kpis.get(start);
+      const want = { requests: e.requests.size, activeDrivers: e.active.size, driversOnTrip: e.onTrip.size, payments: e.payments.size };
+      const same = got && Object.entries(want).every(([f, v]) => got[f as keyof typeof want] === v) && Math.abs(got.paymentVolume - e.volume) <= 1e-9 * Math.max(1, e.volume);
+      return same ? [] : [`minute ${new Date(start).toISOString()}: want ${JSON.stringify({ ...want, paymentVolume: e.volume })}, got ${JSON.stringify(got ?? null)}`];
+    });
     const positions = await k.readUntil(pipeline.topic('driversPositions'), (all) => new Set(all.map((m) => m.key!.toString())).size >= goodDrivers.size, 240_000, true);
     const positionKeys = new Set(positions.map((m) => m.key!.toString()));
 
@@ -108,7 +153,8 @@ describe('fuzzed raw records', () => {
     const { restarts: restartCount } = await pipeline.health();
     console.log(
       `[faults] ${COUNT.toLocaleString('en-US')} fuzzed records produced in ${(producedIn / 1000).toFixed(1)} s; ${[...bad.values()].reduce((n, s) => n + s.size, 0)} bad; ` +
-        `${positionKeys.size} of ${goodDrivers.size} good drivers positioned; Flink restarts ${restartCount}`,
+        `${positionKeys.size} of ${goodDrivers.size} good drivers positioned; KPIs: ${expectedKpis.size} minutes compared, ${kpiDiffs.length} differ ` +
+        `(${[...expectedKpis.values()].map((e) => `${e.payments.size} payments, ₹${Math.round(e.volume).toLocaleString('en-IN')}`).join('; ')}); Flink restarts ${restartCount}`,
     );
     expect(restartCount).toBe(0);
     for (const o of outcome) {
@@ -118,5 +164,6 @@ describe('fuzzed raw records', () => {
     }
     expect([...goodDrivers].filter((d) => !positionKeys.has(d))).toEqual([]);
     expect([...positionKeys].filter((d) => !goodDrivers.has(d))).toEqual([]);
+    expect(kpiDiffs).toEqual([]);
   }, 900_000);
 });

@@ -87,7 +87,7 @@ describe('the jobs and zod judge records alike', () => {
     // The sample must reach both verdicts in bulk, and every hostile kind must be in it.
     expect(good).toBeGreaterThan(COUNT * 0.25);
     expect(COUNT - good).toBeGreaterThan(COUNT * 0.4);
-    for (const how of ['a line terminator in a string', 'astral characters (two UTF-16 units each)', 'a lone surrogate', 'an extra field nested deep', 'a number JSON.stringify would not write', 'an event time in the future', 'a null value']) {
+    for (const how of ['a line terminator in a string', 'astral characters (two UTF-16 units each)', 'a lone surrogate', 'an extra field nested deep', 'a number JSON.stringify would not write', 'a ts JSON.stringify would not write', 'an event time in the future', 'a null value']) {
       const seen = byHow.get(how);
       expect((seen?.good ?? 0) + (seen?.bad ?? 0), how).toBeGreaterThan(1000);
     }

@@ -6,14 +6,14 @@ import { hopWindowStarts, surgeMultiplier, type SurgeSettings } from '../../lib/
 
 /**
  * Recomputes surge.cells offline from the raw records, independently of Flink: the same rule
- * (lib/surge.ts), windows assigned by event time (the record timestamp), H3 by h3-js. What
- * the job left out as late is passed in so both count the same events.
+ * (lib/surge.ts), windows assigned by event time (the body's ts, as the jobs take it), H3 by
+ * h3-js. What the job left out as late is passed in so both count the same events.
  */
 
 export interface RawRecord {
   readonly kind: 'request' | 'ping';
   readonly value: Buffer | null;
-  /** The record's timestamp: its event time. */
+  /** The record's Kafka timestamp (event time only where the body has none, and then the record is invalid). */
   readonly timestamp: number;
 }
 
@@ -28,7 +28,7 @@ export function recomputeSurge(records: Iterable<RawRecord>, settings: SurgeSett
     const event = record.kind === 'request' ? demandOf(record.value) : supplyOf(record.value);
     if (!event) continue;
     const cell = latLngToCell(event.lat, event.lon, settings.h3Resolution);
-    for (const start of hopWindowStarts(record.timestamp, settings)) {
+    for (const start of hopWindowStarts(event.ts, settings)) {
       const key = surgeWindowKey(cell, start);
       let w = windows.get(key);
       if (!w) windows.set(key, (w = { cell, start, demand: new Set(), supply: new Set() }));
@@ -53,6 +53,7 @@ interface CountedEvent {
   readonly id: string;
   readonly lat: number;
   readonly lon: number;
+  readonly ts: number;
 }
 
 function json(value: Buffer | null): Record<string, unknown> | null {
@@ -68,11 +69,11 @@ function json(value: Buffer | null): Record<string, unknown> | null {
 /** A valid ride request (the RideRequest schema, as the job's dead-letter checks). */
 function demandOf(value: Buffer | null): CountedEvent | null {
   const parsed = RideRequest.safeParse(json(value));
-  return parsed.success ? { id: parsed.data.requestId, lat: parsed.data.lat, lon: parsed.data.lon } : null;
+  return parsed.success ? { id: parsed.data.requestId, lat: parsed.data.lat, lon: parsed.data.lon, ts: parsed.data.ts } : null;
 }
 
 /** A ping counted as supply: a valid DriverLocation (the schema drivers-positions enforces) of an idle driver. */
 function supplyOf(value: Buffer | null): CountedEvent | null {
   const parsed = DriverLocation.safeParse(json(value));
-  return parsed.success && parsed.data.status === 'idle' ? { id: parsed.data.driverId, lat: parsed.data.lat, lon: parsed.data.lon } : null;
+  return parsed.success && parsed.data.status === 'idle' ? { id: parsed.data.driverId, lat: parsed.data.lat, lon: parsed.data.lon, ts: parsed.data.ts } : null;
 }
