@@ -4,8 +4,8 @@ import { stackVersions, type BenchRow } from './results';
 
 /**
  * One table from every benchmark's latest result (bench/results/*.json): each figure, its
- * same-run baseline, the ratio, the target and whether it is met. `--readme` also puts the
- * table into README.md between the bench:summary markers.
+ * same-run baseline, the ratio, the target and whether it is met. `--write` also puts the
+ * table into docs/benchmarks.md between the bench:summary markers.
  */
 interface Result {
   readonly bench: string;
@@ -19,7 +19,7 @@ interface Result {
 
 const order = ['soak', 'soak-20000', 'soak-browser', 'ingest', 'fanout', 'latency', 'browser-frames', 'memory', 'flink-throughput', 'delta-encoding'];
 const dir = fileURLToPath(new URL('./results/', import.meta.url));
-const readme = fileURLToPath(new URL('../README.md', import.meta.url));
+const docsFile = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 
 /** Whether a row meets its target: ratio targets ("<= 1.3"), or absolute ones on the value ("client p99 <= 500 ms"). */
 export function verdict(row: Pick<BenchRow, 'value' | 'ratio' | 'target'>): 'met' | 'not met' | null {
@@ -64,12 +64,12 @@ function main(): void {
   console.log(`\n## Streamwatch benchmarks\n\n${table}\n`);
   writeFileSync(`${dir}summary.md`, `## Streamwatch benchmarks\n\n${table}\n`);
   writeFileSync(`${dir}summary.json`, JSON.stringify(results.flatMap((r) => r.rows.map((row) => ({ bench: r.bench, ...row, verdict: verdict(row), machine: r.machine, at: r.at }))), null, 2) + '\n');
-  if (process.argv.includes('--readme')) {
-    const text = readFileSync(readme, 'utf8');
+  if (process.argv.includes('--write')) {
+    const text = readFileSync(docsFile, 'utf8');
     const [start, end] = ['<!-- bench:summary:start -->', '<!-- bench:summary:end -->'];
-    if (!text.includes(start) || !text.includes(end)) throw new Error(`README.md has no ${start} … ${end} markers`);
-    writeFileSync(readme, text.slice(0, text.indexOf(start) + start.length) + `\n${table}\n` + text.slice(text.indexOf(end)));
-    console.log('README.md: benchmark table updated');
+    if (!text.includes(start) || !text.includes(end)) throw new Error(`docs/benchmarks.md has no ${start} … ${end} markers`);
+    writeFileSync(docsFile, text.slice(0, text.indexOf(start) + start.length) + `\n${table}\n` + text.slice(text.indexOf(end)));
+    console.log('docs/benchmarks.md: benchmark table updated');
   }
 }
 

@@ -58,6 +58,10 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/** Every environment variable this module reads (docs/configuration.md must list each). */
+export const gatewayEnvironment: readonly string[] = Object.keys(Env.shape);
+
+
 export interface GatewayConfig {
   readonly port: number;
   readonly host: string;

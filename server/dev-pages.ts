@@ -10,7 +10,7 @@ import { passThrough } from './pass-through';
  * Why not in the gateway's process, as production serves its build: React's development server
  * renderer installs a process-wide async_hooks hook that records every promise for its debug
  * tooling, linked to the promise that awaited it. In the gateway, whose Kafka loops await for
- * ever, those chains never end: the process grew ~120 MB a minute (README, "Development").
+ * ever, those chains never end: the process grew ~120 MB a minute (docs/development.md).
  */
 export async function startDevPages(root: string, port: number, log: Logger) {
   const child = spawn(process.execPath, [`${root}/node_modules/next/dist/bin/next`, 'dev', '--port', String(port), '--hostname', '127.0.0.1'], {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
 
-/** Where the suite leaves a screenshot of every page it visits (the README shows the best). */
+/** Where the suite leaves a screenshot of every page it visits (the README and docs/ show the best). */
 export const screenshotDir = join('test-results', 'screenshots');
 
 /** Saves `page` as `name`.png in the screenshot folder and attaches it to the report. */

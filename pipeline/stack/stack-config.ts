@@ -33,6 +33,10 @@ const Env = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
 
+/** Every environment variable this module reads (docs/configuration.md must list each). */
+export const stackEnvironment: readonly string[] = Object.keys(Env.shape);
+
+
 export interface StackConfig {
   readonly root: string;
   /** Data and logs of this stack (broker data, checkpoints). */
