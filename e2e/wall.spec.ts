@@ -4,7 +4,7 @@ import { saveScreenshot } from './pages/screenshots';
 import { WallPage } from './pages/wall-page';
 
 // The gateway's socket is cut in the browser (WebSocket routing): a really killed dev-mode
-// gateway sometimes left the restarted one not answering socket upgrades (docs/operations.md), so
+// gateway sometimes left the restarted one not answering socket upgrades, so
 // the real kill is proven with Node clients in server/gateway-processes.faults.test.ts.
 test('the wall turns STALE when the gateway goes away and recovers when it returns', async ({ page }, testInfo) => {
   test.setTimeout(300_000);
