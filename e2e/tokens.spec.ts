@@ -31,7 +31,7 @@ async function openWall(browser: Browser, url: string) {
   return { context, page, renewals, ended };
 }
 
-test('the admin issues a wall token; the wall runs on it, renews it, and is cut within seconds of its revocation', async ({ browser, request, page: adminPage }, testInfo) => {
+test('the admin issues a wall token; the wall runs on it, renews it, and is cut within seconds of its revocation', async ({ browser, page: adminPage }, testInfo) => {
   await adminPage.goto('/admin');
   await adminPage.getByLabel('Label').fill('NOC wall 2');
   await adminPage.getByRole('button', { name: 'Issue token' }).click();

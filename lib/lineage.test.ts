@@ -41,10 +41,10 @@ describe('lineage', () => {
 });
 
 describe('topicRates', () => {
-  const data = (at: number, end: number): PipelineData => ({ at, topics: [{ topic: 'raw.driver-locations', end, records: end }], quarantine: [] });
+  const data = (at: number, end: number): PipelineData => ({ at, topics: [{ topic: topics.driverLocationsRaw.name, end, records: end }], quarantine: [] });
 
   it('is records per second between two polls', () => {
-    expect(topicRates(data(1_000, 100), data(3_000, 5_100)).get('raw.driver-locations')).toBe(2_500);
+    expect(topicRates(data(1_000, 100), data(3_000, 5_100)).get(topics.driverLocationsRaw.name)).toBe(2_500);
   });
 
   it('is nothing without an earlier poll, or when offsets went back (topic recreated)', () => {

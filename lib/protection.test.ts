@@ -3,6 +3,7 @@ import { roles } from './access';
 import { findCardNumbers } from './redact';
 import { coarsePayload, protectionClassOf, safePayload, showAlertRecord, showPipelineData } from './protection';
 import type { AlertRecord, PipelineData } from './protocol';
+import { topics } from './topics';
 
 const record: AlertRecord = {
   alert: {
@@ -57,9 +58,9 @@ describe('payload protection', () => {
 describe('showPipelineData', () => {
   const data: PipelineData = {
     at: 1,
-    topics: [{ topic: 'raw.ride-requests', end: 10, records: 10 }],
+    topics: [{ topic: topics.rideRequestsRaw.name, end: 10, records: 10 }],
     quarantine: [{
-      topic: 'dlq.ride-requests', count: 1, reasons: { 'bad lat': 1 },
+      topic: topics.rideRequestsDlq.name, count: 1, reasons: { 'bad lat': 1 },
       samples: [{ partition: 0, offset: '7', at: 1, reason: 'bad lat', source: null, job: null, payload: '{"lat":52.520123}', coarsePayload: '{"lat":52.5225}' }],
     }],
   };

@@ -31,7 +31,7 @@ describe('Flink monitor', () => {
     const monitor = new FlinkMonitor(inject('flinkRestUrl'), 500, log);
     const names = Object.values(flinkJobs).map((j) => j.sqlFile.replace(/\.sql$/, '')).sort();
     const deadline = Date.now() + 90_000;
-    let sentUpTo = 0;
+    let sentUpTo: number;
     for (;;) {
       // Fresh pings on every partition keep the job's event time moving.
       sentUpTo = Date.now();

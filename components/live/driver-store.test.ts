@@ -8,7 +8,7 @@ import type { LiveSocket } from './socket-connection';
 class FakeSocket extends EventEmitter {
   connected = false;
   sent: string[] = [];
-  override emit(event: string, ...args: unknown[]): boolean {
+  override emit(event: string, ..._args: unknown[]): boolean {
     this.sent.push(event);
     return true;
   }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { stripVTControlCharacters } from 'node:util';
 import { StackError } from './preflight';
 import { hashSources } from './source-hash';
 import type { Say } from './supervisor';
@@ -49,7 +50,7 @@ export async function ensureNextBuild(root: string, logFile: string, say: Say): 
       tail.push(line);
       if (tail.length > 30) tail.shift();
       // Next prints a step per line ("Compiling", "Collecting page data"...); those are progress.
-      const step = line.replace(/\x1b\[[0-9;]*m/g, '').trim();
+      const step = stripVTControlCharacters(line).trim();
       if (/^[✓○▲⨯]|Creating|Compil|Collecting|Generating|Finaliz|Linting|Running TypeScript/.test(step)) say(`[build] ${step}`);
     });
   }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 
 const run = promisify(execFile);
 
@@ -31,7 +31,7 @@ export async function requireJava(minMajor = 17): Promise<string> {
 export async function requireMaven(): Promise<string> {
   try {
     const { stdout } = await run('mvn', ['-v']);
-    return stdout.split('\n')[0]?.replace(/\u001b\[[0-9;]*m/g, '') ?? 'maven';
+    return (stdout.split('\n')[0] ? stripVTControlCharacters(stdout.split('\n')[0]!) : undefined) ?? 'maven';
   } catch {
     throw new StackError(
       'Maven is needed to fetch the Kafka and Flink jars from Maven Central, but "mvn" was not found.\n' +

@@ -102,6 +102,6 @@ function brokersFromEnv(value: string): string[] {
   try {
     return parseBrokerList(value);
   } catch (err) {
-    throw new Error(`KAFKA_BROKERS: ${(err as Error).message}`);
+    throw new Error(`KAFKA_BROKERS: ${(err as Error).message}`, { cause: err });
   }
 }
