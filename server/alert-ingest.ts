@@ -1,10 +1,9 @@
-import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { AlertAction } from '../lib/schemas/alert-action';
 import { FraudAlert } from '../lib/schemas/fraud-alert';
 import { topics } from '../lib/topics';
 import type { AlertView } from './alert-view';
-import { parseRecord, ReplayedStream, type Handled, type StreamRecord } from './replayed-stream';
+import { parseRecord, ReplayedStream, type Handled, type IngestBase, type StreamRecord } from './replayed-stream';
 
 export interface AlertIngestStats {
   alerts: number;
@@ -22,7 +21,12 @@ export class AlertIngest {
   private readonly counts = { alerts: 0, actions: 0 };
   readonly stream: ReplayedStream;
 
-  constructor(kafka: Kafka, groupId: string, private readonly view: AlertView, private readonly log: Logger, count?: (topic: string, outcome: string) => void) {
+  private readonly view: AlertView;
+  private readonly log: Logger;
+
+  constructor({ kafka, groupId, view, log, count }: IngestBase & { readonly view: AlertView }) {
+    this.view = view;
+    this.log = log;
     this.stream = new ReplayedStream({ kafka, name: 'alerts', groupId, topics: [topics.fraudAlerts.name, topics.alertActions.name], handle: (r) => this.handle(r), log, count, maxWaitTimeInMs: 50 });
   }
 

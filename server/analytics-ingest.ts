@@ -1,10 +1,8 @@
-import type { Kafka } from 'kafkajs';
-import type { Logger } from 'pino';
 import { OpsKpis } from '../lib/schemas/ops-kpis';
 import { SurgeCell } from '../lib/schemas/surge-cell';
 import { topics } from '../lib/topics';
 import type { AnalyticsView } from './analytics-view';
-import { parseRecord, ReplayedStream, type Handled, type StreamRecord } from './replayed-stream';
+import { parseRecord, ReplayedStream, type Handled, type IngestBase, type StreamRecord } from './replayed-stream';
 
 export interface AnalyticsIngestStats {
   surgeCells: number;
@@ -22,7 +20,10 @@ export class AnalyticsIngest {
   private readonly counts = { surgeCells: 0, kpiMinutes: 0 };
   readonly stream: ReplayedStream;
 
-  constructor(kafka: Kafka, groupId: string, private readonly view: AnalyticsView, log: Logger, count?: (topic: string, outcome: string) => void) {
+  private readonly view: AnalyticsView;
+
+  constructor({ kafka, groupId, view, log, count }: IngestBase & { readonly view: AnalyticsView }) {
+    this.view = view;
     this.stream = new ReplayedStream({ kafka, name: 'analytics', groupId, topics: [topics.surgeCells.name, topics.opsKpis.name], handle: (r) => this.handle(r), log, count });
   }
 

@@ -37,14 +37,30 @@ export type AuditEntry = Omit<AuditEvent, 'at' | 'gatewayId' | 'actor' | 'role'>
  * write fails: it is logged and counted, so a broker outage shows as missing audit events in
  * the metrics, not as a dashboard that stops working.
  */
+export interface AuditLogOptions {
+  readonly producer: Producer;
+  /** Stamped on every event: which gateway saw it. */
+  readonly gatewayId: string;
+  readonly log: Logger;
+  /** Told of every write's outcome (the metrics count them). */
+  readonly onWritten: (outcome: 'ok' | 'failed') => void;
+  readonly clock?: { now(): number };
+}
+
 export class AuditLog {
-  constructor(
-    private readonly producer: Producer,
-    private readonly gatewayId: string,
-    private readonly log: Logger,
-    private readonly onWritten: (outcome: 'ok' | 'failed') => void,
-    private readonly clock: { now(): number } = Date,
-  ) {}
+  private readonly producer: Producer;
+  private readonly gatewayId: string;
+  private readonly log: Logger;
+  private readonly onWritten: (outcome: 'ok' | 'failed') => void;
+  private readonly clock: { now(): number };
+
+  constructor({ producer, gatewayId, log, onWritten, clock = Date }: AuditLogOptions) {
+    this.producer = producer;
+    this.gatewayId = gatewayId;
+    this.log = log;
+    this.onWritten = onWritten;
+    this.clock = clock;
+  }
 
   record(entry: AuditEntry): void {
     const { actor, ...rest } = entry;

@@ -11,7 +11,7 @@ const jobName = flinkJobs.driversPositions.sqlFile.replace(/\.sql$/, '');
 
 describe('Flink monitor', () => {
   it('sees the drivers-positions job running and checkpointing', async () => {
-    const monitor = new FlinkMonitor(inject('flinkRestUrl'), 500, log);
+    const monitor = new FlinkMonitor({ restUrl: inject('flinkRestUrl'), pollMs: 500, log });
     const deadline = Date.now() + 60_000;
     for (;;) {
       await monitor.poll();
@@ -28,7 +28,7 @@ describe('Flink monitor', () => {
 
   it('sees every catalog job running, and the event time and backpressure of a job with data', async () => {
     const k = testKafka(inject('brokers').split(','));
-    const monitor = new FlinkMonitor(inject('flinkRestUrl'), 500, log);
+    const monitor = new FlinkMonitor({ restUrl: inject('flinkRestUrl'), pollMs: 500, log });
     const names = Object.values(flinkJobs).map((j) => j.sqlFile.replace(/\.sql$/, '')).sort();
     const deadline = Date.now() + 90_000;
     let sentUpTo: number;
@@ -53,13 +53,13 @@ describe('Flink monitor', () => {
   }, 120_000);
 
   it('reports a Flink that does not answer as unreachable, with the reason', async () => {
-    const monitor = new FlinkMonitor('http://127.0.0.1:1', 500, log);
+    const monitor = new FlinkMonitor({ restUrl: 'http://127.0.0.1:1', pollMs: 500, log });
     await monitor.poll();
     expect(monitor.status.reachable).toBe(false);
     expect(monitor.status.error).toMatch(/fetch failed|ECONNREFUSED/);
   });
 
   it('says so when no Flink REST URL is configured', () => {
-    expect(new FlinkMonitor(null, 500, log).status.error).toMatch(/no Flink REST URL configured/);
+    expect(new FlinkMonitor({ restUrl: null, pollMs: 500, log }).status.error).toMatch(/no Flink REST URL configured/);
   });
 });

@@ -33,7 +33,7 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe('FlinkMonitor', () => {
   it('keeps reporting every job when one is initializing and another fails its details', async () => {
-    const monitor = new FlinkMonitor(url, 1000, pino({ level: 'silent' }));
+    const monitor = new FlinkMonitor({ restUrl: url, pollMs: 1000, log: pino({ level: 'silent' }) });
     await monitor.poll();
     expect(monitor.status.reachable).toBe(true);
     expect(monitor.status.jobs.map((j) => [j.name, j.state, j.watermark, j.checkpoints.completed])).toEqual([

@@ -32,12 +32,16 @@ export class FlinkMonitor {
   /** Called after every poll. */
   onStatus: (status: PipelineStatus) => void = () => undefined;
 
-  constructor(
-    private readonly restUrl: string | null,
-    private readonly pollMs: number,
-    private readonly log: Logger,
-    private readonly clock: { now(): number } = Date,
-  ) {
+  private readonly restUrl: string | null;
+  private readonly pollMs: number;
+  private readonly log: Logger;
+  private readonly clock: { now(): number };
+
+  constructor({ restUrl, pollMs, log, clock = Date }: { readonly restUrl: string | null; readonly pollMs: number; readonly log: Logger; readonly clock?: { now(): number } }) {
+    this.restUrl = restUrl;
+    this.pollMs = pollMs;
+    this.log = log;
+    this.clock = clock;
     this.latest = { at: 0, reachable: false, error: restUrl ? 'not polled yet' : 'no Flink REST URL configured (FLINK_REST_URL)', jobs: [] };
   }
 

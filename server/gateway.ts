@@ -58,18 +58,18 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   });
   const alerts = new AlertView();
   const countRecord = (topic: string, outcome: string): void => metrics.ingestRecords.inc({ topic, outcome });
-  const alertIngest = new AlertIngest(kafka, `${groupBase}-alerts`, alerts, log, countRecord);
+  const alertIngest = new AlertIngest({ kafka, groupId: `${groupBase}-alerts`, view: alerts, log, count: countRecord });
   const analytics = new AnalyticsView();
-  const analyticsIngest = new AnalyticsIngest(kafka, `${groupBase}-analytics`, analytics, log, countRecord);
+  const analyticsIngest = new AnalyticsIngest({ kafka, groupId: `${groupBase}-analytics`, view: analytics, log, count: countRecord });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   const admin = kafka.admin();
   const timestamps = new RecordTimestamps(kafka, `${groupBase}-lag-reader`, log);
   const lag = new LagMonitor({ admin, pollMs: config.lagPollMs, windowSize: config.lagWindow, log, clock, timestamps });
-  const flink = new FlinkMonitor(config.flinkRestUrl, config.lagPollMs, log, clock);
-  const pipelineData = new PipelineDataMonitor(kafka, `${groupBase}-quarantine`, admin, config.lagPollMs, log, access.pseudonymKey, clock, countRecord);
+  const flink = new FlinkMonitor({ restUrl: config.flinkRestUrl, pollMs: config.lagPollMs, log, clock });
+  const pipelineData = new PipelineDataMonitor({ kafka, groupId: `${groupBase}-quarantine`, admin, pollMs: config.lagPollMs, log, pseudonymKey: access.pseudonymKey, clock, count: countRecord });
   const auditView = new AuditView();
-  const audit = new AuditLog(producer, config.gatewayId, log, (outcome) => metrics.auditWrites.inc({ outcome }), clock);
-  const governance = new GovernanceIngest(kafka, `${groupBase}-governance`, access.grants, auditView, log, countRecord);
+  const audit = new AuditLog({ producer, gatewayId: config.gatewayId, log, onWritten: (outcome) => metrics.auditWrites.inc({ outcome }), clock });
+  const governance = new GovernanceIngest({ kafka, groupId: `${groupBase}-governance`, grants: access.grants, audit: auditView, log, count: countRecord });
   // Every topic the gateway replays into a view: each rebuilt after a crash, each degraded on its own.
   const streams = [ingest.stream, alertIngest.stream, analyticsIngest.stream, governance.grantStream, governance.auditStream, pipelineData.stream];
   const degradedStreams = (): string[] => streams.filter((st) => st.degraded).map((st) => st.name);
@@ -116,7 +116,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     alerts,
     analytics,
     audit: auditView,
-    access: new SocketAccess(access, audit, metrics, log),
+    access: new SocketAccess({ access, audit, metrics, log }),
     submitAlertAction: (request, by) => submitAlertAction(request, by, alerts, producer, () => clock.now()),
     recordAlertAction: (who, from, action, alertId, result) =>
       audit.record({ actor: who, action: 'alert-action', target: alertId, outcome: result.ok ? 'ok' : 'failed', from, detail: result.ok ? action : `${action}: ${result.reason}` }),

@@ -1,11 +1,9 @@
-import type { Kafka } from 'kafkajs';
-import type { Logger } from 'pino';
 import { AccessGrant } from '../lib/schemas/access-grant';
 import { AuditEvent } from '../lib/schemas/audit-event';
 import { topics } from '../lib/topics';
 import type { GrantStore } from './auth/grants';
 import type { AuditView } from './audit';
-import { parseRecord, ReplayedStream, type Handled, type StreamRecord } from './replayed-stream';
+import { parseRecord, ReplayedStream, type Handled, type IngestBase, type StreamRecord } from './replayed-stream';
 
 /** The newest audit events read at start, per partition: what the admin view can show. */
 export const AUDIT_TAIL = 500;
@@ -20,7 +18,12 @@ export class GovernanceIngest {
   readonly auditStream: ReplayedStream;
   private readonly counts = { grants: 0, auditEvents: 0 };
 
-  constructor(kafka: Kafka, groupId: string, private readonly grants: GrantStore, private readonly audit: AuditView, log: Logger, count?: (topic: string, outcome: string) => void) {
+  private readonly grants: GrantStore;
+  private readonly audit: AuditView;
+
+  constructor({ kafka, groupId, grants, audit, log, count }: IngestBase & { readonly grants: GrantStore; readonly audit: AuditView }) {
+    this.grants = grants;
+    this.audit = audit;
     this.grantStream = new ReplayedStream({ kafka, name: 'grants', groupId: `${groupId}-grants`, topics: [topics.accessGrants.name], handle: (r) => this.grant(r), log, count, maxWaitTimeInMs: 50 });
     this.auditStream = new ReplayedStream({ kafka, name: 'audit', groupId: `${groupId}-audit`, topics: [topics.auditEvents.name], tail: AUDIT_TAIL, handle: (r) => this.auditEvent(r), log, count, maxWaitTimeInMs: 50 });
   }

@@ -51,8 +51,11 @@ async function startedGateway(): Promise<{ grants: GrantStore; ingest: Governanc
   const kafka = new Kafka({ clientId: 'grant-compaction-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
   const grants = new GrantStore(SECRET, 60_000);
   let invalid = 0;
-  const ingest = new GovernanceIngest(kafka, `gw-${randomUUID()}`, grants, new AuditView(), pino({ level: 'silent' }), (_topic, outcome) => {
-    if (outcome === 'invalid') invalid++;
+  const ingest = new GovernanceIngest({
+    kafka, groupId: `gw-${randomUUID()}`, grants, audit: new AuditView(), log: pino({ level: 'silent' }),
+    count: (_topic, outcome) => {
+      if (outcome === 'invalid') invalid++;
+    },
   });
   await ingest.start();
   const deadline = Date.now() + 60_000;

@@ -1,12 +1,21 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { PipelineData, TopicOffsets } from '../lib/protocol';
 import { topics } from '../lib/topics';
 import { QuarantineView } from './quarantine-view';
-import { ReplayedStream } from './replayed-stream';
+import { ReplayedStream, type IngestBase } from './replayed-stream';
 
 /** Topics holding what the pipeline set aside rather than processed. */
 export const quarantineTopics = [topics.driverLocationsDlq.name, topics.rideRequestsDlq.name, topics.paymentsDlq.name, topics.lateEvents.name];
+
+export interface PipelineDataOptions extends IngestBase {
+  readonly admin: Admin;
+  /** How often topic sizes are polled. */
+  readonly pollMs: number;
+  /** Keys rider pseudonyms in quarantined payloads. */
+  readonly pseudonymKey: string;
+  readonly clock?: { now(): number };
+}
 
 /**
  * Everything the pipeline page needs besides Flink's REST API: the size of every catalog topic
@@ -21,16 +30,16 @@ export class PipelineDataMonitor {
   private at = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(
-    kafka: Kafka,
-    groupId: string,
-    private readonly admin: Admin,
-    private readonly pollMs: number,
-    private readonly log: Logger,
-    pseudonymKey: string,
-    private readonly clock: { now(): number } = Date,
-    count?: (topic: string, outcome: string) => void,
-  ) {
+  private readonly admin: Admin;
+  private readonly pollMs: number;
+  private readonly log: Logger;
+  private readonly clock: { now(): number };
+
+  constructor({ kafka, groupId, admin, pollMs, log, pseudonymKey, clock = Date, count }: PipelineDataOptions) {
+    this.admin = admin;
+    this.pollMs = pollMs;
+    this.log = log;
+    this.clock = clock;
     this.quarantine = new QuarantineView(quarantineTopics, pseudonymKey);
     this.stream = new ReplayedStream({
       kafka,

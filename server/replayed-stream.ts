@@ -2,6 +2,16 @@ import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { CatchUp } from './catch-up';
 
+/** What every ingest built on a ReplayedStream is given. */
+export interface IngestBase {
+  readonly kafka: Kafka;
+  /** Consumer group, for partition assignment only: nothing is committed. */
+  readonly groupId: string;
+  readonly log: Logger;
+  /** Counts every record by topic and outcome. */
+  readonly count?: (topic: string, outcome: string) => void;
+}
+
 /** What a handler made of a record: an outcome to count, or why the record was not taken. */
 export type Handled = string | { readonly invalid: string };
 

@@ -24,12 +24,17 @@ export function principalOf(socket: LiveClient): Principal {
 export class SocketAccess {
   private sweeper: NodeJS.Timeout | null = null;
 
-  constructor(
-    private readonly access: AccessControl,
-    private readonly audit: AuditLog,
-    private readonly metrics: GatewayMetrics,
-    private readonly log: Logger,
-  ) {}
+  private readonly access: AccessControl;
+  private readonly audit: AuditLog;
+  private readonly metrics: GatewayMetrics;
+  private readonly log: Logger;
+
+  constructor({ access, audit, metrics, log }: { readonly access: AccessControl; readonly audit: AuditLog; readonly metrics: GatewayMetrics; readonly log: Logger }) {
+    this.access = access;
+    this.audit = audit;
+    this.metrics = metrics;
+    this.log = log;
+  }
 
   attach(io: LiveServer): void {
     io.use((socket, next) => {
@@ -113,8 +118,8 @@ export class SocketAccess {
   private sweep(io: LiveServer): void {
     const now = Date.now();
     for (const socket of io.sockets.sockets.values()) {
-      const p = (socket.data as { principal?: Principal }).principal;
-      if (!p) continue;
+      // Only sockets the handshake admitted are listed, each with its principal.
+      const p = principalOf(socket);
       if (p.grantId && this.access.grants.isRevoked(p.grantId)) this.end(socket, { reason: 'revoked', message: tokenReason('revoked') });
       else if (p.expiresAt <= now) this.end(socket, { reason: 'expired', message: p.kind === 'token' ? tokenReason('expired') : 'Your session has expired. Sign in again.' });
       else if (p.kind === 'token') this.renew(socket, p, now).catch((err: unknown) => this.log.error({ err, who: p.name }, 'could not renew a screen token; it runs until it expires'));

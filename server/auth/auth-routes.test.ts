@@ -29,7 +29,7 @@ beforeAll(async () => {
   const metrics = createMetrics();
   const routes = authRoutes({
     access,
-    audit: new AuditLog(producer, 'test', log, () => undefined),
+    audit: new AuditLog({ producer, gatewayId: 'test', log, onWritten: () => undefined }),
     // What kafkajs throws once its retries against a stopped broker run out.
     publishGrant: async (grant) => {
       if (kafkaDown) throw new Error('[BrokerPool] Failed to connect: Connection error: connect ECONNREFUSED 127.0.0.1:9');
