@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
-import { parseBrokerList } from '../../lib/kafka-brokers';
+import { toolBrokers } from '../stack/stack-config';
 import { kafkaLogCreator } from '../../lib/kafka-client-log';
 import { Simulator, type SimulatorOptions } from './simulator';
 
@@ -32,7 +32,7 @@ function numberFlag(values: Record<string, unknown>, name: string, fallback: num
   return n;
 }
 
-function parseOptions(argv: string[]): { brokers: string[]; options: SimulatorOptions } {
+function parseOptions(argv: string[], env: Record<string, string | undefined>): { brokers: string[]; options: SimulatorOptions } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -55,7 +55,7 @@ function parseOptions(argv: string[]): { brokers: string[]; options: SimulatorOp
   }
   const drivers = numberFlag(values, 'drivers', 3000, 1, 200_000);
   return {
-    brokers: parseBrokerList(values.brokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:19092'),
+    brokers: toolBrokers(values.brokers, env),
     options: {
       drivers,
       requestsPerSecond: numberFlag(values, 'requests-per-second', drivers / 150, 0, 100_000),
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   const log = pino({ name: 'simulator' });
   let parsed;
   try {
-    parsed = parseOptions(process.argv.slice(2));
+    parsed = parseOptions(process.argv.slice(2), process.env);
   } catch (err) {
     console.error(`simulator: ${(err as Error).message}\n\n${usage}`);
     process.exit(2);

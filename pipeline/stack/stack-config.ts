@@ -29,6 +29,9 @@ const Env = z.object({
   SIM_DRIVERS: z.coerce.number().int().min(0).default(3000),
   SIM_SEED: z.coerce.number().int().min(0).default(42),
   SIM_ARGS: z.string().default(''),
+  /** The first admin of a fresh stack; the password is generated (and kept) when not given. */
+  STREAMWATCH_ADMIN_USER: z.string().default('admin'),
+  STREAMWATCH_ADMIN_PASSWORD: z.string().optional(),
   /** The product runs as it ships; `npm run dev` asks for development (hot reload). */
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
@@ -59,6 +62,15 @@ export interface StackConfig {
   readonly simSeed: number;
   readonly simArgs: string[];
   readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly adminUser: string;
+  /** Set when chosen through the environment; else the stack generates one and keeps it. */
+  readonly adminPassword: string | undefined;
+}
+
+/** The brokers a command-line tool talks to: its --brokers flag, else KAFKA_BROKERS, else the local stack's broker. */
+export function toolBrokers(flag: string | undefined, env: Record<string, string | undefined>): string[] {
+  const e = Env.pick({ KAFKA_BROKERS: true, KAFKA_PORT: true }).parse(env);
+  return parseBrokerList(flag ?? e.KAFKA_BROKERS ?? `127.0.0.1:${e.KAFKA_PORT}`);
 }
 
 export function loadStackConfig(env: Record<string, string | undefined>, root: string): StackConfig {
@@ -95,6 +107,8 @@ export function loadStackConfig(env: Record<string, string | undefined>, root: s
     simSeed: e.SIM_SEED,
     simArgs: e.SIM_ARGS.split(/\s+/).filter(Boolean),
     nodeEnv: e.NODE_ENV,
+    adminUser: e.STREAMWATCH_ADMIN_USER,
+    adminPassword: e.STREAMWATCH_ADMIN_PASSWORD,
   };
 }
 

@@ -135,8 +135,8 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
   const url = `http://${config.host}:${config.port}`;
   const stateDir = join(config.home, 'gateway');
   const passwordFile = join(stateDir, 'admin-password');
-  const fromEnv = process.env.STREAMWATCH_ADMIN_PASSWORD;
-  const admin = { name: process.env.STREAMWATCH_ADMIN_USER ?? 'admin', password: await stackAdminPassword(fromEnv, passwordFile), passwordFile: fromEnv ? null : passwordFile };
+  const fromEnv = config.adminPassword;
+  const admin = { name: config.adminUser, password: await stackAdminPassword(fromEnv, passwordFile), passwordFile: fromEnv ? null : passwordFile };
   if (parts.gateway) {
     supervisor.start({
       name: 'gateway',

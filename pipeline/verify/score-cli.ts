@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
-import { parseBrokerList } from '../../lib/kafka-brokers';
+import { toolBrokers } from '../stack/stack-config';
 import { FraudAlert } from '../../lib/schemas/fraud-alert';
 import { FraudCase } from '../../lib/schemas/fraud-case';
 import { topics } from '../../lib/topics';
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     console.log(usage);
     return;
   }
-  const brokers = parseBrokerList(values.brokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:19092');
+  const brokers = toolBrokers(values.brokers, process.env);
   const graceMs = Number(values['grace-ms'] ?? 10_000);
   const kafka = new Kafka({ clientId: 'streamwatch-score', brokers, logLevel: logLevel.NOTHING });
   const [alertRecords, caseRecords] = await Promise.all([readAll(kafka, topics.fraudAlerts.name), readAll(kafka, topics.fraudGroundTruth.name)]);
