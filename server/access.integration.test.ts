@@ -174,7 +174,10 @@ describe('the permission table, enforced by the gateway', () => {
     for (const s of streams) socket.emit(probes[s].subscribe as 'lag:subscribe');
     const answered = (s: Stream) => received.has(probes[s].data) || denied.includes(`subscribe:${s === 'quarantine' || s === 'pipeline' ? 'pipeline' : s}`) || (s === 'pipeline' && received.has('pipeline:data'));
     await until(`${role}: an answer to every subscription`, () => streams.every(answered), 20_000);
-    await new Promise((r) => setTimeout(r, 300));
+    // Two more status broadcasts (once a second) as a sentinel: whatever the gateway's periodic
+    // ticks would push to this socket by then has arrived before them.
+    const statuses = received.get('gateway:status')?.length ?? 0;
+    await until(`${role}: two more status broadcasts`, () => (received.get('gateway:status')?.length ?? 0) >= statuses + 2, 10_000);
     const info = received.get('session:info')![0] as { streams: Stream[] };
     for (const s of streams) {
       const allowed = info.streams.includes(s);

@@ -90,9 +90,15 @@ describe('alert triage across gateways', () => {
     const comment = { type: 'comment', actionId: randomUUID(), alertId: alert.alertId, text: 'same card seen in 3 cities' } as const;
     expect(await asha.act(comment)).toEqual({ ok: true });
     expect(await asha.act(comment)).toEqual({ ok: true });
-    await until('the comment', () => (asha.alerts.get(alert.alertId)?.triage.comments.length ?? 0) > 0);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(asha.alerts.get(alert.alertId)!.triage.comments).toEqual([{ by: 'asha', at: expect.any(Number), text: comment.text }]);
+    // A sentinel after the retry: actions on one alert are applied in order, so once it shows,
+    // a second copy of the comment would have shown before it.
+    const sentinel = { type: 'comment', actionId: randomUUID(), alertId: alert.alertId, text: 'sentinel' } as const;
+    expect(await asha.act(sentinel)).toEqual({ ok: true });
+    await until('the sentinel', () => asha.alerts.get(alert.alertId)?.triage.comments.some((c) => c.text === 'sentinel') ?? false);
+    expect(asha.alerts.get(alert.alertId)!.triage.comments).toEqual([
+      { by: 'asha', at: expect.any(Number), text: comment.text },
+      { by: 'asha', at: expect.any(Number), text: 'sentinel' },
+    ]);
   });
 
   it('assign and resolve on B reach A, and a new gateway rebuilds the same state from the topics', async () => {
