@@ -1,6 +1,3 @@
-import { isUsableTokenKey } from './card';
-import { sqlRecordReason } from './schemas/record-checks';
-import { jsonSchemaOf } from './schemas/registry';
 import { defaultSurgeSettings, type SurgeSettings } from './surge';
 import type { TopicKey } from './topics';
 
@@ -68,45 +65,5 @@ export const defaultPipelineSettings: PipelineSettings = {
   maxFutureMs: 5 * 60_000,
 };
 
-/** The raw record schemas the jobs validate, each with its `check.<name>` SQL variable. */
-export const checkedSchemas = ['DriverLocation', 'RideRequest', 'Payment'] as const;
-
 /** Every raw schema's event time is its body's `ts`. */
 export const eventTimeField = 'ts';
-
-/**
- * The ${...} variables a job's SQL may use: `kafka.bootstrap`, `topic.<key>` for every
- * catalog topic, `group.<jobKey>` for every job's consumer group (also the prefix of its
- * Kafka transactional ids), the `surge.*` and `fraud.*` settings, and `check.<Schema>` for
- * each raw schema: the SQL giving a record's dead-letter reason (NULL when valid), built from
- * lib/schemas so that no job restates a check.
- */
-export function flinkSqlVariables(
-  bootstrap: string,
-  topicNames: Record<string, string>,
-  settings: PipelineSettings = defaultPipelineSettings,
-  groups: Record<string, string> = Object.fromEntries(Object.entries(flinkJobs).map(([k, j]) => [k, j.consumerGroup])),
-): Record<string, string> {
-  const vars: Record<string, string> = { 'kafka.bootstrap': bootstrap };
-  for (const [key, name] of Object.entries(topicNames)) vars[`topic.${key}`] = name;
-  for (const [key, group] of Object.entries(groups)) vars[`group.${key}`] = group;
-  const { surge } = settings;
-  vars['surge.h3Resolution'] = String(surge.h3Resolution);
-  vars['surge.windowSeconds'] = wholeSeconds(surge.windowMs, 'surge window');
-  vars['surge.slideSeconds'] = wholeSeconds(surge.slideMs, 'surge slide');
-  vars['surge.latenessSeconds'] = wholeSeconds(surge.latenessMs, 'allowed lateness');
-  vars['fraud.latenessSeconds'] = wholeSeconds(settings.fraud.latenessMs, 'payment lateness');
-  if (!isUsableTokenKey(settings.fraud.cardTokenKey)) throw new Error('the card token key must be 16-128 characters of A-Z a-z 0-9 _ -');
-  vars['fraud.tokenKey'] = settings.fraud.cardTokenKey;
-  vars['time.field'] = eventTimeField;
-  vars['time.maxFutureMs'] = String(settings.maxFutureMs);
-  for (const name of checkedSchemas) {
-    vars[`check.${name}`] = sqlRecordReason(jsonSchemaOf(name), 'payload', { field: eventTimeField, maxFutureMs: settings.maxFutureMs });
-  }
-  return vars;
-}
-
-function wholeSeconds(ms: number, what: string): string {
-  if (!Number.isInteger(ms / 1000) || ms <= 0) throw new Error(`${what} must be a positive whole number of seconds, got ${ms} ms`);
-  return String(ms / 1000);
-}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { flinkJobs, flinkSqlVariables } from './pipeline-jobs';
+import { flinkSqlVariables } from './flink-sql-variables';
+import { flinkJobs } from './pipeline-jobs';
 import { topicConfigEntries, topics } from './topics';
 
 describe('topic catalog', () => {

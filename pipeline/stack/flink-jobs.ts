@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultPipelineSettings, flinkJobs, flinkSqlVariables, type FlinkJobKey, type PipelineSettings } from '../../lib/pipeline-jobs';
+import { flinkSqlVariables } from '../../lib/flink-sql-variables';
+import { defaultPipelineSettings, flinkJobs, type FlinkJobKey, type PipelineSettings } from '../../lib/pipeline-jobs';
 import { topics } from '../../lib/topics';
 import type { Supervised, Supervisor, RestartPolicy } from './supervisor';
 
