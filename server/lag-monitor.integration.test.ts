@@ -92,4 +92,33 @@ describe('lag monitor', () => {
     expect(group(id)!.partitions[0]!.forecast.kind).toBe('falling-behind');
     release();
   });
+
+  it('takes a group whose committed offset sits on a transaction marker for caught up (OK, time lag 0), not for stopped', async () => {
+    // An exactly-once topic: each transaction ends in a commit marker after its records.
+    const txTopic = `it-lag-tx-${run}`;
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: txTopic, numPartitions: 1 }] });
+    const tx = kafka.producer({ transactionalId: `it-lag-tx-${run}`, idempotent: true, maxInFlightRequests: 1 });
+    await tx.connect();
+    const transaction = await tx.transaction();
+    await transaction.send({ topic: txTopic, messages: [{ value: 'a' }, { value: 'b' }, { value: 'c' }] });
+    await transaction.commit();
+    await tx.disconnect();
+    const [offsets] = await admin.fetchTopicOffsets(txTopic);
+    expect(Number(offsets!.high)).toBe(4); // records 0..2, the marker at 3
+
+    // Both groups idle, no members. One sits on the marker (nothing left to read); the other
+    // has a real record left.
+    const onMarker = `it-on-marker-${run}`;
+    const oneLeft = `it-one-left-${run}`;
+    await admin.setOffsets({ groupId: onMarker, topic: txTopic, partitions: [{ partition: 0, offset: '3' }] });
+    await admin.setOffsets({ groupId: oneLeft, topic: txTopic, partitions: [{ partition: 0, offset: '2' }] });
+    const polled = Date.now();
+    // Longer than the window (6 polls of 250 ms), so the trend rules have had their full say.
+    await until('both judged over a full window', () => (monitor.report.at ?? 0) > polled + 3_000 && group(onMarker) !== undefined && group(oneLeft)?.status === 'STOP', 30_000, reportOfThisRun);
+    expect(group(onMarker)).toMatchObject({ status: 'OK', totalLag: 0, maxTimeLagMs: 0 });
+    expect(group(onMarker)!.partitions[0]).toMatchObject({ committed: 3, end: 4, lag: 0, timeLagMs: 0 });
+    expect(group(oneLeft)!.partitions[0]).toMatchObject({ committed: 2, lag: 2 });
+    expect(group(oneLeft)!.partitions[0]!.timeLagMs).not.toBeNull();
+    await admin.deleteTopics({ topics: [txTopic] }).catch(() => undefined);
+  });
 });

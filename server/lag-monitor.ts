@@ -4,7 +4,7 @@ import { catchUpForecast, lagTrend } from '../lib/lag/catch-up-forecast';
 import type { GroupLag, LagReport, PartitionLag } from '../lib/lag/lag-report';
 import { lagOf, type LagSample } from '../lib/lag/lag-sample';
 import { partitionStatus, worstStatus } from '../lib/lag/partition-status';
-import type { RecordTimestamps } from './record-timestamps';
+import type { RecordAt, RecordTimestamps } from './record-timestamps';
 
 export interface LagMonitorOptions {
   readonly admin: Admin;
@@ -19,8 +19,6 @@ export interface LagMonitorOptions {
 
 const INACTIVE_STATES = new Set(['Empty', 'Dead']);
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 /**
  * Polls every consumer group on the cluster: committed offsets against log-end offsets, kept
  * in a sliding window per partition and judged by the rules in lib/lag. Groups without any
@@ -29,6 +27,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  */
 export class LagMonitor {
   private readonly windows = new Map<string, LagSample[]>();
+  /** Partitions last found with only markers left, at which offsets (cleared with their windows). */
+  private readonly atEnd = new Map<string, { committed: number; end: number }>();
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | null = null;
   private latest: LagReport = { at: 0, groups: [] };
@@ -87,7 +87,7 @@ export class LagMonitor {
     );
     for (const { group, committed } of commits) {
       const active = !INACTIVE_STATES.has(group.state);
-      const partitions: Mutable<PartitionLag>[] = [];
+      const raw: { key: string; topic: string; partition: number; committed: number | null; end: number }[] = [];
       for (const { topic, partitions: parts } of committed) {
         if (parts.every((p) => Number(p.offset) < 0)) continue;
         const ends = endOffsets.get(topic);
@@ -96,24 +96,30 @@ export class LagMonitor {
           const key = `${group.groupId}\u0000${topic}\u0000${p.partition}`;
           seen.add(key);
           const offset = Number(p.offset);
-          const sample: LagSample = { at, committed: offset < 0 ? null : offset, end: ends.get(p.partition) ?? 0 };
-          const window = [...(this.windows.get(key) ?? []), sample].slice(-this.o.windowSize);
-          this.windows.set(key, window);
-          partitions.push({
-            topic,
-            partition: p.partition,
-            committed: sample.committed,
-            end: sample.end,
-            lag: lagOf(sample),
-            timeLagMs: lagOf(sample) === 0 ? 0 : null,
-            status: partitionStatus(window, { groupActive: active, windowFull: window.length === this.o.windowSize }),
-            trend: lagTrend(window),
-            forecast: catchUpForecast(window),
-          });
+          raw.push({ key, topic, partition: p.partition, committed: offset < 0 ? null : offset, end: ends.get(p.partition) ?? 0 });
         }
       }
-      if (partitions.length === 0) continue;
-      await this.addTimeLag(partitions, at, (topic) => [...(endOffsets.get(topic)?.keys() ?? [])]);
+      if (raw.length === 0) continue;
+      const recordAt = await this.recordsAt(raw, (topic) => [...(endOffsets.get(topic)?.keys() ?? [])]);
+      const partitions: PartitionLag[] = raw.map((r) => {
+        const next = recordAt.get(r.key);
+        // Only transaction markers left before the end: caught up, whatever the offsets say.
+        const sample: LagSample = { at, committed: r.committed, end: next === 'end' && r.committed !== null ? r.committed : r.end };
+        const window = [...(this.windows.get(r.key) ?? []), sample].slice(-this.o.windowSize);
+        this.windows.set(r.key, window);
+        const lag = lagOf(sample);
+        return {
+          topic: r.topic,
+          partition: r.partition,
+          committed: r.committed,
+          end: r.end,
+          lag,
+          timeLagMs: lag === 0 ? 0 : typeof next === 'number' ? Math.max(0, at - next) : null,
+          status: partitionStatus(window, { groupActive: active, windowFull: window.length === this.o.windowSize }),
+          trend: lagTrend(window),
+          forecast: catchUpForecast(window),
+        };
+      });
       partitions.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
       report.push({
         groupId: group.groupId,
@@ -126,22 +132,35 @@ export class LagMonitor {
       });
     }
     for (const key of this.windows.keys()) if (!seen.has(key)) this.windows.delete(key);
+    for (const key of this.atEnd.keys()) if (!seen.has(key)) this.atEnd.delete(key);
     report.sort((a, b) => a.groupId.localeCompare(b.groupId));
     this.latest = { at, groups: report };
     this.onReport(this.latest);
   }
 
-  /** Time lag from the timestamp of the record each lagging partition will read next. */
-  private async addTimeLag(partitions: Mutable<PartitionLag>[], at: number, partitionsOf: (topic: string) => number[]): Promise<void> {
-    const lagging = partitions.filter((p) => p.committed !== null && (p.lag ?? 0) > 0);
-    if (!this.o.timestamps || lagging.length === 0) return;
-    const stamps = await this.o.timestamps.timestampsAt(
-      lagging.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.committed! })),
+  /**
+   * What each lagging partition will read next (see RecordAt). A partition found at the end
+   * (markers only) is not read again while its committed and end offsets stay where they were.
+   */
+  private async recordsAt(partitions: readonly { key: string; topic: string; partition: number; committed: number | null; end: number }[], partitionsOf: (topic: string) => number[]): Promise<Map<string, RecordAt>> {
+    const found = new Map<string, RecordAt>();
+    const toRead = partitions.filter((p) => {
+      if (p.committed === null || p.end <= p.committed) return false;
+      const known = this.atEnd.get(p.key);
+      if (known && known.committed === p.committed && known.end === p.end) return void found.set(p.key, 'end');
+      return true;
+    });
+    if (!this.o.timestamps || toRead.length === 0) return found;
+    const read = await this.o.timestamps.timestampsAt(
+      toRead.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.committed! })),
       partitionsOf,
     );
-    for (const p of lagging) {
-      const ts = stamps.get(`${p.topic}/${p.partition}`);
-      p.timeLagMs = ts === undefined || ts === null ? null : Math.max(0, at - ts);
+    for (const p of toRead) {
+      const at = read.get(`${p.topic}/${p.partition}`) ?? null;
+      found.set(p.key, at);
+      if (at === 'end') this.atEnd.set(p.key, { committed: p.committed!, end: p.end });
+      else this.atEnd.delete(p.key);
     }
+    return found;
   }
 }

@@ -10,15 +10,27 @@ export interface OffsetRequest {
 const keyOf = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
 /**
+ * What lies at an offset: the timestamp of the first data record at or after it, 'end' when
+ * only transaction markers (or aborted records) lie between it and the end of the log, or null
+ * when nothing could be read in time.
+ */
+export type RecordAt = number | 'end' | null;
+
+/**
  * Reads the timestamp of the record at given offsets, for time lag: a consumer of its own that
  * never commits, keeps every partition paused, and for each request seeks, takes the first
  * record at or after the offset, and pauses again. Topics are subscribed on first use (the
  * consumer restarts when the set grows, which happens rarely).
+ *
+ * On an exactly-once topic every transaction ends in a commit marker, so a caught-up group's
+ * committed offset sits on a marker: there is no data record to read until more is written.
+ * kafkajs never hands such a batch to eachBatch but reports it as an empty batch event; that
+ * answers 'end' at once rather than waiting the timeout out.
  */
 export class RecordTimestamps {
   private consumer: Consumer | null = null;
   private topics = new Set<string>();
-  private readonly pending = new Map<string, { offset: number; resolve: (ts: number | null) => void }>();
+  private readonly pending = new Map<string, { offset: number; resolve: (at: RecordAt) => void }>();
   private generation = 0;
 
   constructor(
@@ -27,9 +39,9 @@ export class RecordTimestamps {
     private readonly log: Logger,
   ) {}
 
-  /** Timestamps (epoch ms) by "topic/partition"; null where no record could be read in time. */
-  async timestampsAt(requests: readonly OffsetRequest[], partitionsOf: (topic: string) => number[], timeoutMs = 2_000): Promise<Map<string, number | null>> {
-    const result = new Map<string, number | null>();
+  /** What lies at each offset, by "topic/partition" (see RecordAt). */
+  async timestampsAt(requests: readonly OffsetRequest[], partitionsOf: (topic: string) => number[], timeoutMs = 2_000): Promise<Map<string, RecordAt>> {
+    const result = new Map<string, RecordAt>();
     if (requests.length === 0) return result;
     await this.ensureSubscribed(new Set(requests.map((r) => r.topic)), partitionsOf);
     const consumer = this.consumer!;
@@ -38,10 +50,10 @@ export class RecordTimestamps {
         new Promise<void>((resolve) => {
           const key = keyOf(r.topic, r.partition);
           const timer = setTimeout(() => finish(null), timeoutMs);
-          const finish = (ts: number | null): void => {
+          const finish = (at: RecordAt): void => {
             clearTimeout(timer);
             this.pending.delete(key);
-            result.set(`${r.topic}/${r.partition}`, ts);
+            result.set(`${r.topic}/${r.partition}`, at);
             resolve();
           };
           this.pending.get(key)?.resolve(null);
@@ -78,6 +90,17 @@ export class RecordTimestamps {
         if (want && record) want.resolve(Number(record.timestamp));
         if (!want || record) consumer.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
       },
+    });
+    // A fetch that held only markers (or aborted records): if it reached the end of the log
+    // from the wanted offset, nothing is left to read there.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (generation !== this.generation || payload.batchSize !== 0) return;
+      const want = this.pending.get(keyOf(payload.topic, payload.partition));
+      if (!want || Number(payload.lastOffset) < want.offset) return;
+      if (Number(payload.lastOffset) + 1 >= Number(payload.highWatermark)) {
+        want.resolve('end');
+        consumer.pause([{ topic: payload.topic, partitions: [payload.partition] }]);
+      }
     });
     consumer.pause([...this.topics].map((topic) => ({ topic, partitions: partitionsOf(topic) })));
     this.consumer = consumer;
