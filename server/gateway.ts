@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { kafkaLogCreator } from '../lib/kafka-client-log';
 import type { AccessGrant } from '../lib/schemas/access-grant';
 import { topics } from '../lib/topics';
+import { flinkGroupLiveness } from '../lib/lag/flink-liveness';
 import { submitAlertAction } from './alert-actions';
 import { AuditLog, AuditView } from './audit';
 import { AccessControl } from './auth/access-control';
@@ -64,8 +65,11 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   const admin = kafka.admin();
   const timestamps = new RecordTimestamps(kafka, `${groupBase}-lag-reader`, log);
-  const lag = new LagMonitor({ admin, pollMs: config.lagPollMs, windowSize: config.lagWindow, log, clock, timestamps });
   const flink = new FlinkMonitor({ restUrl: config.flinkRestUrl, pollMs: config.lagPollMs, log, clock });
+  const lag = new LagMonitor({
+    admin, pollMs: config.lagPollMs, windowSize: config.lagWindow, log, clock, timestamps,
+    consumerWithoutMembers: (groupId) => flinkGroupLiveness(groupId, flink.status.at > 0 ? flink.status : null),
+  });
   const pipelineData = new PipelineDataMonitor({ kafka, groupId: `${groupBase}-quarantine`, admin, pollMs: config.lagPollMs, log, pseudonymKey: access.pseudonymKey, clock, count: countRecord });
   const auditView = new AuditView();
   const audit = new AuditLog({ producer, gatewayId: config.gatewayId, log, onWritten: (outcome) => metrics.auditWrites.inc({ outcome }), clock });

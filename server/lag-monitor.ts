@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { catchUpForecast, lagTrend } from '../lib/lag/catch-up-forecast';
 import type { GroupLag, LagReport, PartitionLag } from '../lib/lag/lag-report';
 import { lagOf, type LagSample } from '../lib/lag/lag-sample';
-import { partitionStatus, worstStatus } from '../lib/lag/partition-status';
+import { partitionStatus, worstStatus, type Liveness } from '../lib/lag/partition-status';
 import type { RecordAt, RecordTimestamps } from './record-timestamps';
 
 export interface LagMonitorOptions {
@@ -15,6 +15,8 @@ export interface LagMonitorOptions {
   readonly clock?: { now(): number };
   /** Reads record timestamps for time lag; without it time lag is null. */
   readonly timestamps?: RecordTimestamps;
+  /** For groups whose consumer commits without joining (Flink's): whether it runs; null for the others. */
+  readonly consumerWithoutMembers?: (groupId: string) => Liveness | null;
 }
 
 const INACTIVE_STATES = new Set(['Empty', 'Dead']);
@@ -86,7 +88,7 @@ export class LagMonitor {
       ),
     );
     for (const { group, committed } of commits) {
-      const active = !INACTIVE_STATES.has(group.state);
+      const live: Liveness = this.o.consumerWithoutMembers?.(group.groupId) ?? (INACTIVE_STATES.has(group.state) ? 'no' : 'yes');
       const raw: { key: string; topic: string; partition: number; committed: number | null; end: number }[] = [];
       for (const { topic, partitions: parts } of committed) {
         if (parts.every((p) => Number(p.offset) < 0)) continue;
@@ -115,7 +117,7 @@ export class LagMonitor {
           end: r.end,
           lag,
           timeLagMs: lag === 0 ? 0 : typeof next === 'number' ? Math.max(0, at - next) : null,
-          status: partitionStatus(window, { groupActive: active, windowFull: window.length === this.o.windowSize }),
+          status: partitionStatus(window, { live, windowFull: window.length === this.o.windowSize }),
           trend: lagTrend(window),
           forecast: catchUpForecast(window),
         };

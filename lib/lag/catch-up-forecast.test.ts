@@ -12,6 +12,10 @@ describe('catchUpForecast', () => {
     // 300 records behind, but consuming 100/s as 101/s arrive: steady, not catching up.
     ['keeping up when the rates match within 5 %', w([0, 300], [1000, 1310], [2000, 2320]), { kind: 'keeping-up' }],
     ['falling behind when production outpaces consumption', w([0, 100], [100, 400], [200, 700]), { kind: 'falling-behind', recordsPerSecond: 20 }],
+    // Stopped for 30 s, then consuming 50/s as 10/s arrive: the forecast reads the recent polls
+    // (200 left at a net 40/s: 5 s), not the whole window's average (which says 12.5 s).
+    ['catching-up at the recent rate right after a resume', w([0, 1000], [0, 1000], [0, 1000], [0, 1000], [500, 1100], [1000, 1200]), { kind: 'catching-up', seconds: 5 }],
+    ['idle when behind and nothing is produced or consumed lately', w([10, 100], [10, 100], [10, 100]), { kind: 'idle' }],
     ['unknown without a committed offset', w([null, 100]), { kind: 'unknown' }],
     ['unknown with a single sample and lag', w([0, 100]), { kind: 'unknown' }],
   ])('%s', (_name, window, forecast) => {
@@ -39,6 +43,7 @@ describe('describeForecast', () => {
     [{ kind: 'catching-up', seconds: 600 }, 'catching up in 10 min'],
     [{ kind: 'falling-behind', recordsPerSecond: 2.25 }, 'falling behind by 2.3 rec/s'],
     [{ kind: 'falling-behind', recordsPerSecond: 345.6 }, 'falling behind by 346 rec/s'],
+    [{ kind: 'idle' }, 'idle'],
     [{ kind: 'unknown' }, '—'],
   ])('%j reads "%s"', (forecast, text) => {
     expect(describeForecast(forecast)).toBe(text);

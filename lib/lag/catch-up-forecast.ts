@@ -5,7 +5,16 @@ export type Forecast =
   | { readonly kind: 'keeping-up' }
   | { readonly kind: 'catching-up'; readonly seconds: number }
   | { readonly kind: 'falling-behind'; readonly recordsPerSecond: number }
+  /** Behind, but nothing produced or consumed lately: no rate to forecast from. */
+  | { readonly kind: 'idle' }
   | { readonly kind: 'unknown' };
+
+/**
+ * The forecast reads rates over the last few polls only: averaged over the whole window, a
+ * consumer that just resumed carries its stopped minutes into the forecast (44-61 s forecasts
+ * for partitions that caught up in 10-15 s).
+ */
+export const RECENT_SAMPLES = 3;
 
 /** Consume and produce rates within 5 % of each other count as keeping up. */
 const KEEPING_UP_TOLERANCE = 0.05;
@@ -34,11 +43,12 @@ export function lagTrend(w: readonly LagSample[]): LagTrend | null {
 /** Time to zero lag at the current rates, or how fast the consumer is falling behind. */
 export function catchUpForecast(w: readonly LagSample[]): Forecast {
   const last = w.at(-1);
-  const trend = lagTrend(w);
   if (!last || last.committed === null) return { kind: 'unknown' };
   const lag = lagOf(last)!;
   if (lag === 0) return { kind: 'caught-up' };
+  const trend = lagTrend(w.slice(-RECENT_SAMPLES));
   if (!trend) return { kind: 'unknown' };
+  if (trend.consumeRate === 0 && trend.produceRate === 0) return { kind: 'idle' };
   const net = trend.consumeRate - trend.produceRate;
   // A consumer that commits in steps (Flink, per checkpoint) carries a steady lag; when it
   // matches the production rate, a time to zero would be noise.
@@ -72,6 +82,8 @@ export function describeForecast(f: Forecast): string {
       return `catching up in ${f.seconds < 90 ? `${Math.ceil(f.seconds)} s` : `${Math.ceil(f.seconds / 60)} min`}`;
     case 'falling-behind':
       return `falling behind by ${f.recordsPerSecond < 10 ? f.recordsPerSecond.toFixed(1) : Math.round(f.recordsPerSecond)} rec/s`;
+    case 'idle':
+      return 'idle';
     case 'unknown':
       return '—';
   }

@@ -1,20 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import type { LagSample } from './lag-sample';
-import { partitionStatus, worstStatus, type LagStatus } from './partition-status';
+import { partitionStatus, worstStatus, type LagStatus, type PartitionContext } from './partition-status';
 
 /** A window from [committed, end] pairs, one sample every 5 s. */
 const w = (...pairs: [number | null, number][]): LagSample[] => pairs.map(([committed, end], i) => ({ at: i * 5_000, committed, end }));
 
-const active = { groupActive: true, windowFull: true };
-const empty = { groupActive: false, windowFull: true };
+const active = { live: 'yes', windowFull: true } as const;
+const empty = { live: 'unknown', windowFull: true } as const;
+const gone = { live: 'no', windowFull: true } as const;
 
 describe('partitionStatus', () => {
-  it.each<[string, LagSample[], { groupActive: boolean; windowFull: boolean }, LagStatus]>([
+  it.each<[string, LagSample[], PartitionContext, LagStatus]>([
     ['OK when lag touched zero in the window', w([10, 20], [20, 20], [25, 40]), active, 'OK'],
     ['OK while lag shrinks', w([0, 100], [40, 120], [90, 130], [130, 140]), active, 'OK'],
     ['OK with too few samples to judge', w([0, 100], [0, 150]), active, 'OK'],
-    ['OK while the window is still filling, however stuck it looks', w([50, 100], [50, 100], [50, 180]), { groupActive: false, windowFull: false }, 'OK'],
-    ['REWIND even before the window is full', w([500, 600], [100, 600], [150, 620]), { groupActive: true, windowFull: false }, 'REWIND'],
+    ['OK while the window is still filling, however stuck it looks, when nobody knows whether a consumer runs', w([50, 100], [50, 100], [50, 180]), { live: 'unknown', windowFull: false }, 'OK'],
+    ['REWIND even before the window is full', w([500, 600], [100, 600], [150, 620]), { live: 'yes', windowFull: false }, 'REWIND'],
+    ['STOP within two polls for a group known to have no consumer, while its topic moves', w([50, 100], [50, 130]), { live: 'no', windowFull: false }, 'STOP'],
+    ['not STOP at once when the topic does not move (the full-window rule decides)', w([50, 100], [50, 100]), { live: 'no', windowFull: false }, 'OK'],
+    ['STOP, not WARN, for a consumer-less group behind a growing topic', w([0, 100], [50, 200], [100, 300], [100, 400]), gone, 'STOP'],
+    ['not STOP at once for a member-less group that may commit without joining', w([50, 100], [50, 130]), { live: 'unknown', windowFull: false }, 'OK'],
+    ['STALL, not STOP, for a running Flink job whose offset is frozen', w([50, 100], [50, 150], [50, 200], [50, 250]), active, 'STALL'],
     ['OK with jittery steady lag (a Flink source committing per checkpoint)', w([90, 100], [195, 200], [290, 310], [400, 405]), empty, 'OK'],
     ['WARN when the consumer moves but lag keeps growing', w([0, 100], [50, 200], [100, 300], [150, 400]), active, 'WARN'],
     ['STALL when members are there and the offset is stuck while lag grows', w([50, 100], [50, 150], [50, 200], [50, 250]), active, 'STALL'],
