@@ -2,7 +2,7 @@ import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPipelineSettings } from '../../lib/pipeline-jobs';
 import { OpsKpis } from '../../lib/schemas/ops-kpis';
-import { deadLetterHeaders, type TopicKey } from '../../lib/topics';
+import { deadLetterHeaders, lateEventHeaders, type TopicKey } from '../../lib/topics';
 import { fuzzedRecords, type RawKind } from '../verify/fuzzed-records';
 import { isolatedPipeline, type IsolatedPipeline } from './isolated-flink';
 import { header, testKafka } from './kafka-test-client';
@@ -17,6 +17,7 @@ import { startTestBroker } from './test-broker';
  * one on, and the KPIs count the good ones only.
  */
 const COUNT = 100_000;
+const LATE_PER_TOPIC = 40;
 const PARTITIONS = 4;
 const raw: Record<RawKind, { topic: TopicKey; dlq: TopicKey }> = {
   pings: { topic: 'driverLocationsRaw', dlq: 'driverLocationsDlq' },
@@ -56,6 +57,31 @@ describe('fuzzed raw records', () => {
       indexAt.set(`${r.kind}/${partition}/${offset}`, i);
       return { topic, message: { partition, key: null, value: r.value, timestamp: String(t0 + i) } };
     });
+    // Late records: valid, dated ten minutes before the run, written after it on every partition.
+    // Each must be reported late exactly once (pings and ride requests on late.events by surge,
+    // payments on dlq.payments by fraud) and count in no KPI.
+    const lateTs = t0 - 10 * 60_000;
+    const lateBodies: Record<RawKind, (i: number) => object> = {
+      pings: (i) => ({ driverId: `late-${i}`, lat: 12.97, lon: 77.59, status: 'idle', ts: lateTs - i }),
+      requests: (i) => ({ requestId: `late-${i}`, riderId: `late-${i}`, lat: 12.97, lon: 77.59, ts: lateTs - i }),
+      payments: (i) => ({
+        paymentId: `late-${i}`, cardNumber: '4000056655665556', cardCountry: 'IN', merchant: 'late', kind: 'trip', amount: 5,
+        currency: 'INR', deviceId: 'late', ipLat: 12.97, ipLon: 77.59, riderId: `late-${i}`, ts: lateTs - i,
+      }),
+    };
+    const lateAt = new Map<RawKind, Set<string>>(Object.keys(raw).map((kind) => [kind as RawKind, new Set<string>()]));
+    for (const kind of Object.keys(raw) as RawKind[]) {
+      for (let i = 0; i < LATE_PER_TOPIC; i++) {
+        const partition = i % PARTITIONS;
+        const topic = pipeline.topic(raw[kind].topic);
+        const offset = next.get(`${topic}/${partition}`) ?? 0;
+        next.set(`${topic}/${partition}`, offset + 1);
+        lateAt.get(kind)!.add(`${partition}/${offset}`);
+        // The fraud job dead-letters a late payment (reason "late: …"): expected there.
+        if (kind === 'payments') bad.get(kind)!.add(`${partition}/${offset}`);
+        messages.push({ topic, message: { partition, key: null, value: Buffer.from(JSON.stringify(lateBodies[kind](i))), timestamp: String(lateTs - i) } });
+      }
+    }
     // One valid record per partition two minutes on moves every watermark past every fuzzed
     // minute, so that its KPI window closes; the flush minute itself is not compared.
     const flushTs = t0 + COUNT + 2 * 60_000;
@@ -86,7 +112,8 @@ describe('fuzzed raw records', () => {
     }
     await producer.disconnect();
     const producedIn = Date.now() - started;
-    // The jobs start on the backlog, so that lateness plays no part: only the checks decide.
+    // The jobs start on the backlog, every partition in event-time order: only the records written
+    // late are late, and only the checks decide the rest.
     await pipeline.start();
     await pipeline.running(180_000);
 
@@ -96,16 +123,19 @@ describe('fuzzed raw records', () => {
         const dlq = await k.readUntil(pipeline.topic(raw[kind].dlq), (all) => all.length >= want.size, 240_000, true);
         const seen = new Map<string, number>();
         const reasons = new Map<string, number>();
+        const reasonAt = new Map<string, string>();
         for (const m of dlq) {
           const at = `${header(m, deadLetterHeaders.sourcePartition)}/${header(m, deadLetterHeaders.sourceOffset)}`;
           seen.set(at, (seen.get(at) ?? 0) + 1);
           const reason = header(m, deadLetterHeaders.reason) ?? '(none)';
+          reasonAt.set(at, reason);
           reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
         }
+        const lateNotSaidLate = [...lateAt.get(kind)!].filter((at) => want.has(at) && !reasonAt.get(at)?.startsWith('late'));
         const missed = [...want].filter((at) => !seen.has(at));
         const wronglyQuarantined = [...seen.keys()].filter((at) => !want.has(at));
         const twice = [...seen.values()].filter((n) => n > 1).length;
-        return { kind, injected: want.size, quarantined: dlq.length, missed, wronglyQuarantined, twice, reasons };
+        return { kind, injected: want.size, quarantined: dlq.length, missed, wronglyQuarantined, twice, reasons, lateNotSaidLate };
       }),
     );
     // Every good ping ends as its driver's position: one key per driver (the flush pings' too).
@@ -127,6 +157,20 @@ describe('fuzzed raw records', () => {
         m.volume += body.amount as number;
       }
     }
+    // Late pings and requests on late.events, each once; nothing else there.
+    const lateWanted = new Set((['pings', 'requests'] as const).flatMap((kind) => [...lateAt.get(kind)!].map((at) => `${pipeline.topic(raw[kind].topic)}/${at}`)));
+    const lateRecords = await k.readUntil(pipeline.topic('lateEvents'), (all) => all.length >= lateWanted.size, 120_000, true);
+    const lateSeen = new Map<string, number>();
+    for (const m of lateRecords) {
+      const at = `${header(m, lateEventHeaders.sourceTopic)}/${header(m, lateEventHeaders.sourcePartition)}/${header(m, lateEventHeaders.sourceOffset)}`;
+      lateSeen.set(at, (lateSeen.get(at) ?? 0) + 1);
+    }
+    const late = {
+      missing: [...lateWanted].filter((at) => !lateSeen.has(at)).length,
+      extra: [...lateSeen.keys()].filter((at) => !lateWanted.has(at)).length,
+      twice: [...lateSeen.values()].filter((n) => n > 1).length,
+    };
+
     const kpiRows = await k.readUntil(pipeline.topic('opsKpis'), (all) => [...expectedKpis.keys()].every((start) => all.some((m) => OpsKpis.parse(JSON.parse(m.value!.toString())).windowStart === start)), 240_000, true);
     const kpis = new Map(kpiRows.map((m) => OpsKpis.parse(JSON.parse(m.value!.toString()))).map((row) => [row.windowStart, row]));
     const kpiDiffs = [...expectedKpis].flatMap(([start, e]) => {
@@ -153,7 +197,8 @@ describe('fuzzed raw records', () => {
     const { restarts: restartCount } = await pipeline.health();
     console.log(
       `[faults] ${COUNT.toLocaleString('en-US')} fuzzed records produced in ${(producedIn / 1000).toFixed(1)} s; ${[...bad.values()].reduce((n, s) => n + s.size, 0)} bad; ` +
-        `${positionKeys.size} of ${goodDrivers.size} good drivers positioned; KPIs: ${expectedKpis.size} minutes compared, ${kpiDiffs.length} differ ` +
+        `${positionKeys.size} of ${goodDrivers.size} good drivers positioned; late: ${lateWanted.size} pings and requests sent late, on late.events ${lateRecords.length} (${late.missing} missing, ${late.extra} extra, ${late.twice} twice), ` +
+        `${LATE_PER_TOPIC} payments sent late, ${LATE_PER_TOPIC - (outcome.find((o) => o.kind === 'payments')?.lateNotSaidLate.length ?? 0)} dead-lettered as late; KPIs: ${expectedKpis.size} minutes compared, ${kpiDiffs.length} differ ` +
         `(${[...expectedKpis.values()].map((e) => `${e.payments.size} payments, ₹${Math.round(e.volume).toLocaleString('en-IN')}`).join('; ')}); Flink restarts ${restartCount}`,
     );
     expect(restartCount).toBe(0);
@@ -163,7 +208,10 @@ describe('fuzzed raw records', () => {
       expect(o.reasons.has('(none)')).toBe(false);
     }
     expect([...goodDrivers].filter((d) => !positionKeys.has(d))).toEqual([]);
-    expect([...positionKeys].filter((d) => !goodDrivers.has(d))).toEqual([]);
+    // A late ping's driver may or may not get a position (it is late for that job too); no other one may appear.
+    expect([...positionKeys].filter((d) => !goodDrivers.has(d) && !d.startsWith('late-'))).toEqual([]);
+    expect(late).toEqual({ missing: 0, extra: 0, twice: 0 });
+    for (const o of outcome) expect(o.lateNotSaidLate).toEqual([]);
     expect(kpiDiffs).toEqual([]);
   }, 900_000);
 });
