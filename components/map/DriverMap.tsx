@@ -62,6 +62,11 @@ export default function DriverMap() {
   const retargeted = useRef(-1);
   const glided = useRef<Float32Array>(new Float32Array(0));
   const [, setClock] = useState(0);
+  // deck.gl reports a device it could not create (no WebGL) or a layer that broke through a
+  // callback, outside React's render: rethrown here, the panel's boundary shows the failure
+  // instead of an empty map that looks like no drivers.
+  const [deckFailure, setDeckFailure] = useState<Error | null>(null);
+  if (deckFailure) throw deckFailure;
   if (frame && retargeted.current !== frame.version) {
     tween.current.retarget(frame.ids, frame.positions, performance.now());
     retargeted.current = frame.version;
@@ -228,6 +233,7 @@ export default function DriverMap() {
         // Dots are a few pixels wide: a click a little off still finds the driver.
         pickingRadius={4}
         getTooltip={getTooltip}
+        onError={setDeckFailure}
       />
       <Legend />
       <LayerToggles shown={shown} onChange={setShown} />

@@ -5,6 +5,7 @@ import { formatAge } from '../../lib/format-age';
 import type { Stream } from '../../lib/access';
 import type { Freshness } from '../../lib/freshness';
 import { useSession } from '../live/use-latest';
+import { PanelBoundary } from './PanelFailure';
 
 /**
  * A live panel: title, how fresh its data is, and a loud STALE state when the data stopped
@@ -37,7 +38,9 @@ export function Panel({ title, freshness, testId, children, className = '', wall
         <h2 className="font-semibold">{title}</h2>
         <FreshnessBadge freshness={freshness} testId={`${testId}.freshness`} />
       </header>
-      <div className={`relative min-h-0 flex-1 ${stale ? 'opacity-60' : ''}`}>{children}</div>
+      <div className={`relative min-h-0 flex-1 ${stale ? 'opacity-60' : ''}`}>
+        <PanelBoundary panel={title}>{children}</PanelBoundary>
+      </div>
     </section>
   );
 }
