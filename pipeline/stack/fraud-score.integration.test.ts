@@ -83,8 +83,15 @@ describe('fraud job against injected ground truth', () => {
     }
     await producer.disconnect();
     const endedAt = Date.now();
-    // Rules fire once the watermark passes; give the last ones a few checkpoints to commit.
-    await new Promise((r) => setTimeout(r, 8_000));
+    // Every payment read and checkpointed, then two more checkpoints for what the last
+    // watermark fired: every alert this input raises is committed; the watcher must have them all.
+    await k.groupCaughtUp(pipeline.group('fraud'), [pipeline.topic('paymentsRaw')]);
+    await pipeline.checkpointsAfterNow(2);
+    const committedAlerts = (await k.readToEnd(pipeline.topic('fraudAlerts'))).length;
+    for (const deadline = Date.now() + 30_000; alerts.length < committedAlerts; ) {
+      if (Date.now() > deadline) throw new Error(`the watcher saw ${alerts.length} of ${committedAlerts} committed alerts`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await watcher.disconnect();
 
     // Cases completed in the last seconds are left out: the watermark needs later payments.

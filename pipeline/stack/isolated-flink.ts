@@ -19,12 +19,20 @@ export interface IsolatedPipeline {
   readonly prefix: string;
   /** Topic name for a catalog key, under this pipeline's prefix. */
   topic(key: TopicKey): string;
+  /** A job's consumer group, under this pipeline's prefix. */
+  group(job: FlinkJobKey): string;
   /** Starts (or restarts) the Flink JVM; `restoreLatest` resumes each job from its newest checkpoint. */
   start(restoreLatest?: boolean): Promise<Supervised>;
   /** Resolves once every job's tasks are all RUNNING (a job that failed to start fails this). */
   running(timeoutMs?: number): Promise<void>;
   /** Ends the JVM with SIGKILL, as a crash would. */
   kill(): Promise<void>;
+  /**
+   * Resolves once every job has completed `count` more checkpoints than when called: what a
+   * job had emitted when called is then committed (a watermark it emits a moment after its
+   * last record, too).
+   */
+  checkpointsAfterNow(count?: number, timeoutMs?: number): Promise<void>;
   /** Over every job: how often it restarted, and its checkpoints completed and failed (REST API); restarts is Infinity if a job is not RUNNING. */
   health(): Promise<{ restarts: number; checkpointsCompleted: number; checkpointsFailed: number }>;
   /** The REST API's URL; empty until the JVM reported it (running() waits for it). */
@@ -101,6 +109,7 @@ export async function isolatedPipeline(options: IsolatedPipelineOptions): Promis
     prefix,
     dataDir,
     topic: (key) => topicNames[key],
+    group: (job) => groups[job]!,
     restUrl: () => restUrl,
     async start(restoreLatest = false) {
       // The JVM binds a port of its own choosing: a port picked here and handed over could be
@@ -156,6 +165,21 @@ export async function isolatedPipeline(options: IsolatedPipelineOptions): Promis
         sum.checkpointsFailed += checkpoints.counts.failed;
       }
       return sum;
+    },
+    async checkpointsAfterNow(count = 2, timeoutMs = 60_000) {
+      const completed = async (): Promise<Map<string, number>> => {
+        const { jobs } = (await (await fetch(`${restUrl}/jobs/overview`)).json()) as { jobs: { jid: string; state: string }[] };
+        const running = jobs.filter((j) => j.state === 'RUNNING');
+        return new Map(await Promise.all(running.map(async (j) => [j.jid, ((await (await fetch(`${restUrl}/jobs/${j.jid}/checkpoints`)).json()) as { counts: { completed: number } }).counts.completed] as const)));
+      };
+      const before = await completed();
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const now = await completed();
+        if ([...before].every(([jid, n]) => (now.get(jid) ?? 0) >= n + count)) return;
+        if (Date.now() > deadline) throw new Error(`Flink jobs did not complete ${count} more checkpoints in ${timeoutMs / 1000} s`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
     },
     async kill() {
       if (!current) return;

@@ -55,6 +55,75 @@ export function testKafka(brokers: string[]) {
       }
       return messages;
     },
+    /**
+     * Every committed record of `topic` up to its end as it stands when called: reads until each
+     * partition's position passes the offsets the broker gave (transaction markers and aborted
+     * records count as passed), so nothing is waited for by the clock.
+     */
+    async readToEnd(topic: string, timeoutMs = 90_000): Promise<ReadMessage[]> {
+      const admin = kafka.admin();
+      await admin.connect();
+      const ends = new Map((await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect())).map((p) => [p.partition, Number(p.high)]));
+      const reached = new Map<number, number>();
+      const done = (): boolean => [...ends].every(([partition, end]) => end === 0 || (reached.get(partition) ?? -1) >= end - 1);
+      const consumer = kafka.consumer({ groupId: `streamwatch-test-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 100 });
+      const messages: ReadMessage[] = [];
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          if (done()) return resolve();
+          const timer = setTimeout(() => reject(new Error(`gave up reading ${topic} to its end after ${timeoutMs / 1000} s with ${messages.length} messages`)), timeoutMs);
+          const passed = (partition: number, lastOffset: string): void => {
+            reached.set(partition, Math.max(reached.get(partition) ?? -1, Number(lastOffset)));
+            if (done()) {
+              clearTimeout(timer);
+              resolve();
+            }
+          };
+          // A fetch of markers only never reaches eachBatch; kafkajs reports it as a batch event.
+          consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => passed(payload.partition, payload.lastOffset));
+          void consumer.run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              for (const m of batch.messages) messages.push({ ...m, partition: batch.partition });
+              passed(batch.partition, batch.lastOffset());
+            },
+          });
+        });
+      } finally {
+        await consumer.disconnect();
+      }
+      return messages;
+    },
+    /**
+     * Resolves once `groupId` has committed every partition of `topics` up to its end: for a
+     * Flink job, a checkpoint has completed after it read everything, so every result of that
+     * input its exactly-once sinks hold is committed too.
+     */
+    async groupCaughtUp(groupId: string, topics: string[], timeoutMs = 120_000): Promise<void> {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const behind: string[] = [];
+          for (const topic of topics) {
+            const ends = await admin.fetchTopicOffsets(topic);
+            const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+            for (const p of ends) {
+              const at = Number(committed?.partitions.find((c) => c.partition === p.partition)?.offset ?? -1);
+              if (at < Number(p.high)) behind.push(`${topic}[${p.partition}] ${at}/${p.high}`);
+            }
+          }
+          if (behind.length === 0) return;
+          if (Date.now() > deadline) throw new Error(`${groupId} not caught up after ${timeoutMs / 1000} s: ${behind.join(', ')}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      } finally {
+        await admin.disconnect();
+      }
+    },
     async endOffsets(topic: string): Promise<number> {
       const admin = kafka.admin();
       await admin.connect();

@@ -94,14 +94,13 @@ describe('surge job against the offline oracle', () => {
     const toRaw = (kind: RawRecord['kind']) => (m: ReadMessage): RawRecord => ({ kind, value: m.value, timestamp: Number(m.timestamp) });
     const compared = (w: { windowEnd: number }) => w.windowEnd <= flushTs;
 
-    // Windows fire in watermark order and commit together at a checkpoint: once the last real
-    // window is visible, everything before it is too (one more checkpoint's wait for safety).
-    const lastEnd = Math.max(...[...recomputeSurge([...rawPings.map(toRaw('ping')), ...rawRequests.map(toRaw('request'))], settings).values()].filter(compared).map((w) => w.windowEnd));
+    // Once the job's group has committed every raw partition to its end, a checkpoint completed
+    // after it read everything; the watermark that closes the last windows follows its last
+    // record within a watermark interval, so two more checkpoints and every window is committed.
     const surgeTopic = pipeline.topic('surgeCells');
-    const windowEndOf = (m: ReadMessage) => (JSON.parse(m.value!.toString('utf8')) as SurgeCell).windowEnd;
-    await k.readUntil(surgeTopic, (all) => all.some((m) => windowEndOf(m) >= lastEnd), 180_000);
-    await new Promise((r) => setTimeout(r, 3000));
-    const committed = await k.readUntil(surgeTopic, () => false, 8000, true);
+    await k.groupCaughtUp(pipeline.group('surge'), [pipeline.topic('driverLocationsRaw'), pipeline.topic('rideRequestsRaw')], 180_000);
+    await pipeline.checkpointsAfterNow(2);
+    const committed = await k.readToEnd(surgeTopic);
 
     // The oracle leaves out exactly what the job declared late.
     const n = await k.endOffsets(lateTopic);
