@@ -10,6 +10,7 @@ import { AuditLog, AuditView } from './audit';
 import { AccessControl } from './auth/access-control';
 import { authRoutes } from './auth/auth-routes';
 import { GovernanceIngest } from './governance-ingest';
+import { applySecurityHeaders, securityHeaders } from './security-headers';
 import { SocketAccess } from './socket-access';
 import { AlertIngest } from './alert-ingest';
 import { AlertView } from './alert-view';
@@ -98,7 +99,9 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
       analyticsIngest: analyticsIngest.stats,
     }),
   };
+  const headers = securityHeaders(config.publicUrl);
   const server = createServer((req, res) => {
+    applySecurityHeaders(res, headers);
     if (handleOps(req, res, health, metrics.registry)) return;
     routes
       .handle(req, res)

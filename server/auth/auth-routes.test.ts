@@ -96,6 +96,37 @@ describe('where a sign-in sends the browser', () => {
   });
 });
 
+describe('cross-site sign-in and sign-out (CSRF)', () => {
+  const post = (path: string, headers: Record<string, string>) =>
+    fetch(`${url}${path}`, { method: 'POST', body: new URLSearchParams({ ...ADMIN, next: '/' }), headers, redirect: 'manual' });
+
+  it.each<[string, Record<string, string>]>([
+    ['another origin', { origin: 'https://evil.example' }],
+    ['a look-alike origin', { origin: 'http://127.0.0.1.evil.example' }],
+    ['the null origin (a sandboxed frame)', { origin: 'null' }],
+    ['Sec-Fetch-Site cross-site', { 'sec-fetch-site': 'cross-site' }],
+    ['Sec-Fetch-Site same-site (a sibling subdomain)', { 'sec-fetch-site': 'same-site', origin: 'http://127.0.0.1:3999' }],
+  ])('refuses a sign-in from %s with 403 and no session', async (_what, headers) => {
+    const res = await post('/auth/login', headers);
+    expect(res.status).toBe(403);
+    expect(res.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('refuses a cross-site sign-out, leaving the session alone', async () => {
+    const res = await post('/auth/logout', { origin: 'https://evil.example', cookie: await sessionCookie('ops') });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('set-cookie')).toBeNull();
+  });
+
+  it("accepts this site's own pages", async () => {
+    for (const headers of [{ origin: new URL(url).origin }, { 'sec-fetch-site': 'same-origin' }, { origin: 'http://127.0.0.1:3999' }]) {
+      const res = await post('/auth/login', headers);
+      expect(res.status).toBe(303);
+      expect(res.headers.get('set-cookie')).toMatch(/^sw_session=/);
+    }
+  });
+});
+
 describe('grants while Kafka is down', () => {
   const post = async (path: string, body: unknown) =>
     fetch(`${url}${path}`, {

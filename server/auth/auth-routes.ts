@@ -42,6 +42,17 @@ export function authRoutes(d: AuthRouteDeps) {
       html(res, 200, loginPage({ next: safeNext(url.searchParams.get('next')), error: url.searchParams.get('error'), sso: access.oidc !== null }));
       return true;
     }
+    if ((path === '/auth/login' || path === '/auth/logout') && req.method === 'POST' && !sameOrigin(req, d.publicUrl)) {
+      // Another site's form posting here: signing a browser in as the attacker (login CSRF) or out.
+      const action = path === '/auth/login' ? 'sign-in' : 'sign-out';
+      d.metrics.authOutcomes.inc({ kind: action, outcome: 'cross-site' });
+      d.audit.record({
+        actor: 'anonymous', action: action === 'sign-in' ? 'sign-in-refused' : 'access-denied', target: path, outcome: 'denied', from: addressOf(req),
+        detail: `cross-site request (origin ${req.headers.origin ?? 'none'}, sec-fetch-site ${req.headers['sec-fetch-site'] ?? 'none'})`,
+      });
+      html(res, 403, refusalPage('Refused', 'Sign-in and sign-out are accepted from this site’s own pages only.'));
+      return true;
+    }
     if (path === '/auth/login' && req.method === 'POST') return answered(login(req, res));
     if (path === '/auth/logout' && req.method === 'POST') {
       const who = await access.identify(req.headers.cookie, null);
@@ -234,6 +245,20 @@ function screenPanel(path: string): TokenPanel | null {
 
 function screenPath(panel: TokenPanel): string {
   return panel === 'wall' ? '/wall' : `/embed/${panel}`;
+}
+
+/**
+ * Whether a state-changing request comes from this site's own pages. A browser says where a
+ * request comes from in Sec-Fetch-Site (sent to https and loopback origins) or Origin (sent with
+ * every cross-origin POST); a request with neither is not a browser's, so not a forgery.
+ */
+export function sameOrigin(req: IncomingMessage, publicUrl: string): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string') return site === 'same-origin' || site === 'none';
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  const own = new Set([new URL(publicUrl).origin, ...(req.headers.host ? [`http://${req.headers.host}`, `https://${req.headers.host}`] : [])]);
+  return own.has(origin);
 }
 
 /** Awaits a route's answer, so that its failure reaches the server's error handler. */
