@@ -27,6 +27,10 @@ export type Identified =
   | { ok: true; principal: Principal; frameOrigins: readonly string[] }
   | { ok: false; reason: 'none' | TokenRefusal };
 
+/** Failed sign-ins a user name may have in 15 minutes, from any addresses, before it waits. */
+export const NAME_FREE_FAILURES = 10;
+const NAME_MAX_WAIT_S = 300;
+
 /**
  * Everything the gateway needs to know who is asking: local users, sessions, screen tokens
  * and their grants, single sign-on, and the rate limits on sign-in and connects.
@@ -48,6 +52,14 @@ export class AccessControl {
 
   /** Per address and user name, and per address: guessing passwords gets slow fast. */
   private readonly loginByUser = new RateLimiterMemory({ points: 5, duration: 60 });
+  /**
+   * Per user name, whatever the address: after NAME_FREE_FAILURES failed sign-ins within 15
+   * minutes, each further one doubles the wait before the next attempt (1 s, 2 s, 4 s … at most
+   * 5 min), so guessing from many addresses gets slow, while the real user is never locked out
+   * for longer than that.
+   */
+  private readonly failuresByName = new RateLimiterMemory({ points: NAME_FREE_FAILURES, duration: 15 * 60 });
+  private readonly blockedNames = new RateLimiterMemory({ points: 1, duration: 1 });
   private readonly loginByAddress: RateLimiterMemory;
   private readonly connects: RateLimiterMemory;
 
@@ -76,6 +88,8 @@ export class AccessControl {
 
   /** Seconds to wait before the next sign-in attempt from this address for this name, or 0. */
   async loginWait(address: string, name: string): Promise<number> {
+    const blocked = await this.blockedNames.get(name.toLowerCase());
+    if (blocked && blocked.consumedPoints > 1) return Math.max(1, Math.ceil(blocked.msBeforeNext / 1000));
     try {
       await this.loginByAddress.consume(address);
       await this.loginByUser.consume(`${address}|${name.toLowerCase()}`);
@@ -85,9 +99,21 @@ export class AccessControl {
     }
   }
 
+  /** A failed sign-in for a name: past the free ones, the name waits twice as long each time. */
+  async loginFailed(name: string): Promise<void> {
+    const key = name.toLowerCase();
+    try {
+      await this.failuresByName.consume(key);
+    } catch (rejection) {
+      const excess = ((rejection as { consumedPoints?: number }).consumedPoints ?? NAME_FREE_FAILURES + 1) - NAME_FREE_FAILURES;
+      await this.blockedNames.block(key, Math.min(NAME_MAX_WAIT_S, 2 ** (excess - 1)));
+    }
+  }
+
   /** A successful sign-in forgets the failures for that name. */
   async loginSucceeded(address: string, name: string): Promise<void> {
-    await this.loginByUser.delete(`${address}|${name.toLowerCase()}`);
+    const key = name.toLowerCase();
+    await Promise.all([this.loginByUser.delete(`${address}|${key}`), this.failuresByName.delete(key), this.blockedNames.delete(key)]);
   }
 
   async connectAllowed(address: string): Promise<boolean> {

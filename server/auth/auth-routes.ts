@@ -86,6 +86,7 @@ export function authRoutes(d: AuthRouteDeps) {
     }
     const user = await access.users.verify(form.data.name, form.data.password);
     if (!user) {
+      await access.loginFailed(form.data.name);
       d.metrics.authOutcomes.inc({ kind: 'sign-in', outcome: 'wrong-credentials' });
       d.audit.record({ actor: form.data.name, action: 'sign-in-refused', target: null, outcome: 'denied', from, detail: 'wrong user name or password' });
       d.log.info({ user: form.data.name, from }, 'sign-in refused');
