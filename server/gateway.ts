@@ -1,4 +1,6 @@
+import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Logger } from 'pino';
 import { kafkaLogCreator } from '../lib/kafka-client-log';
@@ -36,9 +38,15 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
  */
 export async function startGateway(config: GatewayConfig, log: Logger, pages: RequestHandler, clock: { now(): number } = Date) {
   const metrics = createMetrics();
-  const access = await AccessControl.open(config.access, (name, password) =>
-    log.warn({ user: name }, password ? `created the first admin "${name}" with password ${password} (shown once; set STREAMWATCH_ADMIN_PASSWORD to choose it)` : `created the first admin "${name}" with the password from STREAMWATCH_ADMIN_PASSWORD`),
-  );
+  const access = await AccessControl.open(config.access, async (name, password) => {
+    if (!password) return void log.warn({ user: name }, `created the first admin "${name}" with the password from STREAMWATCH_ADMIN_PASSWORD`);
+    // A generated password goes to a file only its owner may read, and to a terminal if there is
+    // one; never into the log, which is shipped and kept.
+    const file = join(config.access.stateDir, 'first-admin-password');
+    await writeFile(file, `${password}\n`, { mode: 0o600 });
+    if (process.stderr.isTTY) process.stderr.write(`first admin "${name}", password ${password} (also in ${file})\n`);
+    log.warn({ user: name, file }, `created the first admin "${name}" with a generated password, kept in ${file} (mode 600); set STREAMWATCH_ADMIN_PASSWORD to choose it`);
+  });
   const kafka = new Kafka({
     clientId: `streamwatch-gateway-${config.gatewayId}`,
     brokers: config.brokers,

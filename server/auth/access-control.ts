@@ -63,12 +63,12 @@ export class AccessControl {
   private readonly loginByAddress: RateLimiterMemory;
   private readonly connects: RateLimiterMemory;
 
-  static async open(s: AccessSettings, onFirstAdmin: (name: string, password: string | null) => void): Promise<AccessControl> {
+  static async open(s: AccessSettings, onFirstAdmin: (name: string, password: string | null) => void | Promise<void>): Promise<AccessControl> {
     const secret = await loadSecret(s.authSecret, `${s.stateDir}/auth-secret`, 'AUTH_SECRET');
     const pseudonymKey = await loadSecret(s.pseudonymKey, `${s.stateDir}/pseudonym-key`, 'PSEUDONYM_KEY');
     const users = await UserStore.open(`${s.stateDir}/users.json`);
     const admin = await users.ensureAdmin(s.adminName, s.adminPassword);
-    if (admin.created) onFirstAdmin(s.adminName, admin.password);
+    if (admin.created) await onFirstAdmin(s.adminName, admin.password);
     return new AccessControl(s, users, new Sessions(secret, s.sessionTtlMs, s.secureCookies), new GrantStore(secret, s.tokenTtlMs), s.oidc ? new OidcSignIn(s.oidc) : null, pseudonymKey, secret);
   }
 
