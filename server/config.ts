@@ -56,6 +56,8 @@ const Env = z.object({
   LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   CONNECTS_PER_10S: z.coerce.number().int().min(1).default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Bearer token for /metrics and the detailed /readyz; unset, they answer loopback clients only. */
+  OPS_TOKEN: z.string().min(16).optional(),
 });
 
 /** Every environment variable this module reads (docs/configuration.md must list each). */
@@ -85,6 +87,8 @@ export interface GatewayConfig {
   readonly serveUi: boolean;
   readonly publicUrl: string;
   readonly access: AccessSettings;
+  /** Required (as a bearer token) for /metrics and the detailed /readyz; null: loopback clients only. */
+  readonly opsToken: string | null;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): GatewayConfig {
@@ -116,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     lagWindow: e.LAG_WINDOW,
     logLevel: e.LOG_LEVEL,
     serveUi: e.SERVE_UI === 'true',
+    opsToken: e.OPS_TOKEN ?? null,
     publicUrl,
     access: {
       stateDir: e.STATE_DIR,

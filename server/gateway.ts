@@ -110,7 +110,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   const headers = securityHeaders(config.publicUrl);
   const server = createServer((req, res) => {
     applySecurityHeaders(res, headers);
-    if (handleOps(req, res, health, metrics.registry)) return;
+    if (handleOps(req, res, health, metrics.registry, config.opsToken)) return;
     routes
       .handle(req, res)
       .then((handled) => (handled ? undefined : pages(req, res)))
