@@ -1,4 +1,3 @@
-import { isUsableTokenKey } from './card';
 import { defaultPipelineSettings, eventTimeField, flinkJobs, type PipelineSettings } from './pipeline-jobs';
 import { sqlRecordReason } from './schemas/record-checks';
 import { jsonSchemaOf } from './schemas/registry';
@@ -28,8 +27,6 @@ export function flinkSqlVariables(
   vars['surge.slideSeconds'] = wholeSeconds(surge.slideMs, 'surge slide');
   vars['surge.latenessSeconds'] = wholeSeconds(surge.latenessMs, 'allowed lateness');
   vars['fraud.latenessSeconds'] = wholeSeconds(settings.fraud.latenessMs, 'payment lateness');
-  if (!isUsableTokenKey(settings.fraud.cardTokenKey)) throw new Error('the card token key must be 16-128 characters of A-Z a-z 0-9 _ -');
-  vars['fraud.tokenKey'] = settings.fraud.cardTokenKey;
   vars['time.field'] = eventTimeField;
   vars['time.maxFutureMs'] = String(settings.maxFutureMs);
   for (const name of checkedSchemas) {

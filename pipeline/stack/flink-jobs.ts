@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { flinkSqlVariables } from '../../lib/flink-sql-variables';
 import { defaultPipelineSettings, flinkJobs, type FlinkJobKey, type PipelineSettings } from '../../lib/pipeline-jobs';
+import { isUsableTokenKey } from '../../lib/card';
 import { topics } from '../../lib/topics';
 import type { Supervised, Supervisor, RestartPolicy } from './supervisor';
 
@@ -64,6 +65,8 @@ export function startFlink(o: FlinkOptions, supervisor: Supervisor): Supervised 
   const topicNames = o.topicNames ?? Object.fromEntries(Object.entries(topics).map(([k, t]) => [k, t.name]));
   const vars = flinkSqlVariables(o.brokers.join(','), topicNames, o.settings ?? defaultPipelineSettings, o.groups);
   writeFileSync(varsFile, javaProperties(vars));
+  const cardTokenKey = (o.settings ?? defaultPipelineSettings).fraud.cardTokenKey;
+  if (!isUsableTokenKey(cardTokenKey)) throw new Error('the card token key must be 16-128 characters of A-Z a-z 0-9 _ -');
   const args = (restoreLatest: boolean): string[] => [
     `-Xmx${o.heap}`,
     '-XX:+UseG1GC',
@@ -110,6 +113,8 @@ export function startFlink(o: FlinkOptions, supervisor: Supervisor): Supervised 
     args: args(o.restoreLatest ?? false),
     restartArgs: args(true),
     restart: o.restart,
+    // The card-token key reaches the job's UDF through the environment only (CardToken.java).
+    env: { ...process.env, CARD_TOKEN_KEY: cardTokenKey },
     logFile: join(o.dataDir, 'flink.log'),
     // Flink logs whole generated classes on some errors: keep those in the file only.
     echo: (line) => {

@@ -119,7 +119,8 @@ describe('cross-site sign-in and sign-out (CSRF)', () => {
   });
 
   it("accepts this site's own pages", async () => {
-    for (const headers of [{ origin: new URL(url).origin }, { 'sec-fetch-site': 'same-origin' }, { origin: 'http://127.0.0.1:3999' }]) {
+    const own: Record<string, string>[] = [{ origin: new URL(url).origin }, { 'sec-fetch-site': 'same-origin' }, { origin: 'http://127.0.0.1:3999' }];
+    for (const headers of own) {
       const res = await post('/auth/login', headers);
       expect(res.status).toBe(303);
       expect(res.headers.get('set-cookie')).toMatch(/^sw_session=/);

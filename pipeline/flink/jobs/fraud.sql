@@ -97,7 +97,7 @@ FROM (
 CREATE TEMPORARY VIEW payments AS
 SELECT
   paymentId,
-  card_token(cardNumber, '${fraud.tokenKey}')                  AS cardToken,
+  card_token(cardNumber)                                        AS cardToken,
   SUBSTRING(cardNumber FROM 1 FOR 6)                            AS bin,
   SUBSTRING(cardNumber FROM CHAR_LENGTH(cardNumber) - 3 FOR 4)  AS last4,
   amount, ipLat, ipLon, ts, event_time

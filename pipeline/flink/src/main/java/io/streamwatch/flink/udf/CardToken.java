@@ -5,16 +5,36 @@ import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.flink.table.functions.FunctionContext;
 import org.apache.flink.table.functions.ScalarFunction;
 
 /**
  * A keyed hash of a card number (HMAC-SHA256, first 32 hex digits): the same card gives the
  * same token, so rules and analysts can follow a card, but the number cannot be recovered
  * without the key. lib/card-token.ts computes the same; lib/card-token-vectors.json checks it.
+ *
+ * <p>The jobs call the one-argument form: the key comes from the TaskManager's environment
+ * ({@value #KEY_VARIABLE}), never from SQL text or a variables file, which are logged, shown
+ * by Flink's REST API and left on disk.
  */
 public final class CardToken extends ScalarFunction {
+    public static final String KEY_VARIABLE = "CARD_TOKEN_KEY";
+
     private transient Mac mac;
     private transient String macKey;
+    private transient String environmentKey;
+
+    @Override
+    public void open(FunctionContext context) {
+        environmentKey = System.getenv(KEY_VARIABLE);
+    }
+
+    public String eval(String cardNumber) {
+        if (environmentKey == null || environmentKey.isEmpty()) {
+            throw new IllegalStateException(KEY_VARIABLE + " is not set in this TaskManager's environment: card numbers cannot be tokenised");
+        }
+        return eval(cardNumber, environmentKey);
+    }
 
     public String eval(String cardNumber, String key) {
         if (cardNumber == null || key == null || key.isEmpty()) return null;

@@ -2,6 +2,7 @@ package io.streamwatch.flink.udf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -20,6 +21,14 @@ class FraudUdfsTest {
             assertEquals(c.get("token").asText(), token.eval(c.get("cardNumber").asText(), key));
         }
         assertNull(token.eval(null, key));
+    }
+
+    @Test
+    void cardTokenWithoutAKeyInTheEnvironmentRefusesRatherThanTokenisingWithNone() {
+        CardToken token = new CardToken();
+        // Not opened: as on a TaskManager whose environment lacks CARD_TOKEN_KEY.
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> token.eval("4111111111111111"));
+        assertTrue(e.getMessage().contains(CardToken.KEY_VARIABLE), e.getMessage());
     }
 
     @Test
