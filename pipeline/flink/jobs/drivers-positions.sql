@@ -17,7 +17,7 @@ CREATE TABLE driver_locations_raw (
   record_time  TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
   -- Event time is the body's ts (the record timestamp only when the body has none usable):
   -- the dedup below orders by it, as the gateway does.
-  event_time AS body_event_time(payload, '${time.field}', record_time, ${time.maxFutureMs}),
+  event_time AS body_event_time(payload, '${time.field}', record_time, CAST(${time.maxFutureMs} AS BIGINT)),
   WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
 ) WITH (
   'connector' = 'kafka',

@@ -18,7 +18,7 @@ CREATE TABLE payments_raw (
   src_offset    BIGINT           METADATA FROM 'offset' VIRTUAL,
   record_time   TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
   -- The body's ts (the record timestamp only where the body has none usable).
-  event_time AS body_event_time(payload, '${time.field}', record_time, ${time.maxFutureMs}),
+  event_time AS body_event_time(payload, '${time.field}', record_time, CAST(${time.maxFutureMs} AS BIGINT)),
   -- A short delay: every rule fires only once the watermark passes its last payment.
   WATERMARK FOR event_time AS event_time - INTERVAL '${fraud.latenessSeconds}' SECOND
 ) WITH (

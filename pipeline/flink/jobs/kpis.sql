@@ -13,7 +13,7 @@
 CREATE TABLE driver_locations_raw (
   payload       BYTES,
   record_time   TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
-  event_time AS body_event_time(payload, '${time.field}', record_time, ${time.maxFutureMs}),
+  event_time AS body_event_time(payload, '${time.field}', record_time, CAST(${time.maxFutureMs} AS BIGINT)),
   WATERMARK FOR event_time AS event_time - INTERVAL '${surge.latenessSeconds}' SECOND
 ) WITH (
   'connector' = 'kafka',
@@ -29,7 +29,7 @@ CREATE TABLE driver_locations_raw (
 CREATE TABLE ride_requests_raw (
   payload       BYTES,
   record_time   TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
-  event_time AS body_event_time(payload, '${time.field}', record_time, ${time.maxFutureMs}),
+  event_time AS body_event_time(payload, '${time.field}', record_time, CAST(${time.maxFutureMs} AS BIGINT)),
   WATERMARK FOR event_time AS event_time - INTERVAL '${surge.latenessSeconds}' SECOND
 ) WITH (
   'connector' = 'kafka',
@@ -47,7 +47,7 @@ CREATE TABLE ride_requests_raw (
 CREATE TABLE payments_raw (
   payload       BYTES,
   record_time   TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
-  event_time AS body_event_time(payload, '${time.field}', record_time, ${time.maxFutureMs}),
+  event_time AS body_event_time(payload, '${time.field}', record_time, CAST(${time.maxFutureMs} AS BIGINT)),
   WATERMARK FOR event_time AS event_time - INTERVAL '${fraud.latenessSeconds}' SECOND
 ) WITH (
   'connector' = 'kafka',

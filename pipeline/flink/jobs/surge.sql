@@ -19,7 +19,7 @@ CREATE TABLE driver_locations_raw (
   src_partition INT              METADATA FROM 'partition' VIRTUAL,
   src_offset    BIGINT           METADATA FROM 'offset' VIRTUAL,
   record_time   TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
-  event_time AS body_event_time(payload, '${time.field}', record_time, ${time.maxFutureMs}),
+  event_time AS body_event_time(payload, '${time.field}', record_time, CAST(${time.maxFutureMs} AS BIGINT)),
   WATERMARK FOR event_time AS event_time - INTERVAL '${surge.latenessSeconds}' SECOND
 ) WITH (
   'connector' = 'kafka',
@@ -43,7 +43,7 @@ CREATE TABLE ride_requests_raw (
   src_partition INT              METADATA FROM 'partition' VIRTUAL,
   src_offset    BIGINT           METADATA FROM 'offset' VIRTUAL,
   record_time   TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
-  event_time AS body_event_time(payload, '${time.field}', record_time, ${time.maxFutureMs}),
+  event_time AS body_event_time(payload, '${time.field}', record_time, CAST(${time.maxFutureMs} AS BIGINT)),
   WATERMARK FOR event_time AS event_time - INTERVAL '${surge.latenessSeconds}' SECOND
 ) WITH (
   'connector' = 'kafka',
