@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  *              [--checkpoints dir] [--restore-latest true]
  * </pre>
  *
+ * --explain true plans every job (tables, views, UDFs, types, the generated checks) and prints
+ * its plan instead of running it: no cluster, no Kafka; exit 0 when every job plans.
+ *
  * --checkpoints gives each job its own directory (dir/job-name) so that --restore-latest can
  * resume every job from its own newest completed checkpoint after a crash.
  */
@@ -58,6 +61,7 @@ public final class SqlJobRunner {
             System.err.println("streamwatch-flink: " + rootMessage(e));
             System.exit(1);
         }
+        if (parsed.explain) System.exit(0);
         // Streaming jobs never finish on their own; reaching here means a job ended.
         System.err.println("streamwatch-flink: a streaming job finished; stopping");
         System.exit(1);
@@ -66,6 +70,10 @@ public final class SqlJobRunner {
     private static void run(Args parsed) throws Exception {
         Configuration conf = new Configuration();
         parsed.settings.forEach(conf::setString);
+        if (parsed.explain) {
+            explain(parsed, conf);
+            return;
+        }
         if (parsed.local) startMiniCluster(conf, parsed.jobs.size());
 
         List<TableResult> jobs = new ArrayList<>();
@@ -120,6 +128,29 @@ public final class SqlJobRunner {
         }
     }
 
+    /** Plans each job file's INSERTs (EXPLAIN) after running its DDL, without submitting anything. */
+    private static void explain(Args parsed, Configuration conf) throws Exception {
+        for (Path job : parsed.jobs) {
+            TableEnvironment tEnv = TableEnvironment.create(
+                    EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(conf).build());
+            SqlFunctions.registerAll(tEnv);
+            int inserts = 0;
+            for (String statement : SqlScript.statements(Files.readString(job), parsed.vars)) {
+                String upper = statement.stripLeading().toUpperCase(java.util.Locale.ROOT);
+                if (upper.startsWith("EXECUTE STATEMENT SET")) {
+                    tEnv.executeSql("EXPLAIN " + statement.stripLeading().substring("EXECUTE ".length())).collect().close();
+                    inserts++;
+                } else if (upper.startsWith("INSERT")) {
+                    tEnv.executeSql("EXPLAIN " + statement).collect().close();
+                    inserts++;
+                } else {
+                    tEnv.executeSql(statement);
+                }
+            }
+            System.out.println("streamwatch-flink: " + jobName(job) + " plans (" + inserts + " INSERT statement" + (inserts == 1 ? "" : "s") + ")");
+        }
+    }
+
     private static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
@@ -156,6 +187,7 @@ public final class SqlJobRunner {
         boolean local;
         Path checkpoints;
         boolean restoreLatest;
+        boolean explain;
 
         static Args parse(String[] args) throws IOException {
             Args a = new Args();
@@ -175,6 +207,7 @@ public final class SqlJobRunner {
                     case "--local" -> a.local = Boolean.parseBoolean(value);
                     case "--checkpoints" -> a.checkpoints = Path.of(value).toAbsolutePath();
                     case "--restore-latest" -> a.restoreLatest = Boolean.parseBoolean(value);
+                    case "--explain" -> a.explain = Boolean.parseBoolean(value);
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             }
