@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { findExposures } from '../lib/exposure-scan';
 import { SCAN_DIR } from './support/fixtures';
+import { E2E_ADMIN } from './support/people';
 
 /**
  * Runs after every journey (the sign-in project's teardown): adds up what the scanner saw in
@@ -48,4 +49,33 @@ test('no card number or raw rider id in any socket frame, page or log line of th
   expect(unread, 'stack logs missing or empty').toEqual([]);
   expect(findings.slice(0, 20)).toEqual([]);
   expect(logFindings.slice(0, 20)).toEqual([]);
+});
+
+/** Files that hold a secret by design (mode 600), and the users file's password hashes. */
+const SECRET_STORES = new Set(['gateway/auth-secret', 'gateway/pseudonym-key', 'gateway/admin-password', 'gateway/first-admin-password', 'gateway/users.json']);
+
+function filesUnder(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) => {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) return rel.startsWith('kafka/data') || rel.startsWith('flink/checkpoints') ? [] : filesUnder(dir, rel);
+    return [rel];
+  });
+}
+
+test('no secret of the stack in any log or generated file of the run', () => {
+  // What the stack generated, or was given, to keep secret.
+  const secrets = new Map<string, string>([
+    ['the session and token signing secret', readFileSync(join(HOME, 'gateway/auth-secret'), 'utf8').trim()],
+    ['the rider pseudonym key', readFileSync(join(HOME, 'gateway/pseudonym-key'), 'utf8').trim()],
+    ['the first admin password', E2E_ADMIN.password],
+  ]);
+  const files = filesUnder(HOME).filter((f) => !SECRET_STORES.has(f));
+  const found: string[] = [];
+  for (const file of files) {
+    const text = readFileSync(join(HOME, file), 'latin1');
+    for (const [what, value] of secrets) if (value.length >= 12 && text.includes(value)) found.push(`${what} in ${file}`);
+  }
+  console.log(`[exposure-scan] ${secrets.size} secrets looked for in ${files.length} files under ${HOME}: ${found.length} found`);
+  expect(files.length).toBeGreaterThan(4);
+  expect(found).toEqual([]);
 });
