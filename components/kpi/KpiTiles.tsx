@@ -34,7 +34,7 @@ function Tile({ tile, wall }: { tile: KpiTile; wall: boolean }) {
             </span>
           )}
         </div>
-        <LineChart width={wall ? 120 : 80} height={wall ? 40 : 28} data={points} aria-hidden>
+        <LineChart width={wall ? 120 : 80} height={wall ? 40 : 28} data={points} aria-hidden accessibilityLayer={false}>
           <YAxis hide domain={['dataMin', 'dataMax']} />
           <Line type="monotone" dataKey="v" stroke="#60a5fa" strokeWidth={1.5} dot={false} isAnimationActive={false} />
         </LineChart>

@@ -72,7 +72,7 @@ function LineageGraph({ status, lag, rates, data }: { status: PipelineStatus | n
   const records = new Map(data.topics.map((t) => [t.topic, t.records]));
   return (
     <div className="overflow-x-auto p-2">
-      <svg width={layout.width} height={layout.height} role="img" aria-label="Data lineage with live rates" className="text-xs">
+      <svg width={layout.width} height={layout.height} role="group" aria-label="Data lineage with live rates" className="text-xs">
         {graph.edges.map((e) => (
           <Edge key={`${e.from}->${e.to}`} edge={e} from={layout.position.get(e.from)!} to={layout.position.get(e.to)!} lag={lagOf(lag, e)} />
         ))}
