@@ -1,6 +1,6 @@
 'use client';
 
-import { useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { countByStatus, nextSelection, openAlerts, triageQueue, triageStatuses, type QueueFilter } from '../../lib/alert-queue';
 import type { TriageStatus } from '../../lib/alert-workflow';
 import { formatAge } from '../../lib/format-age';
@@ -175,6 +175,13 @@ function QueueFilters({ frame, filter, onChange }: { frame: AlertFrame | null; f
 
 function QueueList({ frame, queue, selectedId, onSelect }: { frame: AlertFrame | null; queue: AlertRecord[]; selectedId: string | null; onSelect: (id: string) => void }) {
   const now = Date.now();
+  const list = useRef<HTMLUListElement>(null);
+  // Focus follows the selection while it is in the list (j/k, the arrows): a keyboard or screen
+  // reader user is where the selected alert is, not on the one they left.
+  useEffect(() => {
+    const ul = list.current;
+    if (ul && ul.contains(document.activeElement)) ul.querySelector<HTMLElement>('[aria-selected="true"]')?.focus();
+  }, [selectedId]);
   if (!frame || !frame.loaded) {
     return (
       <ul className="space-y-2 p-3" aria-busy="true" data-testid="fraud.loading">
@@ -186,7 +193,7 @@ function QueueList({ frame, queue, selectedId, onSelect }: { frame: AlertFrame |
   }
   if (queue.length === 0) return <p className="p-4 text-sm text-muted" data-testid="fraud.empty">No alerts match. New ones appear here the moment a rule fires.</p>;
   return (
-    <ul role="listbox" aria-label="Alerts" className="min-h-0 flex-1 overflow-y-auto" data-testid="fraud.queue">
+    <ul ref={list} role="listbox" aria-label="Alerts" className="min-h-0 flex-1 overflow-y-auto" data-testid="fraud.queue">
       {queue.map((r) => {
         const active = r.alert.alertId === selectedId;
         return (
