@@ -87,9 +87,10 @@ export class LagMonitor {
         }),
       ),
     );
+    type Raw = { key: string; topic: string; partition: number; committed: number | null; end: number };
+    const perGroup: { group: (typeof commits)[number]['group']; raw: Raw[] }[] = [];
     for (const { group, committed } of commits) {
-      const live: Liveness = this.o.consumerWithoutMembers?.(group.groupId) ?? (INACTIVE_STATES.has(group.state) ? 'no' : 'yes');
-      const raw: { key: string; topic: string; partition: number; committed: number | null; end: number }[] = [];
+      const raw: Raw[] = [];
       for (const { topic, partitions: parts } of committed) {
         if (parts.every((p) => Number(p.offset) < 0)) continue;
         const ends = endOffsets.get(topic);
@@ -101,8 +102,13 @@ export class LagMonitor {
           raw.push({ key, topic, partition: p.partition, committed: offset < 0 ? null : offset, end: ends.get(p.partition) ?? 0 });
         }
       }
-      if (raw.length === 0) continue;
-      const recordAt = await this.recordsAt(raw, (topic) => [...(endOffsets.get(topic)?.keys() ?? [])]);
+      if (raw.length > 0) perGroup.push({ group, raw });
+    }
+    // Every group's next records read together (a round per offset a partition is wanted at):
+    // one group after another, twenty groups made the report seconds late.
+    const recordAt = await this.recordsAt(perGroup.flatMap((g) => g.raw), (topic) => [...(endOffsets.get(topic)?.keys() ?? [])]);
+    for (const { group, raw } of perGroup) {
+      const live: Liveness = this.o.consumerWithoutMembers?.(group.groupId) ?? (INACTIVE_STATES.has(group.state) ? 'no' : 'yes');
       const partitions: PartitionLag[] = raw.map((r) => {
         const next = recordAt.get(r.key);
         // Only transaction markers left before the end: caught up, whatever the offsets say.
@@ -153,15 +159,34 @@ export class LagMonitor {
       return true;
     });
     if (!this.o.timestamps || toRead.length === 0) return found;
-    const read = await this.o.timestamps.timestampsAt(
-      toRead.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.committed! })),
-      partitionsOf,
-    );
+    // The reader takes one offset per partition at a time: groups wanting the same partition at
+    // the same offset share a read, other offsets wait for the next round.
+    const byOffset = new Map<string, (typeof toRead)[number][]>();
     for (const p of toRead) {
-      const at = read.get(`${p.topic}/${p.partition}`) ?? null;
-      found.set(p.key, at);
-      if (at === 'end') this.atEnd.set(p.key, { committed: p.committed!, end: p.end });
-      else this.atEnd.delete(p.key);
+      const at = `${p.topic}\u0000${p.partition}\u0000${p.committed}`;
+      byOffset.set(at, [...(byOffset.get(at) ?? []), p]);
+    }
+    const rounds: (typeof toRead)[number][][][] = [];
+    const roundOf = new Map<string, number>();
+    for (const wanting of byOffset.values()) {
+      const partitionKey = `${wanting[0]!.topic}\u0000${wanting[0]!.partition}`;
+      const round = roundOf.get(partitionKey) ?? 0;
+      roundOf.set(partitionKey, round + 1);
+      (rounds[round] ??= []).push(wanting);
+    }
+    for (const round of rounds) {
+      const read = await this.o.timestamps.timestampsAt(
+        round.map((wanting) => ({ topic: wanting[0]!.topic, partition: wanting[0]!.partition, offset: wanting[0]!.committed! })),
+        partitionsOf,
+      );
+      for (const wanting of round) {
+        const at = read.get(`${wanting[0]!.topic}/${wanting[0]!.partition}`) ?? null;
+        for (const p of wanting) {
+          found.set(p.key, at);
+          if (at === 'end') this.atEnd.set(p.key, { committed: p.committed!, end: p.end });
+          else this.atEnd.delete(p.key);
+        }
+      }
     }
     return found;
   }
