@@ -24,6 +24,7 @@ import { DriverView } from './driver-view';
 import { FlinkMonitor } from './flink-monitor';
 import { LagMonitor } from './lag-monitor';
 import { PipelineDataMonitor } from './pipeline-data';
+import { GroupDirectory } from './group-protocol-client';
 import { RecordTimestamps } from './record-timestamps';
 import type { ReplayedStream } from './replayed-stream';
 import { attachLiveSocket } from './live-socket';
@@ -77,6 +78,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   const flink = new FlinkMonitor({ restUrl: config.flinkRestUrl, pollMs: config.lagPollMs, log, clock });
   const lag = new LagMonitor({
     admin, pollMs: config.lagPollMs, windowSize: config.lagWindow, log, clock, timestamps,
+    groups: new GroupDirectory(admin, `streamwatch-gateway-${config.gatewayId}`),
     consumerWithoutMembers: (groupId) => flinkGroupLiveness(groupId, flink.status.at > 0 ? flink.status : null),
   });
   const pipelineData = new PipelineDataMonitor({ kafka, groupId: `${groupBase}-quarantine`, admin, pollMs: config.lagPollMs, log, pseudonymKey: access.pseudonymKey, clock, count: countRecord });

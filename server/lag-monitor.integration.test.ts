@@ -1,9 +1,14 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners, type Consumer } from 'kafkajs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { GroupLag } from '../lib/lag/lag-report';
 import { LagMonitor } from './lag-monitor';
+import { GroupDirectory } from './group-protocol-client';
 import { RecordTimestamps } from './record-timestamps';
+import { resolveClasspath } from '../pipeline/stack/maven';
 import { until } from './testing/until';
 
 /** The lag monitor against the real broker: groups made to be caught up, stopped and stalled. */
@@ -120,5 +125,40 @@ describe('lag monitor', () => {
     expect(group(oneLeft)!.partitions[0]).toMatchObject({ committed: 2, lag: 2 });
     expect(group(oneLeft)!.partitions[0]!.timeLagMs).not.toBeNull();
     await admin.deleteTopics({ topics: [txTopic] }).catch(() => undefined);
+  });
+
+  it("describes a KIP-848 consumer-protocol group as Kafka's ConsumerGroupCommand does (state, members)", async () => {
+    const id = `it-kip848-${run}`;
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const classpath = (await resolveClasspath({ label: 'Kafka', dir: join(root, 'pipeline/stack/kafka'), cacheDir: join(root, '.streamwatch/build/kafka') }, () => undefined)).join(':');
+    const bootstrap = inject('brokers').split(',')[0]!;
+    // Kafka's own console consumer, on the new protocol.
+    const consumerJvm = spawn('java', ['-Xmx256m', '-cp', classpath, 'org.apache.kafka.tools.consumer.ConsoleConsumer', '--bootstrap-server', bootstrap, '--topic', topic, '--group', id, '--consumer-property', 'group.protocol=consumer'], { stdio: 'ignore' });
+    try {
+      const directory = new GroupDirectory(admin, 'it-lag-groups');
+      const ours = async () => (await directory.describeAll()).find((g) => g.groupId === id);
+      await until('the consumer-protocol group, Stable with its member', async () => {
+        const g = await ours();
+        return g?.state === 'Stable' && g.members === 1;
+      }, 60_000);
+      // The oracle: kafka-consumer-groups.sh --describe --state.
+      const oracle = await new Promise<string>((resolve, reject) => {
+        const cmd = spawn('java', ['-Xmx256m', '-cp', classpath, 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', '--bootstrap-server', bootstrap, '--describe', '--group', id, '--state'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        cmd.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+        cmd.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`ConsumerGroupCommand exited ${code}: ${out}`))));
+      });
+      const row = oracle.split('\n').find((l) => l.includes(id))!.trim().split(/\s+/);
+      const header = oracle.split('\n').find((l) => l.includes('STATE'))!.trim().split(/\s+/);
+      const field = (name: string) => row[header.indexOf(name)];
+      const mine = (await ours())!;
+      console.log(`[lag] KIP-848 group: ConsumerGroupCommand says ${field('STATE')} with ${field('#MEMBERS')} members; ours ${mine.state} with ${mine.members} (${mine.type})`);
+      expect({ state: mine.state, members: String(mine.members), type: mine.type }).toEqual({ state: field('STATE'), members: field('#MEMBERS'), type: 'consumer' });
+      // kafkajs alone reads the same group as classic and gets it wrong: that is why the directory exists.
+      const kafkajs = (await admin.describeGroups([id])).groups[0];
+      expect(kafkajs?.members.length ?? 0).toBe(0);
+    } finally {
+      consumerJvm.kill('SIGKILL');
+    }
   });
 });

@@ -4,6 +4,7 @@ import { catchUpForecast, lagTrend } from '../lib/lag/catch-up-forecast';
 import type { GroupLag, LagReport, PartitionLag } from '../lib/lag/lag-report';
 import { lagOf, type LagSample } from '../lib/lag/lag-sample';
 import { partitionStatus, worstStatus, type Liveness } from '../lib/lag/partition-status';
+import type { DescribedGroup } from './group-protocol-client';
 import type { RecordAt, RecordTimestamps } from './record-timestamps';
 
 export interface LagMonitorOptions {
@@ -15,6 +16,8 @@ export interface LagMonitorOptions {
   readonly clock?: { now(): number };
   /** Reads record timestamps for time lag; without it time lag is null. */
   readonly timestamps?: RecordTimestamps;
+  /** Every group with its state and members, both group protocols (GroupDirectory); kafkajs's classic view when absent. */
+  readonly groups?: { describeAll(): Promise<DescribedGroup[]> };
   /** For groups whose consumer commits without joining (Flink's): whether it runs; null for the others. */
   readonly consumerWithoutMembers?: (groupId: string) => Liveness | null;
 }
@@ -69,9 +72,7 @@ export class LagMonitor {
   private async poll(): Promise<void> {
     const { admin } = this.o;
     const at = this.clock.now();
-    const { groups } = await admin.listGroups();
-    const ids = groups.map((g) => g.groupId);
-    const described = ids.length > 0 ? (await admin.describeGroups(ids)).groups : [];
+    const described = this.o.groups ? await this.o.groups.describeAll() : await classicGroups(admin);
     const report: GroupLag[] = [];
     const seen = new Set<string>();
     // Every group's commits first, then every log end at once: an end read before a fast
@@ -132,7 +133,7 @@ export class LagMonitor {
       report.push({
         groupId: group.groupId,
         state: group.state,
-        members: group.members.length,
+        members: group.members,
         status: worstStatus(partitions.map((p) => p.status)),
         totalLag: partitions.reduce((sum, p) => sum + (p.lag ?? 0), 0),
         maxTimeLagMs: partitions.reduce<number | null>((max, p) => (p.timeLagMs === null ? max : Math.max(max ?? 0, p.timeLagMs)), null),
@@ -190,4 +191,11 @@ export class LagMonitor {
     }
     return found;
   }
+}
+
+/** Groups as kafkajs sees them: classic-protocol groups only (a KIP-848 group reads as Dead). */
+async function classicGroups(admin: Admin): Promise<DescribedGroup[]> {
+  const ids = (await admin.listGroups()).groups.map((g) => g.groupId);
+  const described = ids.length > 0 ? (await admin.describeGroups(ids)).groups : [];
+  return described.map((g) => ({ groupId: g.groupId, state: g.state, members: g.members.length, type: 'classic' }));
 }
