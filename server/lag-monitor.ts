@@ -34,6 +34,7 @@ export class LagMonitor {
   private readonly windows = new Map<string, LagSample[]>();
   /** Partitions last found with only markers left, at which offsets (cleared with their windows). */
   private readonly atEnd = new Map<string, { committed: number; end: number }>();
+  private warnedGroups = false;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | null = null;
   private latest: LagReport = { at: 0, groups: [] };
@@ -72,7 +73,14 @@ export class LagMonitor {
   private async poll(): Promise<void> {
     const { admin } = this.o;
     const at = this.clock.now();
-    const described = this.o.groups ? await this.o.groups.describeAll() : await classicGroups(admin);
+    const described = this.o.groups
+      ? await this.o.groups.describeAll().catch((err: unknown) => {
+          // A broker before Kafka 3.8 has no ListGroups v5: classic groups are all it can have.
+          if (!this.warnedGroups) this.o.log.warn({ err }, 'could not list groups by type (ListGroups v5); judging classic-protocol groups only');
+          this.warnedGroups = true;
+          return classicGroups(admin);
+        })
+      : await classicGroups(admin);
     const report: GroupLag[] = [];
     const seen = new Set<string>();
     // Every group's commits first, then every log end at once: an end read before a fast
