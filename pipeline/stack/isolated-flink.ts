@@ -49,6 +49,8 @@ export interface IsolatedPipelineOptions {
   jobs: readonly FlinkJobKey[];
   settings: PipelineSettings;
   checkpointIntervalMs?: number;
+  /** The JVM's heap; 768m by default (enough for two or three jobs). */
+  heap?: string;
   /** Topics to share with another pipeline (say its inputs), by catalog key. */
   topicOverrides?: Partial<Record<TopicKey, string>>;
   /** SQL files to run besides the catalog jobs (benchmark baselines). */
@@ -123,7 +125,7 @@ export async function isolatedPipeline(options: IsolatedPipelineOptions): Promis
           dataDir: dataDir,
           brokers: options.brokers,
           jobs: options.jobs,
-          heap: '768m',
+          heap: options.heap ?? '768m',
           parallelism: 2,
           checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
           restPort: 0,

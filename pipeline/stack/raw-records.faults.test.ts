@@ -31,7 +31,7 @@ let k: ReturnType<typeof testKafka>;
 beforeAll(async () => {
   broker = await startTestBroker();
   k = testKafka(broker.brokers);
-  pipeline = await isolatedPipeline({ brokers: broker.brokers, jobs: ['driversPositions', 'surge', 'fraud', 'kpis'], settings: defaultPipelineSettings });
+  pipeline = await isolatedPipeline({ brokers: broker.brokers, jobs: ['driversPositions', 'surge', 'fraud', 'kpis'], settings: defaultPipelineSettings, heap: '1280m' });
 }, 300_000);
 
 afterAll(async () => {
