@@ -81,7 +81,7 @@ try {
       const lat = 12.9 + ((tick * 200 + i) % 100_000) * 1e-6;
       pending.set(driverId, { lat, sentAt: now });
       sentLat.set(`${driverId}@${lat}`, now);
-      return { key: driverId, value: JSON.stringify({ driverId, lat, lon: 77.6, status: 'idle', heading: 0, speedKmh: 0, ts: now }) };
+      return { key: driverId, value: JSON.stringify({ driverId, lat, lon: 77.6, status: 'idle', headingDeg: 0, speedKmh: 0, ts: now }) };
     });
     void producer.send({ topic: topics.driverLocationsRaw.name, messages });
   }, 1000));
@@ -120,7 +120,7 @@ try {
       completing.set(p.paymentId, now);
       completedAt.set(p.paymentId, now);
     }
-    if (payments.length) void producer.send({ topic: topics.paymentsRaw.name, messages: payments.map((p) => ({ key: p.cardNumber, value: JSON.stringify(p) })) });
+    if (payments.length) void producer.send({ topic: topics.paymentsRaw.name, messages: payments.map((p) => ({ key: p.riderId, value: JSON.stringify(p) })) });
   }, 100));
 
   // Flink starts beside the gateway: time nothing until pings come through it, then warm up for 20 s.
