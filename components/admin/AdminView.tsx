@@ -114,7 +114,8 @@ function AuditTrail() {
   return (
     <section aria-label="Audit trail" className="flex min-h-0 flex-col rounded-lg border border-edge bg-panel text-sm">
       <h2 className="border-b border-edge px-3 py-1.5 font-semibold">Audit trail</h2>
-      <div className="min-h-0 flex-1 overflow-y-auto">
+      {/* Focusable, so that a keyboard can scroll the trail (WCAG: scrollable regions). */}
+      <div className="min-h-0 flex-1 overflow-y-auto" tabIndex={0} role="region" aria-label="Audit events, newest first">
         <table className="w-full text-left" data-testid="admin.audit">
           <thead className="sticky top-0 bg-panel text-muted"><tr><th className="px-3">When</th><th>Who</th><th>What</th><th>Target</th><th>Outcome</th><th>From</th></tr></thead>
           <tbody>

@@ -19,7 +19,8 @@ import { AlertMiniMap } from './AlertMiniMap';
 const statusBadge: Record<TriageStatus, string> = {
   new: 'bg-red-500/20 text-red-300',
   acknowledged: 'bg-en-route/20 text-en-route',
-  assigned: 'bg-on-trip/20 text-on-trip',
+  // Blue on its own tint falls short of 4.5:1 (WCAG AA); a lighter blue reads.
+  assigned: 'bg-on-trip/20 text-blue-300',
   resolved: 'bg-idle/20 text-idle',
 };
 

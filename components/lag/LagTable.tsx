@@ -13,7 +13,7 @@ import { useLag } from '../live/use-latest';
 const badge: Record<LagStatus, string> = {
   OK: 'bg-idle/20 text-idle',
   WARN: 'bg-en-route/20 text-en-route',
-  REWIND: 'bg-on-trip/20 text-on-trip',
+  REWIND: 'bg-on-trip/20 text-blue-300',
   STALL: 'bg-red-500/20 text-red-400',
   STOP: 'bg-red-500/20 text-red-400',
   ERR: 'bg-red-500/30 text-red-300',
