@@ -9,7 +9,7 @@ export function LiveOverview() {
   return (
     <div className="grid min-h-0 flex-1 grid-cols-1 gap-2 p-2 lg:grid-cols-[1fr_26rem]">
       <MapPanel now={now} />
-      <aside className="flex min-h-0 flex-col gap-2 overflow-y-auto" aria-label="Summary">
+      <aside className="flex min-h-0 flex-col gap-2 overflow-y-auto" aria-label="Summary" tabIndex={0}>
         <KpiPanel now={now} />
         <AlertsPanel now={now} />
         <PipelinePanel now={now} />

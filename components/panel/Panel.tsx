@@ -38,7 +38,8 @@ export function Panel({ title, freshness, testId, children, className = '', wall
         <h2 className="font-semibold">{title}</h2>
         <FreshnessBadge freshness={freshness} testId={`${testId}.freshness`} />
       </header>
-      <div className={`relative min-h-0 flex-1 ${stale ? 'opacity-60' : ''}`}>
+      {/* Stale content goes grey rather than faint: dimmed text fell below WCAG's 4.5:1. */}
+      <div className={`relative min-h-0 flex-1 ${stale ? 'grayscale' : ''}`}>
         <PanelBoundary panel={title}>{children}</PanelBoundary>
       </div>
     </section>
@@ -55,7 +56,7 @@ export function FreshnessBadge({ freshness, testId }: { freshness: Freshness; te
   }
   if (freshness.state === 'stale') {
     return (
-      <span role="status" className="animate-pulse rounded bg-red-600 px-2 font-bold tracking-wide text-white" data-testid={testId}>
+      <span role="status" className="rounded bg-red-700 px-2 font-bold tracking-wide text-white ring-2 ring-red-400" data-testid={testId}>
         STALE · {formatAge(freshness.ageMs)}
       </span>
     );

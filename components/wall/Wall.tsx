@@ -56,7 +56,7 @@ function WallHeader({ now }: { now: number }) {
     <header className="flex items-center justify-between">
       <h1 className="text-3xl font-semibold tracking-tight">Streamwatch · Bengaluru</h1>
       {unreachable && (
-        <p role="alert" className="animate-pulse rounded bg-red-600 px-4 py-1 text-2xl font-bold text-white" data-testid="wall.unreachable">
+        <p role="alert" className="rounded bg-red-700 px-4 py-1 text-2xl font-bold text-white ring-4 ring-red-400" data-testid="wall.unreachable">
           GATEWAY UNREACHABLE · reconnecting{lastHeartbeat > 0 ? ` · last contact ${formatAge(now - lastHeartbeat)} ago` : ''}
         </p>
       )}
