@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './support/fixtures';
 import { staleAfterMs } from '../lib/freshness';
 import { saveScreenshot } from './pages/screenshots';
@@ -25,6 +26,9 @@ test('the wall turns STALE when the gateway goes away and recovers when it retur
   const [drivers, alerts] = await Promise.all([driversStale, alertsStale]);
   await expect(wall.panel('drivers').getByTestId('panel.drivers.freshness')).toHaveText(/^STALE · /);
   await saveScreenshot(page, testInfo, 'wall-stale');
+  // Stale is where contrast used to fail (faded panels, a pulsing badge): audited there too.
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(violations.map((v) => `${v.id} (${v.nodes.length})`)).toEqual([]);
 
   const driversFresh = wall.whenFreshness('drivers', 'fresh');
   const restoredAt = await page.evaluate(() => Date.now());
