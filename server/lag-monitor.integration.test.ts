@@ -108,8 +108,8 @@ describe('lag monitor', () => {
     await transaction.send({ topic: txTopic, messages: [{ value: 'a' }, { value: 'b' }, { value: 'c' }] });
     await transaction.commit();
     await tx.disconnect();
-    const [offsets] = await admin.fetchTopicOffsets(txTopic);
-    expect(Number(offsets!.high)).toBe(4); // records 0..2, the marker at 3
+    // The commit returns once the coordinator decided; the marker reaches the partition a moment later.
+    await until('the commit marker written (records 0..2, the marker at 3)', async () => Number((await admin.fetchTopicOffsets(txTopic))[0]!.high) === 4, 10_000);
 
     // Both groups idle, no members. One sits on the marker (nothing left to read); the other
     // has a real record left.
