@@ -31,7 +31,10 @@ beforeAll(async () => {
     resources: [{
       type: 2, // TOPIC
       name: topics.accessGrants.name,
+      // AlterConfigs replaces the topic's whole set: the catalog's compaction is restated.
       configEntries: [
+        { name: 'cleanup.policy', value: 'compact' },
+        { name: 'retention.ms', value: '-1' },
         { name: 'segment.ms', value: '500' },
         { name: 'min.cleanable.dirty.ratio', value: '0.01' },
         { name: 'delete.retention.ms', value: '1000' },
