@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import { flinkSqlVariables } from '../../lib/flink-sql-variables';
 import { flinkJobs } from '../../lib/pipeline-jobs';
 import { topics } from '../../lib/topics';
 import { javaProperties } from './flink-jobs';
-import { buildModule, resolveClasspath } from './maven';
+import { runFlinkTool } from './flink-module';
 
 /**
  * Every job file plans in Flink with the variables the stack generates (topic names, settings,
@@ -20,24 +19,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the Flink jobs', () => {
   it('all plan with the generated variables', async () => {
-    const root = fileURLToPath(new URL('../..', import.meta.url));
-    const flink = { label: 'Flink jobs', dir: join(root, 'pipeline/flink'), cacheDir: join(root, '.streamwatch/build/flink') };
-    const quiet = (): void => undefined;
-    const classpath = await resolveClasspath(flink, quiet);
-    await buildModule(flink, quiet);
+    const flinkDir = fileURLToPath(new URL('../flink', import.meta.url));
     const varsFile = join(dir, 'vars.properties');
     writeFileSync(varsFile, javaProperties(flinkSqlVariables('127.0.0.1:9', Object.fromEntries(Object.entries(topics).map(([k, t]) => [k, t.name])))));
-    const args = [
-      '-Xmx512m', '--add-opens=java.base/java.util=ALL-UNNAMED', '--add-opens=java.base/java.lang=ALL-UNNAMED',
-      '-cp', [join(flink.dir, 'target', 'classes'), ...classpath].join(':'), 'io.streamwatch.flink.SqlJobRunner',
-      ...Object.values(flinkJobs).flatMap((j) => ['--job', join(flink.dir, 'jobs', j.sqlFile)]),
+    const { code, stdout, stderr } = await runFlinkTool('io.streamwatch.flink.SqlJobRunner', [
+      ...Object.values(flinkJobs).flatMap((j) => ['--job', join(flinkDir, 'jobs', j.sqlFile)]),
       '--vars', varsFile, '--explain', 'true', '--set', 'table.local-time-zone=UTC',
-    ];
-    const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    ], '512m');
+    const out = `${stdout}${stderr}`;
     const planned = out.split('\n').filter((l) => l.startsWith('streamwatch-flink:') && l.includes(' plans '));
     expect({ code, planned: planned.length, tail: code === 0 ? '' : out.split('\n').filter((l) => /streamwatch-flink|Exception|Caused by/.test(l)).slice(-8).join('\n') })
       .toEqual({ code: 0, planned: Object.keys(flinkJobs).length, tail: '' });

@@ -4,10 +4,12 @@ import { flinkSqlVariables } from '../../lib/flink-sql-variables';
 import { defaultPipelineSettings, flinkJobs, type FlinkJobKey, type PipelineSettings } from '../../lib/pipeline-jobs';
 import { isUsableTokenKey } from '../../lib/card';
 import { topics } from '../../lib/topics';
+import { flinkJvmArgs } from './flink-module';
 import type { Supervised, Supervisor, RestartPolicy } from './supervisor';
 
 export interface FlinkOptions {
   readonly flinkDir: string;
+  /** The module's classes and its jars (builtFlinkModule). */
   readonly classpath: string[];
   readonly dataDir: string;
   readonly brokers: string[];
@@ -68,20 +70,7 @@ export function startFlink(o: FlinkOptions, supervisor: Supervisor): Supervised 
   const cardTokenKey = (o.settings ?? defaultPipelineSettings).fraud.cardTokenKey;
   if (!isUsableTokenKey(cardTokenKey)) throw new Error('the card token key must be 16-128 characters of A-Z a-z 0-9 _ -');
   const args = (restoreLatest: boolean): string[] => [
-    `-Xmx${o.heap}`,
-    '-XX:+UseG1GC',
-    // Flink 2 on Java 17 reflects into these JDK packages (as bin/flink does).
-    '--add-opens=java.base/java.util=ALL-UNNAMED',
-    '--add-opens=java.base/java.lang=ALL-UNNAMED',
-    '--add-opens=java.base/java.lang.reflect=ALL-UNNAMED',
-    '--add-opens=java.base/java.io=ALL-UNNAMED',
-    '--add-opens=java.base/java.net=ALL-UNNAMED',
-    '--add-opens=java.base/java.nio=ALL-UNNAMED',
-    '--add-opens=java.base/java.time=ALL-UNNAMED',
-    '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
-    '-cp',
-    [join(o.flinkDir, 'target', 'classes'), ...o.classpath].join(':'),
-    'io.streamwatch.flink.SqlJobRunner',
+    ...flinkJvmArgs(o.heap, o.classpath, 'io.streamwatch.flink.SqlJobRunner'),
     ...o.jobs.flatMap((key) => ['--job', join(o.flinkDir, 'jobs', flinkJobs[key].sqlFile)]),
     ...(o.extraJobFiles ?? []).flatMap((file) => ['--job', file]),
     '--vars',

@@ -6,7 +6,7 @@ import { flinkJobs, type FlinkJobKey, type PipelineSettings } from '../../lib/pi
 import { topics, type TopicKey, type TopicSpec } from '../../lib/topics';
 import { startFlink } from './flink-jobs';
 import { ensureTopics } from './kafka-admin';
-import { buildModule, resolveClasspath } from './maven';
+import { builtFlinkModule, flinkModule } from './flink-module';
 import { Supervisor, type Supervised } from './supervisor';
 
 /**
@@ -99,10 +99,9 @@ export async function isolatedPipeline(options: IsolatedPipelineOptions): Promis
   await ensureTopics(options.brokers, () => undefined, specs);
 
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  const flinkModule = { label: 'Flink jobs', dir: join(root, 'pipeline/flink'), cacheDir: join(root, '.streamwatch/build/flink') };
+  const module = flinkModule(root);
   const quiet = (): void => undefined;
-  const classpath = await resolveClasspath(flinkModule, quiet);
-  await buildModule(flinkModule, quiet);
+  const classpath = await builtFlinkModule(module, quiet);
 
   let supervisor: Supervisor | null = null;
   let current: Supervised | null = null;
@@ -120,7 +119,7 @@ export async function isolatedPipeline(options: IsolatedPipelineOptions): Promis
       supervisor = new Supervisor(quiet, () => undefined);
       current = startFlink(
         {
-          flinkDir: flinkModule.dir,
+          flinkDir: module.dir,
           classpath,
           dataDir: dataDir,
           brokers: options.brokers,

@@ -4,7 +4,8 @@ import { startFlink } from './flink-jobs';
 import { startBroker } from './kafka-broker';
 import { ensureTopics, waitForCluster } from './kafka-admin';
 import { stackAdminPassword } from './admin-password';
-import { buildModule, resolveClasspath } from './maven';
+import { builtFlinkModule, flinkModule } from './flink-module';
+import { resolveClasspath } from './maven';
 import { ensureNextBuild } from './next-build';
 import { freePorts } from './free-ports';
 import { requireJava, requireMaven, requirePortFree } from './preflight';
@@ -63,12 +64,11 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
   if (parts.gateway) await requirePortFree(config.host, config.port, 'dashboard', 'PORT');
 
   const kafkaModule = { label: 'Kafka', dir: join(config.root, 'pipeline/stack/kafka'), cacheDir: join(config.buildDir, 'kafka') };
-  const flinkModule = { label: 'Flink jobs', dir: join(config.root, 'pipeline/flink'), cacheDir: join(config.buildDir, 'flink') };
+  const flinkJobsModule = flinkModule(config.root, config.buildDir);
   const [kafkaClasspath, flinkClasspath] = await Promise.all([
     localBroker ? resolveClasspath(kafkaModule, say) : Promise.resolve([]),
-    parts.flink ? resolveClasspath(flinkModule, say) : Promise.resolve([]),
+    parts.flink ? builtFlinkModule(flinkJobsModule, say) : Promise.resolve([]),
   ]);
-  if (parts.flink) await buildModule(flinkModule, say);
   // Before the JVMs start, so that the build has both cores; a second start reuses it.
   if (parts.gateway && config.nodeEnv === 'production') await ensureNextBuild(config.root, join(config.home, 'logs/build.log'), say);
 
@@ -105,7 +105,7 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
     say(`[stack] starting Flink (local mini-cluster) with ${jobs.map((j) => flinkJobs[j].sqlFile).join(', ')}...`);
     startFlink(
       {
-        flinkDir: flinkModule.dir,
+        flinkDir: flinkJobsModule.dir,
         classpath: flinkClasspath,
         dataDir: join(config.home, 'flink'),
         brokers,

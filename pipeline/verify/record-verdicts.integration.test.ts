@@ -1,15 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { flinkSqlVariables } from '../../lib/flink-sql-variables';
 import { defaultPipelineSettings } from '../../lib/pipeline-jobs';
 import { reasonClassOf } from '../../lib/schemas/record-checks';
 import { topics } from '../../lib/topics';
 import { javaProperties } from '../stack/flink-jobs';
-import { buildModule, resolveClasspath } from '../stack/maven';
+import { runFlinkTool } from '../stack/flink-module';
 import { schemaNames, schemaVerdict, verdictSample } from './fuzzed-records';
 
 /**
@@ -25,22 +23,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the jobs' checks over the records in Flink (RecordChecker) and returns each one's reason ('' when valid). */
 async function flinkReasons(varsFile: string, recordsFile: string): Promise<string[]> {
-  const root = fileURLToPath(new URL('../..', import.meta.url));
-  const flink = { label: 'Flink jobs', dir: join(root, 'pipeline/flink'), cacheDir: join(root, '.streamwatch/build/flink') };
-  const quiet = (): void => undefined;
-  const classpath = await resolveClasspath(flink, quiet);
-  await buildModule(flink, quiet);
-  const child = spawn('java', ['-Xmx768m', '--add-opens=java.base/java.util=ALL-UNNAMED', '--add-opens=java.base/java.lang=ALL-UNNAMED', '-cp', [join(flink.dir, 'target', 'classes'), ...classpath].join(':'), 'io.streamwatch.flink.RecordChecker', '--vars', varsFile, '--records', recordsFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-4000)));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  if (code !== 0) throw new Error(`RecordChecker exited ${code}: ${err}`);
+  const { code, stdout, stderr } = await runFlinkTool('io.streamwatch.flink.RecordChecker', ['--vars', varsFile, '--records', recordsFile]);
+  if (code !== 0) throw new Error(`RecordChecker exited ${code}: ${stderr.slice(-4000)}`);
   const reasons: string[] = [];
-  for (const line of out.split('\n')) {
+  for (const line of stdout.split('\n')) {
     if (!line) continue;
     const tab = line.indexOf('\t');
     reasons[Number(line.slice(0, tab))] = line.slice(tab + 1);
