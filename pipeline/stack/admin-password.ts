@@ -8,13 +8,18 @@ import { dirname } from 'node:path';
  * with the dashboard address every time and the warm-up can sign in.
  */
 export async function stackAdminPassword(fromEnv: string | undefined, file: string): Promise<string> {
+  return keptSecret(fromEnv, file, 12);
+}
+
+/** A value from the environment, else the one kept in `file`, else `bytes` random bytes made now and kept there (mode 600). */
+export async function keptSecret(fromEnv: string | undefined, file: string, bytes: number): Promise<string> {
   if (fromEnv) return fromEnv;
   try {
     return (await readFile(file, 'utf8')).trim();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  const made = randomBytes(12).toString('base64url');
+  const made = randomBytes(bytes).toString('base64url');
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${made}\n`, { mode: 0o600 });
   return made;

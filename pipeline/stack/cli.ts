@@ -34,10 +34,13 @@ process.once('SIGTERM', () => void shutdown(0, 'terminated'));
 try {
   const config = loadStackConfig(process.env, root);
   stack = await startStack(config, say, undefined, (reason) => void shutdown(1, reason));
-  const live = await waitForLiveData(stack.url, say, 300_000, () => stopping, stack.admin);
+  // Each gateway caught up and serving live data (in the cluster topology, both behind the balancer).
+  let live = await waitForLiveData(stack.gatewayUrls[0]!, say, 300_000, () => stopping, stack.admin, stack.opsToken);
+  for (const url of stack.gatewayUrls.slice(1)) live = await waitForLiveData(url, say, 300_000, () => stopping, stack.admin, stack.opsToken);
   say('');
   say(`  Streamwatch is live: ${stack.url}   (${live.drivers.toLocaleString('en-US')} drivers, up in ${elapsed()})`);
   say(`  Sign in as ${stack.admin.name} / ${stack.admin.password}   (${stack.admin.passwordFile ? `kept in ${stack.admin.passwordFile}; STREAMWATCH_ADMIN_PASSWORD chooses it on a fresh stack` : 'from STREAMWATCH_ADMIN_PASSWORD'})`);
+  if (stack.topology === 'cluster') say(`  Cluster topology: HAProxy on ${stack.url} in front of gateways ${stack.gatewayUrls.join(', ')}; Flink session cluster (JobManager + 2 TaskManagers)`);
   say(`  Kafka: ${stack.brokers.join(',')}   Flink: ${stack.flinkRestUrl ?? 'not started here'}   data and logs: ${config.home}`);
   say('  Ctrl-C stops everything');
   say('');

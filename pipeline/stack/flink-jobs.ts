@@ -57,35 +57,61 @@ export function javaProperties(vars: Record<string, string>): string {
 /** What SqlJobRunner prints once its mini-cluster serves REST. */
 const REST_LINE = /^streamwatch-flink: mini-cluster REST API at (http:\/\/\S+)$/;
 
+/** What every Flink JVM of ours is given besides its classpath: the card-token key for CardToken.java (through the environment only). */
+export function flinkJobEnvironment(settings: PipelineSettings = defaultPipelineSettings): NodeJS.ProcessEnv {
+  const cardTokenKey = settings.fraud.cardTokenKey;
+  if (!isUsableTokenKey(cardTokenKey)) throw new Error('the card token key must be 16-128 characters of A-Z a-z 0-9 _ -');
+  return { ...process.env, CARD_TOKEN_KEY: cardTokenKey };
+}
+
+/** The jobs' SQL variables (brokers, topics, checks) written as the runner's --vars file; returns its path. */
+export function writeJobVariables(dataDir: string, o: Pick<FlinkOptions, 'brokers' | 'topicNames' | 'settings' | 'groups'>): string {
+  mkdirSync(dataDir, { recursive: true });
+  const varsFile = join(dataDir, 'vars.properties');
+  const topicNames = o.topicNames ?? Object.fromEntries(Object.entries(topics).map(([k, t]) => [k, t.name]));
+  writeFileSync(varsFile, javaProperties(flinkSqlVariables(o.brokers.join(','), topicNames, o.settings ?? defaultPipelineSettings, o.groups)));
+  return varsFile;
+}
+
+/**
+ * How every job runs, wherever: parallelism, checkpoints (kept on cancel, two retained, so that
+ * a restarted stack or JobManager can resume), restarts without a person, UTC windows.
+ */
+export function jobExecutionSettings(parallelism: number, checkpointIntervalMs: number): Record<string, string> {
+  return {
+    'parallelism.default': String(parallelism),
+    'execution.checkpointing.interval': `${checkpointIntervalMs}ms`,
+    'execution.checkpointing.num-retained': '2',
+    'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
+    // Windows are aligned in the session time zone; UTC keeps them aligned to epoch time.
+    'table.local-time-zone': 'UTC',
+    'state.backend.type': 'hashmap',
+    'restart-strategy.type': 'exponential-delay',
+  };
+}
+
+/** SqlJobRunner's --job arguments for catalog jobs and extra files. */
+export function jobFileArgs(flinkDir: string, jobs: readonly FlinkJobKey[], extraJobFiles: readonly string[] = []): string[] {
+  return [...jobs.map((key) => join(flinkDir, 'jobs', flinkJobs[key].sqlFile)), ...extraJobFiles].flatMap((file) => ['--job', file]);
+}
+
 /**
  * Runs the Flink SQL jobs in one local mini-cluster JVM, each job checkpointing to its own
  * directory under the data dir (so that a restart can restore each from its latest).
  */
 export function startFlink(o: FlinkOptions, supervisor: Supervisor): Supervised {
-  mkdirSync(o.dataDir, { recursive: true });
-  const varsFile = join(o.dataDir, 'vars.properties');
-  const topicNames = o.topicNames ?? Object.fromEntries(Object.entries(topics).map(([k, t]) => [k, t.name]));
-  const vars = flinkSqlVariables(o.brokers.join(','), topicNames, o.settings ?? defaultPipelineSettings, o.groups);
-  writeFileSync(varsFile, javaProperties(vars));
-  const cardTokenKey = (o.settings ?? defaultPipelineSettings).fraud.cardTokenKey;
-  if (!isUsableTokenKey(cardTokenKey)) throw new Error('the card token key must be 16-128 characters of A-Z a-z 0-9 _ -');
+  const varsFile = writeJobVariables(o.dataDir, o);
+  const env = flinkJobEnvironment(o.settings);
+  const settings = jobExecutionSettings(o.parallelism, o.checkpointIntervalMs);
   const args = (restoreLatest: boolean): string[] => [
     ...flinkJvmArgs(o.heap, o.classpath, 'io.streamwatch.flink.SqlJobRunner'),
-    ...o.jobs.flatMap((key) => ['--job', join(o.flinkDir, 'jobs', flinkJobs[key].sqlFile)]),
-    ...(o.extraJobFiles ?? []).flatMap((file) => ['--job', file]),
+    ...jobFileArgs(o.flinkDir, o.jobs, o.extraJobFiles),
     '--vars',
     varsFile,
     '--local', 'true',
     '--checkpoints', join(o.dataDir, 'checkpoints'),
     '--restore-latest', String(restoreLatest),
-    '--set', `parallelism.default=${o.parallelism}`,
-    '--set', `execution.checkpointing.interval=${o.checkpointIntervalMs}ms`,
-    '--set', 'execution.checkpointing.num-retained=2',
-    '--set', 'execution.checkpointing.externalized-checkpoint-retention=RETAIN_ON_CANCELLATION',
-    // Windows are aligned in the session time zone; UTC keeps them aligned to epoch time.
-    '--set', 'table.local-time-zone=UTC',
-    '--set', 'state.backend.type=hashmap',
-    '--set', 'restart-strategy.type=exponential-delay',
+    ...Object.entries(settings).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
     // Everything the mini-cluster serves (REST, blob server, RPC) stays on loopback.
     '--set', `rest.port=${o.restPort}`,
     '--set', 'rest.bind-address=127.0.0.1',
@@ -102,14 +128,17 @@ export function startFlink(o: FlinkOptions, supervisor: Supervisor): Supervised 
     args: args(o.restoreLatest ?? false),
     restartArgs: args(true),
     restart: o.restart,
-    // The card-token key reaches the job's UDF through the environment only (CardToken.java).
-    env: { ...process.env, CARD_TOKEN_KEY: cardTokenKey },
+    env,
     logFile: join(o.dataDir, 'flink.log'),
-    // Flink logs whole generated classes on some errors: keep those in the file only.
     echo: (line) => {
       const rest = REST_LINE.exec(line);
       if (rest) o.onRestUrl?.(rest[1]!);
-      return line.startsWith('streamwatch-flink:') || /\b(ERROR|Exception:)/.test(line) ? line.slice(0, 300) : null;
+      return flinkEcho(line);
     },
   });
+}
+
+/** Flink logs whole generated classes on some errors: the terminal gets our runner's lines and errors' first 300 characters. */
+export function flinkEcho(line: string): string | null {
+  return line.startsWith('streamwatch-flink:') || /\b(ERROR|Exception:)/.test(line) ? line.slice(0, 300) : null;
 }

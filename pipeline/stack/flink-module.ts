@@ -16,10 +16,26 @@ export async function builtFlinkModule(module: MavenModule, say: Say): Promise<s
   return [join(module.dir, 'target', 'classes'), ...classpath];
 }
 
-/** A JVM running one of the module's main classes (Flink 2 on Java 17 reflects into these JDK packages, as bin/flink does). */
-export function flinkJvmArgs(heap: string, classpath: readonly string[], mainClass: string): string[] {
+/**
+ * A JVM running a Flink main class (Flink 2 on Java 17 reflects into these JDK packages, as
+ * bin/flink does). `memory` is a heap size, or the memory flags Flink computed for a cluster process.
+ */
+export function flinkJvmArgs(memory: string | readonly string[], classpath: readonly string[], mainClass: string, properties: Record<string, string> = {}): string[] {
   const opens = ['java.util', 'java.lang', 'java.lang.reflect', 'java.io', 'java.net', 'java.nio', 'java.time', 'sun.nio.ch'];
-  return [`-Xmx${heap}`, '-XX:+UseG1GC', ...opens.map((p) => `--add-opens=java.base/${p}=ALL-UNNAMED`), '-cp', classpath.join(':'), mainClass];
+  return [
+    ...(typeof memory === 'string' ? [`-Xmx${memory}`] : memory),
+    '-XX:+UseG1GC',
+    ...opens.map((p) => `--add-opens=java.base/${p}=ALL-UNNAMED`),
+    ...Object.entries(properties).map(([k, v]) => `-D${k}=${v}`),
+    '-cp',
+    classpath.join(':'),
+    mainClass,
+  ];
+}
+
+/** The shaded job jar the module's build leaves (what `flink run` or a session cluster's /jars/upload takes). */
+export function flinkJobJar(module: MavenModule): string {
+  return join(module.dir, 'target', 'streamwatch-flink-1.0.0.jar');
 }
 
 /** Runs one of the module's command-line tools to its end (tests): exit code, stdout, and stderr's tail. */

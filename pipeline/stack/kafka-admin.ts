@@ -38,7 +38,9 @@ export async function waitForCluster(brokers: string[], timeoutMs: number, hint:
 
 /**
  * Creates every catalog topic that is missing. Existing topics are left as they are, with a
- * warning when they have fewer partitions than the catalog asks for.
+ * warning when they have fewer partitions than the catalog asks for. On a cluster of three or
+ * more brokers a topic gets three replicas and takes a write once two have it (with producers'
+ * acks=all), so one broker can die without losing an acknowledged record or stopping writes.
  */
 export async function ensureTopics(brokers: string[], say: Say, specs: readonly TopicSpec[] = Object.values(topics)): Promise<void> {
   // Topics created a moment ago may not be in every metadata answer yet: ask again.
@@ -53,6 +55,12 @@ export async function ensureTopics(brokers: string[], say: Say, specs: readonly 
   }
 }
 
+/** Replicas per topic for a cluster of `brokers`: three where there are three, writes needing two. */
+export function replication(brokers: number): { replicationFactor: number; minInsyncReplicas: number } {
+  const replicationFactor = Math.max(1, Math.min(3, brokers));
+  return { replicationFactor, minInsyncReplicas: Math.min(2, replicationFactor) };
+}
+
 async function ensureTopicsOnce(brokers: string[], say: Say, specs: readonly TopicSpec[]): Promise<void> {
   const admin: Admin = kafkaClient(brokers, 'streamwatch-stack-admin').admin();
   await admin.connect();
@@ -60,16 +68,17 @@ async function ensureTopicsOnce(brokers: string[], say: Say, specs: readonly Top
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((t) => !existing.has(t.name));
     if (missing.length > 0) {
+      const { replicationFactor, minInsyncReplicas } = replication((await admin.describeCluster()).brokers.length);
       await admin.createTopics({
         waitForLeaders: true,
         topics: missing.map((t) => ({
           topic: t.name,
           numPartitions: t.partitions,
-          replicationFactor: 1,
-          configEntries: Object.entries(topicConfigEntries(t)).map(([name, value]) => ({ name, value })),
+          replicationFactor,
+          configEntries: Object.entries({ 'min.insync.replicas': String(minInsyncReplicas), ...topicConfigEntries(t) }).map(([name, value]) => ({ name, value })),
         })),
       });
-      say(`[topics] created ${missing.map((t) => t.name).join(', ')}`);
+      say(`[topics] created ${missing.map((t) => t.name).join(', ')} (${replicationFactor} replica${replicationFactor === 1 ? '' : 's'}, ${minInsyncReplicas} in sync for a write)`);
     }
     const present = specs.filter((t) => existing.has(t.name));
     if (present.length > 0) {

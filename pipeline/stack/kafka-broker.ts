@@ -19,7 +19,18 @@ export interface BrokerOptions {
   readonly advertisedPort?: number;
   /** Started again when it dies on its own (the stack's broker; a test's broker is not). */
   readonly restart?: RestartPolicy;
+  /**
+   * A node of a multi-node cluster: its id, and every node's controller port (each node is a
+   * broker and a controller voter, KRaft combined mode). Every node of one cluster gets the same
+   * clusterId. Without it: a single node.
+   */
+  readonly cluster?: { readonly nodeId: number; readonly controllerPorts: readonly number[]; readonly clusterId: string };
+  /** Process name in the stack's output; 'kafka' by default. */
+  readonly name?: string;
 }
+
+/** How long a killed broker goes unnoticed: the controller fences it after this, moving its leaderships away. */
+export const BROKER_SESSION_TIMEOUT_MS = 6000;
 
 /**
  * A single-node Kafka in KRaft combined mode (broker + controller). Storage is formatted
@@ -33,13 +44,13 @@ export async function startBroker(options: BrokerOptions, supervisor: Supervisor
   const cp = options.classpath.join(':');
   if (!existsSync(join(logDir, 'meta.properties'))) {
     try {
-      await run('java', ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', randomUUID(), '-c', configFile]);
+      await run('java', ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', options.cluster?.clusterId ?? randomUUID(), '-c', configFile]);
     } catch (err) {
       throw new StackError(`Formatting Kafka storage in ${logDir} failed: ${(err as Error).message}`);
     }
   }
   return supervisor.start({
-    name: 'kafka',
+    name: options.name ?? 'kafka',
     stopLast: true,
     restart: options.restart,
     command: 'java',
@@ -60,11 +71,16 @@ export async function startBroker(options: BrokerOptions, supervisor: Supervisor
 }
 
 function serverProperties(o: BrokerOptions, logDir: string): string {
+  const nodeId = o.cluster?.nodeId ?? 1;
+  const voters = o.cluster ? o.cluster.controllerPorts.map((port, i) => `${i + 1}@${o.host}:${port}`) : [`1@${o.host}:${o.controllerPort}`];
+  // Internal topics as durable as the catalog's: on three nodes, each on all three and written to two.
+  const replicas = Math.min(3, voters.length);
+  const minIsr = Math.min(2, replicas);
   return [
     '# Written by the Streamwatch stack on every start; edit pipeline/stack/kafka-broker.ts instead.',
     'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@${o.host}:${o.controllerPort}`,
+    `node.id=${nodeId}`,
+    `controller.quorum.voters=${voters.join(',')}`,
     `listeners=PLAINTEXT://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}`,
     `advertised.listeners=PLAINTEXT://${o.host}:${o.advertisedPort ?? o.port}`,
     'controller.listener.names=CONTROLLER',
@@ -74,13 +90,22 @@ function serverProperties(o: BrokerOptions, logDir: string): string {
     // Topics come from the catalog; a typo in a topic name must fail, not create a topic.
     'auto.create.topics.enable=false',
     'num.partitions=1',
-    'offsets.topic.replication.factor=1',
+    `default.replication.factor=${replicas}`,
+    `min.insync.replicas=${minIsr}`,
+    // Never elect a replica that missed acknowledged writes: losing a leader costs seconds, not records.
+    'unclean.leader.election.enable=false',
+    `offsets.topic.replication.factor=${replicas}`,
     'offsets.topic.num.partitions=4',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
+    `transaction.state.log.replication.factor=${replicas}`,
+    `transaction.state.log.min.isr=${minIsr}`,
     'transaction.state.log.num.partitions=4',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
+    `share.coordinator.state.topic.replication.factor=${replicas}`,
+    `share.coordinator.state.topic.min.isr=${minIsr}`,
+    // A SIGKILLed node is fenced (leaderships moved, dropped from every ISR) after this long
+    // without a heartbeat; clients find the new leaders on their next metadata refresh, which
+    // a NOT_LEADER or connection error triggers at once.
+    `broker.session.timeout.ms=${BROKER_SESSION_TIMEOUT_MS}`,
+    'broker.heartbeat.interval.ms=1500',
     'group.initial.rebalance.delay.ms=0',
     // Two cores: a few threads are plenty.
     'num.network.threads=2',

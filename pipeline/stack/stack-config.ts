@@ -8,6 +8,8 @@ const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).def
 
 const Env = z.object({
   STREAMWATCH_HOME: z.string().optional(),
+  /** single: one broker, a Flink mini-cluster, one gateway. cluster: three brokers, a Flink session cluster (JobManager + two TaskManagers), two gateways behind HAProxy. */
+  STACK_TOPOLOGY: z.enum(['single', 'cluster']).default('single'),
   KAFKA_BROKERS: z.string().optional(),
   KAFKA_PORT: port(19092),
   KAFKA_CONTROLLER_PORT: port(19093),
@@ -32,6 +34,8 @@ const Env = z.object({
   /** The first admin of a fresh stack; the password is generated (and kept) when not given. */
   STREAMWATCH_ADMIN_USER: z.string().default('admin'),
   STREAMWATCH_ADMIN_PASSWORD: z.string().optional(),
+  /** The gateways' bearer token for /metrics and the detailed /readyz; the cluster topology makes and keeps one when unset. */
+  OPS_TOKEN: z.string().min(16).optional(),
   /** The product runs as it ships; `npm run dev` asks for development (hot reload). */
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
@@ -46,6 +50,7 @@ export interface StackConfig {
   readonly home: string;
   /** Maven results (classpaths, build hashes), shared by every stack started from this checkout. */
   readonly buildDir: string;
+  readonly topology: 'single' | 'cluster';
   /** Set when KAFKA_BROKERS points at an existing cluster; the local broker is not started. */
   readonly externalBrokers: string[] | null;
   readonly host: string;
@@ -65,6 +70,7 @@ export interface StackConfig {
   readonly adminUser: string;
   /** Set when chosen through the environment; else the stack generates one and keeps it. */
   readonly adminPassword: string | undefined;
+  readonly opsToken: string | undefined;
 }
 
 /** The brokers a command-line tool talks to: its --brokers flag, else KAFKA_BROKERS, else the local stack's broker. */
@@ -83,6 +89,7 @@ export function loadStackConfig(env: Record<string, string | undefined>, root: s
     root,
     home: resolve(root, e.STREAMWATCH_HOME ?? '.streamwatch'),
     buildDir: resolve(root, '.streamwatch/build'),
+    topology: e.STACK_TOPOLOGY,
     externalBrokers: e.KAFKA_BROKERS ? brokersFromEnv(e.KAFKA_BROKERS) : null,
     host: e.HOST,
     kafkaPort: e.KAFKA_PORT,
@@ -109,6 +116,7 @@ export function loadStackConfig(env: Record<string, string | undefined>, root: s
     nodeEnv: e.NODE_ENV,
     adminUser: e.STREAMWATCH_ADMIN_USER,
     adminPassword: e.STREAMWATCH_ADMIN_PASSWORD,
+    opsToken: e.OPS_TOKEN,
   };
 }
 

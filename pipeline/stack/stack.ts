@@ -1,10 +1,15 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { flinkJobs, type FlinkJobKey } from '../../lib/pipeline-jobs';
-import { startFlink } from './flink-jobs';
+import { startFlinkCluster } from './flink-cluster';
+import { jobFileArgs, startFlink, writeJobVariables } from './flink-jobs';
+import { SessionJobs } from './flink-session-jobs';
 import { startBroker } from './kafka-broker';
 import { ensureTopics, waitForCluster } from './kafka-admin';
-import { stackAdminPassword } from './admin-password';
-import { builtFlinkModule, flinkModule } from './flink-module';
+import { keptSecret, stackAdminPassword } from './admin-password';
+import { builtFlinkModule, flinkJobJar, flinkModule } from './flink-module';
+import { requireHaproxy, startLoadBalancer } from './load-balancer';
 import { resolveClasspath } from './maven';
 import { ensureNextBuild } from './next-build';
 import { freePorts } from './free-ports';
@@ -20,21 +25,32 @@ export interface StackParts {
 }
 
 export interface RunningStack {
+  readonly topology: StackConfig['topology'];
   readonly brokers: string[];
+  /** Where browsers go: the gateway, or in the cluster topology the load balancer in front of the gateways. */
   readonly url: string;
+  /** Each gateway's own address (one in the single-node topology). */
+  readonly gatewayUrls: string[];
   /** The first admin's sign-in (until someone changes it in the users file). */
   readonly admin: { readonly name: string; readonly password: string; readonly passwordFile: string | null };
-  /** The Flink mini-cluster's REST API, when this stack runs Flink. */
+  /** The gateways' bearer token for /metrics and the detailed /readyz, when they have one. */
+  readonly opsToken: string | null;
+  /** Flink's REST API (the mini-cluster's, or the session cluster's JobManager), when this stack runs Flink. */
   readonly flinkRestUrl: string | null;
   /** How often each child died and was started again. */
   restarts(): Record<string, number>;
   stop(): Promise<void>;
 }
 
+/** In the cluster topology: three brokers, two TaskManagers, two gateways. */
+const CLUSTER = { brokers: 3, taskManagers: 2, gateways: 2 } as const;
+
 /**
- * Brings up the local stack in order: preflight checks, jars, broker, topics, then the Flink
- * jobs, the simulator and the gateway side by side. A part that dies is started again with
+ * Brings up the local stack in order: preflight checks, jars, brokers, topics, then the Flink
+ * jobs, the simulator and the gateways side by side. A part that dies is started again with
  * backoff (Flink restoring its jobs from their checkpoints); one that keeps dying stops the rest.
+ * The single-node topology runs one broker, a Flink mini-cluster and one gateway; the cluster
+ * topology (STACK_TOPOLOGY=cluster) the shape a company deploys: see docs/operations.md.
  */
 export async function startStack(
   config: StackConfig,
@@ -43,52 +59,76 @@ export async function startStack(
   onFailure: (reason: string) => void = () => undefined,
 ): Promise<RunningStack> {
   const supervisor = new Supervisor(say, (name, code) => onFailure(`${name} exited unexpectedly (code ${code}) and was not started again`));
+  const stops: (() => Promise<void>)[] = [];
   try {
-    return await bringUp(config, say, parts, supervisor);
+    return await bringUp(config, say, parts, supervisor, stops);
   } catch (err) {
+    for (const stop of stops) await stop().catch(() => undefined);
     await supervisor.stopAll(3000);
     throw err;
   }
 }
 
-async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervisor: Supervisor): Promise<RunningStack> {
+/** Each broker node's client and controller ports: the configured pair, then every second port after them. */
+function kafkaNodePorts(config: StackConfig): { port: number; controllerPort: number }[] {
+  const nodes = config.topology === 'cluster' ? CLUSTER.brokers : 1;
+  return Array.from({ length: nodes }, (_, i) => ({ port: config.kafkaPort + 2 * i, controllerPort: config.kafkaControllerPort + 2 * i }));
+}
+
+async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervisor: Supervisor, stops: (() => Promise<void>)[]): Promise<RunningStack> {
+  const cluster = config.topology === 'cluster';
   const localBroker = parts.broker && config.externalBrokers === null;
   const needsJava = localBroker || parts.flink;
-  if (needsJava) {
-    say(`[stack] ${await requireJava()}; ${await requireMaven()}`);
-  }
+  if (needsJava) say(`[stack] ${await requireJava()}; ${await requireMaven()}`);
+  if (cluster && parts.gateway) say(`[stack] ${await requireHaproxy()}`);
+  const nodePorts = kafkaNodePorts(config);
   if (localBroker) {
-    await requirePortFree(config.host, config.kafkaPort, 'Kafka broker', 'KAFKA_PORT');
-    await requirePortFree(config.host, config.kafkaControllerPort, 'Kafka controller', 'KAFKA_CONTROLLER_PORT');
+    for (const [i, node] of nodePorts.entries()) {
+      const which = nodePorts.length > 1 ? ` ${i + 1}` : '';
+      await requirePortFree(config.host, node.port, `Kafka broker${which}`, 'KAFKA_PORT');
+      await requirePortFree(config.host, node.controllerPort, `Kafka controller${which}`, 'KAFKA_CONTROLLER_PORT');
+    }
   }
-  if (parts.gateway) await requirePortFree(config.host, config.port, 'dashboard', 'PORT');
+  if (parts.gateway) await requirePortFree(config.host, config.port, cluster ? 'load balancer' : 'dashboard', 'PORT');
 
   const kafkaModule = { label: 'Kafka', dir: join(config.root, 'pipeline/stack/kafka'), cacheDir: join(config.buildDir, 'kafka') };
+  const distModule = { label: 'Flink cluster', dir: join(config.root, 'pipeline/stack/flink-dist'), cacheDir: join(config.buildDir, 'flink-dist') };
   const flinkJobsModule = flinkModule(config.root, config.buildDir);
-  const [kafkaClasspath, flinkClasspath] = await Promise.all([
+  const [kafkaClasspath, flinkClasspath, distClasspath] = await Promise.all([
     localBroker ? resolveClasspath(kafkaModule, say) : Promise.resolve([]),
     parts.flink ? builtFlinkModule(flinkJobsModule, say) : Promise.resolve([]),
+    parts.flink && cluster ? resolveClasspath(distModule, say) : Promise.resolve([]),
   ]);
   // Before the JVMs start, so that the build has both cores; a second start reuses it.
   if (parts.gateway && config.nodeEnv === 'production') await ensureNextBuild(config.root, join(config.home, 'logs/build.log'), say);
 
   let brokers: string[];
   if (localBroker) {
-    say(`[stack] starting Kafka (KRaft, single node) on ${config.host}:${config.kafkaPort}...`);
-    await startBroker(
-      {
-        classpath: kafkaClasspath,
-        dataDir: join(config.home, 'kafka'),
-        host: config.host,
-        port: config.kafkaPort,
-        controllerPort: config.kafkaControllerPort,
-        heap: config.kafkaHeap,
-        restart: defaultRestartPolicy,
-      },
-      supervisor,
+    brokers = nodePorts.map((n) => `${config.host}:${n.port}`);
+    say(
+      cluster
+        ? `[stack] starting Kafka (KRaft, ${nodePorts.length} nodes, each broker and controller voter) on ${brokers.join(', ')}...`
+        : `[stack] starting Kafka (KRaft, single node) on ${brokers[0]}...`,
     );
-    brokers = [`${config.host}:${config.kafkaPort}`];
-    await waitForCluster(brokers, 60_000, `See ${join(config.home, 'kafka/broker.log')}.`);
+    const clusterId = cluster ? kafkaClusterId(config.home) : undefined;
+    await Promise.all(
+      nodePorts.map((node, i) =>
+        startBroker(
+          {
+            classpath: kafkaClasspath,
+            dataDir: join(config.home, cluster ? `kafka-${i + 1}` : 'kafka'),
+            host: config.host,
+            port: node.port,
+            controllerPort: node.controllerPort,
+            heap: config.kafkaHeap,
+            restart: defaultRestartPolicy,
+            ...(clusterId ? { name: `kafka-${i + 1}`, cluster: { nodeId: i + 1, controllerPorts: nodePorts.map((n) => n.controllerPort), clusterId } } : {}),
+          },
+          supervisor,
+        ),
+      ),
+    );
+    await waitForCluster(brokers, 90_000, `See ${join(config.home, cluster ? 'kafka-*/broker.log' : 'kafka/broker.log')}.`);
     say('[stack] Kafka is up');
   } else {
     brokers = config.externalBrokers ?? [`${config.host}:${config.kafkaPort}`];
@@ -99,26 +139,65 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
 
   let flinkRestUrl: string | null = null;
   if (parts.flink) {
-    const restPort = config.flinkRestPort || (await freePorts(1))[0]!;
-    flinkRestUrl = `http://${config.host}:${restPort}`;
     const jobs = Object.keys(flinkJobs) as FlinkJobKey[];
-    say(`[stack] starting Flink (local mini-cluster) with ${jobs.map((j) => flinkJobs[j].sqlFile).join(', ')}...`);
-    startFlink(
-      {
-        flinkDir: flinkJobsModule.dir,
-        classpath: flinkClasspath,
-        dataDir: join(config.home, 'flink'),
-        brokers,
-        jobs,
-        heap: config.flinkHeap,
+    const dataDir = join(config.home, 'flink');
+    if (cluster) {
+      const [restPort, rpcPort] = [config.flinkRestPort || (await freePorts(1))[0]!, (await freePorts(1))[0]!];
+      say(`[stack] starting a Flink session cluster (a JobManager and ${CLUSTER.taskManagers} TaskManagers)...`);
+      const flink = await startFlinkCluster(
+        {
+          distClasspath,
+          dataDir,
+          taskManagers: CLUSTER.taskManagers,
+          slotsPerTaskManager: jobs.length * config.flinkParallelism,
+          taskManagerMemory: config.flinkHeap,
+          jobManagerMemory: '1024m',
+          parallelism: config.flinkParallelism,
+          checkpointIntervalMs: config.checkpointIntervalMs,
+          rpcPort,
+          restPort,
+          log4jConfig: join(flinkJobsModule.dir, 'src/main/resources/log4j2.properties'),
+          settings: config.pipeline,
+          restart: defaultRestartPolicy,
+        },
+        supervisor,
+      );
+      flinkRestUrl = flink.restUrl;
+      const varsFile = writeJobVariables(dataDir, { brokers, settings: config.pipeline });
+      const sessionJobs = new SessionJobs({
+        restUrl: flink.restUrl,
+        jobJar: flinkJobJar(flinkJobsModule),
+        entryClass: 'io.streamwatch.flink.SqlJobRunner',
         parallelism: config.flinkParallelism,
-        checkpointIntervalMs: config.checkpointIntervalMs,
-        restPort,
-        settings: config.pipeline,
-        restart: defaultRestartPolicy,
-      },
-      supervisor,
-    );
+        say,
+        jobs: jobs.map((key) => ({
+          name: flinkJobs[key].sqlFile.replace(/\.sql$/, ''),
+          args: (restore) => [...jobFileArgs(flinkJobsModule.dir, [key]), '--vars', varsFile, '--checkpoints', join(dataDir, 'checkpoints'), '--restore-latest', String(restore), '--detached', 'true'],
+        })),
+      });
+      sessionJobs.start();
+      stops.push(() => sessionJobs.stop());
+    } else {
+      const restPort = config.flinkRestPort || (await freePorts(1))[0]!;
+      flinkRestUrl = `http://${config.host}:${restPort}`;
+      say(`[stack] starting Flink (local mini-cluster) with ${jobs.map((j) => flinkJobs[j].sqlFile).join(', ')}...`);
+      startFlink(
+        {
+          flinkDir: flinkJobsModule.dir,
+          classpath: flinkClasspath,
+          dataDir,
+          brokers,
+          jobs,
+          heap: config.flinkHeap,
+          parallelism: config.flinkParallelism,
+          checkpointIntervalMs: config.checkpointIntervalMs,
+          restPort,
+          settings: config.pipeline,
+          restart: defaultRestartPolicy,
+        },
+        supervisor,
+      );
+    }
   }
   const tsNode = (script: string) => ['--import', 'tsx', join(config.root, script)];
   if (parts.simulator && config.simDrivers > 0) {
@@ -137,38 +216,66 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
   const passwordFile = join(stateDir, 'admin-password');
   const fromEnv = config.adminPassword;
   const admin = { name: config.adminUser, password: await stackAdminPassword(fromEnv, passwordFile), passwordFile: fromEnv ? null : passwordFile };
+  // Behind the balancer every browser reaches a gateway from loopback, which the gateway trusts
+  // with its ops routes when it has no token: so the cluster's gateways get one.
+  const opsToken = config.opsToken ?? (cluster ? await keptSecret(undefined, join(stateDir, 'ops-token'), 24) : null);
+  const gatewayPorts = cluster ? await freePorts(CLUSTER.gateways) : [config.port];
   if (parts.gateway) {
-    supervisor.start({
-      name: 'gateway',
-      command: process.execPath,
-      args: tsNode('server/index.ts'),
-      cwd: config.root,
-      env: {
-        ...process.env,
-        KAFKA_BROKERS: brokers.join(','),
-        PORT: String(config.port),
-        HOST: config.host,
-        NODE_ENV: config.nodeEnv,
-        STATE_DIR: stateDir,
-        STREAMWATCH_ADMIN_USER: admin.name,
-        STREAMWATCH_ADMIN_PASSWORD: admin.password,
-        ...(flinkRestUrl ? { FLINK_REST_URL: flinkRestUrl } : {}),
-      },
-      logFile: join(config.home, 'logs/gateway.log'),
-      echo: formatPinoLine,
-      restart: defaultRestartPolicy,
-    });
+    for (const [i, port] of gatewayPorts.entries()) {
+      const name = cluster ? `gateway-${i + 1}` : 'gateway';
+      supervisor.start({
+        name,
+        command: process.execPath,
+        args: tsNode('server/index.ts'),
+        cwd: config.root,
+        env: {
+          ...process.env,
+          KAFKA_BROKERS: brokers.join(','),
+          PORT: String(port),
+          HOST: config.host,
+          NODE_ENV: config.nodeEnv,
+          // Every gateway of a stack shares its secrets and users (the state directory).
+          STATE_DIR: stateDir,
+          STREAMWATCH_ADMIN_USER: admin.name,
+          STREAMWATCH_ADMIN_PASSWORD: admin.password,
+          ...(cluster ? { GATEWAY_ID: name, PUBLIC_URL: url } : {}),
+          ...(opsToken ? { OPS_TOKEN: opsToken } : {}),
+          ...(flinkRestUrl ? { FLINK_REST_URL: flinkRestUrl } : {}),
+        },
+        logFile: join(config.home, `logs/${name}.log`),
+        echo: formatPinoLine,
+        restart: defaultRestartPolicy,
+      });
+    }
+    if (cluster) {
+      await startLoadBalancer({ dataDir: join(config.home, 'balancer'), host: config.host, port: config.port, gateways: gatewayPorts, restart: defaultRestartPolicy }, supervisor);
+      say(`[stack] HAProxy on ${url} in front of gateways on ${gatewayPorts.map((p) => `${config.host}:${p}`).join(', ')}`);
+    }
   }
   return {
+    topology: config.topology,
     brokers,
     url,
+    gatewayUrls: gatewayPorts.map((p) => `http://${config.host}:${p}`),
     admin,
+    opsToken,
     flinkRestUrl,
     restarts: () => supervisor.restartCounts(),
     stop: async () => {
+      for (const stop of stops) await stop();
       await supervisor.stopAll();
       const restarts = Object.entries(supervisor.restartCounts());
       if (restarts.length) say(`[stack] restarted during this run: ${restarts.map(([name, n]) => `${name} ${n}×`).join(', ')}`);
     },
   };
+}
+
+/** The cluster's id, made on its first start and read back from node 1's storage after that. */
+function kafkaClusterId(home: string): string {
+  const meta = join(home, 'kafka-1', 'data', 'meta.properties');
+  if (existsSync(meta)) {
+    const id = /^cluster\.id=(.+)$/m.exec(readFileSync(meta, 'utf8'))?.[1];
+    if (id) return id.trim();
+  }
+  return randomUUID();
 }

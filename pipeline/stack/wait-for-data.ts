@@ -11,13 +11,20 @@ interface Readiness {
  * to end; then loads the dashboard once, as a person would (under `npm run dev` that also
  * compiles it before anyone opens it).
  */
-export async function waitForLiveData(url: string, say: Say, timeoutMs: number, isStopping: () => boolean, admin?: { name: string; password: string }): Promise<Readiness> {
+export async function waitForLiveData(
+  url: string,
+  say: Say,
+  timeoutMs: number,
+  isStopping: () => boolean,
+  admin?: { name: string; password: string },
+  opsToken: string | null = null,
+): Promise<Readiness> {
   const deadline = Date.now() + timeoutMs;
   let lastNote = 0;
   let last: Readiness | null = null;
   while (Date.now() < deadline && !isStopping()) {
     try {
-      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) });
+      const res = await fetch(`${url}/readyz`, { headers: opsToken ? { authorization: `Bearer ${opsToken}` } : {}, signal: AbortSignal.timeout(2000) });
       last = (await res.json()) as Readiness;
       if (last.ready && last.drivers > 0 && Date.now() - last.newestEventTime < 15_000) {
         await warmUp(url, admin).catch(() => undefined);
@@ -28,7 +35,7 @@ export async function waitForLiveData(url: string, say: Say, timeoutMs: number, 
     }
     if (Date.now() - lastNote > 10_000) {
       lastNote = Date.now();
-      say(`[stack] waiting for live data${last ? ` (gateway ready=${last.ready}, drivers=${last.drivers})` : ' (gateway not answering yet)'}...`);
+      say(`[stack] waiting for live data at ${url}${last ? ` (gateway ready=${last.ready}, drivers=${last.drivers})` : ' (gateway not answering yet)'}...`);
     }
     await new Promise((r) => setTimeout(r, 500));
   }

@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  *              [--checkpoints dir] [--restore-latest true]
  * </pre>
  *
+ * --detached true is for a session cluster's REST submission (/jars/:id/run), where main runs
+ * inside the JobManager: it submits the jobs and returns; a failure is thrown, never System.exit,
+ * which would take the JobManager down with it.
+ *
  * --explain true plans every job (tables, views, UDFs, types, the generated checks) and prints
  * its plan instead of running it: no cluster, no Kafka; exit 0 when every job plans.
  *
@@ -45,6 +49,10 @@ public final class SqlJobRunner {
     private static final Logger LOG = LoggerFactory.getLogger(SqlJobRunner.class);
 
     public static void main(String[] args) throws Exception {
+        if (Args.isDetached(args)) {
+            run(Args.parse(args));
+            return;
+        }
         Args parsed;
         try {
             parsed = Args.parse(args);
@@ -109,6 +117,8 @@ public final class SqlJobRunner {
             }
         }
         if (jobs.isEmpty()) throw new IllegalArgumentException("the job files submitted no INSERT; nothing to run");
+        // The session cluster owns the jobs now; whoever submitted them cancels them.
+        if (parsed.detached) return;
         // Stopped with SIGTERM (the stack's Ctrl-C), cancel the jobs so that their Kafka sinks abort
         // open transactions: left open, each would hide everything after it from read_committed
         // readers until the broker times it out (transaction.timeout.ms, 10 min).
@@ -188,6 +198,15 @@ public final class SqlJobRunner {
         Path checkpoints;
         boolean restoreLatest;
         boolean explain;
+        boolean detached;
+
+        /** Whether the arguments ask for a detached submission, judged before they are parsed. */
+        static boolean isDetached(String[] args) {
+            for (int i = 0; i + 1 < args.length; i++) {
+                if (args[i].equals("--detached") && Boolean.parseBoolean(args[i + 1])) return true;
+            }
+            return false;
+        }
 
         static Args parse(String[] args) throws IOException {
             Args a = new Args();
@@ -208,10 +227,12 @@ public final class SqlJobRunner {
                     case "--checkpoints" -> a.checkpoints = Path.of(value).toAbsolutePath();
                     case "--restore-latest" -> a.restoreLatest = Boolean.parseBoolean(value);
                     case "--explain" -> a.explain = Boolean.parseBoolean(value);
+                    case "--detached" -> a.detached = Boolean.parseBoolean(value);
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             }
             if (a.jobs.isEmpty()) throw new IllegalArgumentException("give at least one --job file.sql");
+            if (a.detached && a.local) throw new IllegalArgumentException("--detached submits to a running cluster; it cannot start a --local one");
             if (a.restoreLatest && a.checkpoints == null) throw new IllegalArgumentException("--restore-latest needs --checkpoints dir");
             return a;
         }
