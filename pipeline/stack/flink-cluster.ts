@@ -65,8 +65,9 @@ export function clusterConfiguration(o: FlinkClusterOptions): Record<string, str
     'taskmanager.bind-host': '127.0.0.1',
     'taskmanager.numberOfTaskSlots': String(o.slotsPerTaskManager),
     'taskmanager.memory.process.size': o.taskManagerMemory,
-    // The hashmap state backend keeps state on the heap: no managed (RocksDB) memory to reserve.
-    'taskmanager.memory.managed.size': '0m',
+    // State lives on the heap (hashmap backend); managed memory serves only the window
+    // aggregations' buffers (surge, kpis), which fail to open without any. The mini-cluster's default.
+    'taskmanager.memory.managed.size': '128m',
     // Spread each job's subtasks over the TaskManagers, so losing one costs every job half its slots, not all of one job's.
     'taskmanager.load-balance.mode': 'SLOTS',
     'heartbeat.interval': '2000',

@@ -149,7 +149,9 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
           distClasspath,
           dataDir,
           taskManagers: CLUSTER.taskManagers,
-          slotsPerTaskManager: jobs.length * config.flinkParallelism,
+          // One TaskManager alone can run every job (after losing the other), with room for a
+          // second copy of each (a blue-green redeploy, a test's twin).
+          slotsPerTaskManager: 2 * jobs.length * config.flinkParallelism,
           taskManagerMemory: config.flinkHeap,
           jobManagerMemory: '1024m',
           parallelism: config.flinkParallelism,
