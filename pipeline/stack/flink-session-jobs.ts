@@ -39,7 +39,8 @@ const ENDED = new Set(['FAILED', 'CANCELED', 'FINISHED', 'SUSPENDED']);
  */
 export class SessionJobs {
   private readonly submitted = new Map<string, number>();
-  private jarId: string | null = null;
+  /** The uploaded jar's id, shared by submissions made side by side so that the jar is uploaded once. */
+  private jar: Promise<string> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private pass: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -106,7 +107,8 @@ export class SessionJobs {
 
   private async submit(args: readonly string[]): Promise<string> {
     for (let attempt = 0; ; attempt++) {
-      const jarId = this.jarId ?? (this.jarId = await this.upload());
+      const jar = this.uploadOnce();
+      const jarId = await jar;
       const res = await fetch(`${this.o.restUrl}/jars/${encodeURIComponent(jarId)}/run`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -118,11 +120,19 @@ export class SessionJobs {
       if (res.ok && body.jobid) return body.jobid;
       // A restarted JobManager may have lost the upload: upload again once.
       if (res.status === 404 && attempt === 0) {
-        this.jarId = null;
+        if (this.jar === jar) this.jar = null;
         continue;
       }
       throw new Error(`/jars/:id/run answered ${res.status}: ${(body.errors ?? []).join(' ').slice(0, 1500)}`);
     }
+  }
+
+  private uploadOnce(): Promise<string> {
+    this.jar ??= this.upload().catch((err: unknown) => {
+      this.jar = null;
+      throw err;
+    });
+    return this.jar;
   }
 
   private async upload(): Promise<string> {
