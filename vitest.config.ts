@@ -7,7 +7,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['{lib,server,components,pipeline,bench,docs}/**/*.test.{ts,tsx}'],
-          exclude: ['**/*.integration.test.ts', '**/*.faults.test.ts', 'node_modules/**'],
+          exclude: ['**/*.integration.test.ts', '**/*.faults.test.ts', '**/*.cluster.test.ts', 'node_modules/**'],
           environment: 'node',
         },
       },
@@ -33,6 +33,17 @@ export default defineConfig({
           poolOptions: { forks: { singleFork: true } },
           testTimeout: 300_000,
           hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: 'cluster',
+          // The cluster topology (three brokers, a Flink session cluster, two gateways behind HAProxy), started by each file.
+          include: ['pipeline/**/*.cluster.test.ts'],
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+          testTimeout: 1_500_000,
+          hookTimeout: 600_000,
         },
       },
     ],

@@ -66,7 +66,7 @@ export async function runningPipeline(options: IsolatedPipelineOptions): Promise
 }
 
 /** Whether every named job has all its tasks RUNNING (false while the REST API is not up). */
-async function jobsRunning(restUrl: string, names: string[]): Promise<boolean> {
+export async function jobsRunning(restUrl: string, names: string[]): Promise<boolean> {
   try {
     const overview = (await (await fetch(`${restUrl}/jobs/overview`)).json()) as { jobs: { name: string; state: string; tasks: Record<string, number> }[] };
     return names.every((name) => overview.jobs.some((j) => j.name === name && j.state === 'RUNNING' && j.tasks.running === j.tasks.total));

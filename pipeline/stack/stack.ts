@@ -39,6 +39,8 @@ export interface RunningStack {
   readonly flinkRestUrl: string | null;
   /** How often each child died and was started again. */
   restarts(): Record<string, number>;
+  /** Signals one part by name (kafka-2, flink-taskmanager-1, gateway-1...): how fault tests crash it. Its pid, or null when not running. */
+  signal(name: string, signal: NodeJS.Signals): number | null;
   stop(): Promise<void>;
 }
 
@@ -263,6 +265,7 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
     opsToken,
     flinkRestUrl,
     restarts: () => supervisor.restartCounts(),
+    signal: (name, signal) => supervisor.signal(name, signal),
     stop: async () => {
       for (const stop of stops) await stop();
       await supervisor.stopAll();

@@ -79,6 +79,21 @@ describe('Supervisor restarts', () => {
     await expect(child.exited).resolves.toBeNull();
   });
 
+  it('signals a running child by name, which is then restarted as after any death', async () => {
+    const said: string[] = [];
+    const s = new Supervisor((l) => said.push(l), () => undefined);
+    const child = s.start({ name: 'victim', command: process.execPath, args: ['-e', 'console.log("up"); setInterval(() => {}, 1000)'], logFile: join(dir, 'victim.log'), restart: policy });
+    while (!said.includes('[victim] up')) await new Promise((r) => setTimeout(r, 20));
+    const first = child.process;
+    expect(s.signal('victim', 'SIGKILL')).toBe(first.pid);
+    expect(s.signal('nobody', 'SIGKILL')).toBeNull();
+    while (child.restarts === 0 || child.process === first) await new Promise((r) => setTimeout(r, 20));
+    expect(first.signalCode).toBe('SIGKILL');
+    expect(s.restartCounts()).toEqual({ victim: 1 });
+    await s.stopAll(2000);
+    expect(s.signal('victim', 'SIGKILL')).toBeNull();
+  });
+
   it('stopAll while a restart is pending cancels it', async () => {
     const s = new Supervisor(() => undefined, () => undefined);
     const child = s.start({ name: 'late', command: process.execPath, args: ['-e', 'process.exit(2)'], logFile: join(dir, 'late.log'), restart: { ...policy, initialDelayMs: 60_000 } });

@@ -107,6 +107,18 @@ export class Supervisor {
     return supervised;
   }
 
+  /**
+   * Sends `signal` to the named child's process group, as an operator's kill would (fault tests
+   * crash one part this way); the child is restarted as after any death. Its pid, or null when
+   * no child of that name is running.
+   */
+  signal(name: string, signal: NodeJS.Signals): number | null {
+    const child = this.children.find((c) => c.name === name)?.process;
+    if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return null;
+    signalGroup(child, signal);
+    return child.pid;
+  }
+
   /** How often each child was restarted, by name (children never restarted are left out). */
   restartCounts(): Record<string, number> {
     return Object.fromEntries(this.children.filter((c) => c.restarts > 0).map((c) => [c.name, c.restarts]));
