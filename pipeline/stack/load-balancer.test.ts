@@ -15,6 +15,11 @@ function fakeGateway(name: string, port: number): { server: Server; ready: { val
       res.writeHead(ready.value ? 200 : 503).end();
       return;
     }
+    // Gateway 1 dies while answering: its connection closes with nothing sent, as after a SIGKILL.
+    if (req.url === '/dies-on-1' && name === 'gateway-1') {
+      setTimeout(() => req.socket.destroy(), 50);
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/plain' }).end(name);
   }).listen(port, '127.0.0.1');
   return { server, ready };
@@ -60,6 +65,15 @@ describe('the load balancer in front of the gateways', () => {
     expect(first.cookie).toMatch(/SameSite=Lax/i);
     const pinned = first.cookie!.split(';')[0]!;
     for (let i = 0; i < 4; i++) expect((await served(pinned)).by).toBe(first.by);
+  });
+
+  it('sends a request whose gateway died while answering to the other one, but never a POST', async () => {
+    const answers = await Promise.all(Array.from({ length: 6 }, () => fetch(`${url}/dies-on-1`).then((r) => r.text(), (e: Error) => e.message)));
+    expect(answers).toEqual(Array(6).fill('gateway-2'));
+    // A POST may have been acted on before the gateway died: the browser is told, not the other gateway asked again.
+    const posts = await Promise.all(Array.from({ length: 4 }, () => fetch(`${url}/dies-on-1`, { method: 'POST', body: 'x' }).then((r) => r.text(), () => 'closed')));
+    expect(posts.filter((p) => p === 'gateway-2')).toHaveLength(2);
+    expect(posts.filter((p) => p !== 'gateway-2')).toHaveLength(2);
   });
 
   it('never lets /metrics through, whatever the gateway would answer', async () => {

@@ -29,7 +29,7 @@ export const HEALTH_CHECK = { intervalMs: 1000, fall: 2, rise: 2 } as const;
  * itself, so a gateway that is up but not caught up gets no traffic, and a dead one is out
  * within two seconds. Polling requests stick to their gateway by a cookie (Socket.IO's polling
  * transport needs its session's gateway); a dead gateway's clients are sent to the other one
- * (redispatch). WebSocket upgrades pass through; a tunnel may idle for an hour.
+ * (redispatch), as is a GET whose gateway died before answering. WebSocket upgrades pass through; a tunnel may idle for an hour.
  */
 export function haproxyConfig(o: LoadBalancerOptions): string {
   const servers = o.gateways.map((port, i) => `  server gateway-${i + 1} ${o.host}:${port} check cookie gateway-${i + 1}`);
@@ -45,8 +45,11 @@ export function haproxyConfig(o: LoadBalancerOptions): string {
     '  option httplog',
     '  option dontlognull',
     '  option forwardfor',
-    '  option redispatch',
+    // A retry goes to another gateway. Besides refused connections, a GET whose gateway closed
+    // the connection without answering (it died mid-request) is retried: the browser sees nothing.
+    '  option redispatch 1',
     '  retries 2',
+    '  retry-on conn-failure empty-response',
     '  timeout connect 3s',
     '  timeout client 60s',
     '  timeout server 60s',
@@ -61,6 +64,8 @@ export function haproxyConfig(o: LoadBalancerOptions): string {
     '',
     'backend gateways',
     '  balance roundrobin',
+    // What a dead gateway may have acted on (a sign-in, a triage action) is not sent again.
+    '  http-request disable-l7-retry unless METH_GET || METH_OPTIONS',
     `  cookie ${GATEWAY_COOKIE} insert indirect nocache httponly attr "SameSite=Lax"`,
     '  option httpchk GET /readyz',
     '  http-check expect status 200',
