@@ -24,6 +24,10 @@ export interface FlinkJobStatus {
     readonly lastCompletedAt: number | null;
     readonly lastDurationMs: number | null;
   };
+  /** How often the job restarted since it was submitted (a lost TaskManager, a failing sink...). */
+  readonly restarts: number;
+  /** The checkpoint the job resumed from, when it did (a restart, or a resubmission after a JobManager restart). */
+  readonly restoredFrom: { readonly checkpointId: number; readonly at: number } | null;
   /** Records read and written by the job's tasks (Flink refreshes these every few seconds). */
   readonly recordsIn: number;
   readonly recordsOut: number;

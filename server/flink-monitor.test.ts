@@ -19,9 +19,19 @@ beforeAll(async () => {
         jobs: [
           { jid: 'a', name: 'surge', state: 'INITIALIZING', 'start-time': 1, tasks: { running: 0, total: 4 } },
           { jid: 'b', name: 'fraud', state: 'RUNNING', 'start-time': 2, tasks: { running: 4, total: 4 } },
+          { jid: 'c', name: 'kpis', state: 'RUNNING', 'start-time': 3, tasks: { running: 2, total: 4 } },
         ],
       });
     }
+    // kpis restarted twice after losing a TaskManager and resumed from checkpoint 41.
+    if (req.url === '/jobs/c/checkpoints') {
+      return json(200, {
+        counts: { completed: 42, failed: 1 },
+        latest: { completed: { latest_ack_timestamp: 5000, end_to_end_duration: 30 }, restored: { id: 41, restore_timestamp: 4000, is_savepoint: false, external_path: 'file:/x/chk-41' } },
+      });
+    }
+    if (req.url === '/jobs/c') return json(200, { vertices: [] });
+    if (req.url === '/jobs/c/metrics?get=numRestarts') return json(200, [{ id: 'numRestarts', value: '2' }]);
     if (req.url === '/jobs/b/checkpoints') return json(500, { errors: ['Unable to get JobMasterGateway for initializing job.'] });
     return json(404, { errors: ['not found'] });
   });
@@ -38,7 +48,16 @@ describe('FlinkMonitor', () => {
     expect(monitor.status.reachable).toBe(true);
     expect(monitor.status.jobs.map((j) => [j.name, j.state, j.watermark, j.checkpoints.completed])).toEqual([
       ['fraud', 'RUNNING', null, 0],
+      ['kpis', 'RUNNING', null, 42],
       ['surge', 'INITIALIZING', null, 0],
     ]);
+  });
+
+  it('reports how often a job restarted and the checkpoint it resumed from', async () => {
+    const monitor = new FlinkMonitor({ restUrl: url, pollMs: 1000, log: pino({ level: 'silent' }) });
+    await monitor.poll();
+    const byName = new Map(monitor.status.jobs.map((j) => [j.name, j]));
+    expect(byName.get('kpis')).toMatchObject({ restarts: 2, restoredFrom: { checkpointId: 41, at: 4000 }, tasksRunning: 2, tasksTotal: 4 });
+    expect(byName.get('fraud')).toMatchObject({ restarts: 0, restoredFrom: null });
   });
 });

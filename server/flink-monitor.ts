@@ -6,7 +6,10 @@ interface JobsOverview {
 }
 interface Checkpoints {
   counts: { completed: number; failed: number };
-  latest: { completed: { latest_ack_timestamp: number; end_to_end_duration: number } | null };
+  latest: {
+    completed: { latest_ack_timestamp: number; end_to_end_duration: number } | null;
+    restored: { id: number; restore_timestamp: number } | null;
+  };
 }
 interface JobDetails {
   vertices: { id: string; name: string; metrics: { 'read-records': number; 'write-records': number } }[];
@@ -86,6 +89,8 @@ export class FlinkMonitor {
       tasksRunning: job.tasks.running,
       tasksTotal: job.tasks.total,
       checkpoints: details?.checkpoints ?? { completed: 0, failed: 0, lastCompletedAt: null, lastDurationMs: null },
+      restarts: details?.restarts ?? 0,
+      restoredFrom: details?.restoredFrom ?? null,
       recordsIn: details?.recordsIn ?? 0,
       recordsOut: details?.recordsOut ?? 0,
       watermark: details?.watermark ?? null,
@@ -94,7 +99,12 @@ export class FlinkMonitor {
   }
 
   private async jobDetails(job: JobsOverview['jobs'][number]): Promise<Omit<FlinkJobStatus, 'id' | 'name' | 'state' | 'startedAt' | 'tasksRunning' | 'tasksTotal'>> {
-    const [checkpoints, details] = await Promise.all([this.get<Checkpoints>(`/jobs/${job.jid}/checkpoints`), this.get<JobDetails>(`/jobs/${job.jid}`)]);
+    const [checkpoints, details, restarts] = await Promise.all([
+      this.get<Checkpoints>(`/jobs/${job.jid}/checkpoints`),
+      this.get<JobDetails>(`/jobs/${job.jid}`),
+      this.get<{ id: string; value: string }[]>(`/jobs/${job.jid}/metrics?get=numRestarts`).catch(() => []),
+    ]);
+    const restored = checkpoints.latest.restored;
     const last = checkpoints.latest.completed;
     const perVertex = await Promise.all(
       details.vertices.map(async (v) => {
@@ -117,6 +127,8 @@ export class FlinkMonitor {
         lastCompletedAt: last?.latest_ack_timestamp ?? null,
         lastDurationMs: last?.end_to_end_duration ?? null,
       },
+      restarts: Number(restarts[0]?.value ?? 0) || 0,
+      restoredFrom: restored ? { checkpointId: restored.id, at: restored.restore_timestamp } : null,
       recordsIn: details.vertices.reduce((sum, v) => sum + v.metrics['read-records'], 0),
       recordsOut: details.vertices.reduce((sum, v) => sum + v.metrics['write-records'], 0),
       watermark: withWatermark.length > 0 ? Math.min(...withWatermark.map((v) => v.watermark!)) : null,

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { topics } from '../lib/topics';
 
 /**
  * kafkajs's producer as patched (patches/kafkajs+2.2.4.patch), against a three-broker cluster
@@ -88,7 +89,7 @@ describe('kafkajs send, patched: a leader lost in the middle of a send', () => {
     const c = standInCluster(6);
     const messages = Array.from({ length: 60 }, (_, i) => ({ partition: i % 6, value: `m${i}` }));
     c.killOnNextProduce(1);
-    const responses = await c.send({ acks: -1, timeout: 30_000, topicMessages: [{ topic: 'raw.driver-locations', messages }] });
+    const responses = await c.send({ acks: -1, timeout: 30_000, topicMessages: [{ topic: topics.driverLocationsRaw.name, messages }] });
 
     const landed = c.written.flatMap((w) => w.values);
     expect(landed.sort()).toEqual(messages.map((m) => m.value).sort());
@@ -106,7 +107,7 @@ describe('kafkajs send, patched: a leader lost in the middle of a send', () => {
     const c = standInCluster(6, { 2: 200 });
     const messages = Array.from({ length: 12 }, (_, i) => ({ partition: i % 6, value: `m${i}` }));
     c.killOnNextProduce(1);
-    await c.send({ acks: -1, timeout: 30_000, topicMessages: [{ topic: 'raw.payments', messages }] });
+    await c.send({ acks: -1, timeout: 30_000, topicMessages: [{ topic: topics.paymentsRaw.name, messages }] });
     const landed = c.written.flatMap((w) => w.values);
     expect(landed.sort()).toEqual(messages.map((m) => m.value).sort());
   });
