@@ -85,6 +85,8 @@ export interface Principal {
   readonly expiresAt: number;
   /** The grant a token was issued under, for revocation. */
   readonly grantId: string | null;
+  /** A person's session: its id (for signing it out), when it began, how they signed in; null for tokens. */
+  readonly session: { readonly id: string; readonly began: number; readonly via: 'password' | 'sso' } | null;
 }
 
 export function principalMaySubscribe(p: Principal, stream: Stream): boolean {

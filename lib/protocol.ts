@@ -140,7 +140,7 @@ export interface SessionInfo {
 
 /** Why a socket is being closed on purpose (the client does not reconnect). */
 export interface SessionEnd {
-  readonly reason: 'expired' | 'revoked' | 'signed-out';
+  readonly reason: 'expired' | 'revoked' | 'signed-out' | 'role-changed';
   readonly message: string;
 }
 

@@ -4,7 +4,8 @@
  * simulator and the gateway read it.
  */
 
-export type CleanupPolicy = 'delete' | 'compact';
+/** `compact,delete`: the latest record per key, and none older than the retention. */
+export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete';
 
 export interface TopicSpec {
   readonly name: string;
@@ -150,6 +151,26 @@ export const topics = {
     retentionMs: -1,
     description: 'Wall and embed token grants and their revocations, read by every gateway.',
   },
+  userAccounts: {
+    name: 'governance.users',
+    key: 'name',
+    valueSchema: 'UserAccount',
+    partitions: 1,
+    // Latest per user; a tombstone removes one (and compaction then forgets the user).
+    cleanupPolicy: 'compact',
+    retentionMs: -1,
+    description: 'Local users (role, argon2id hash), read by every gateway: one set of users per cluster.',
+  },
+  sessionEvents: {
+    name: 'governance.sessions',
+    key: 'session:<id> or user:<name>',
+    valueSchema: 'SessionEvent',
+    partitions: 1,
+    // A record ends sessions that expire within SESSION_TTL_MS (at most 7 days): kept 8 days.
+    cleanupPolicy: 'compact,delete',
+    retentionMs: 8 * 24 * HOUR,
+    description: 'Sign-outs: one session ended, or every session of a user begun before a time; read by every gateway.',
+  },
   auditEvents: {
     name: 'audit.events',
     key: 'actor',
@@ -169,7 +190,7 @@ export function topicConfigEntries(spec: TopicSpec): Record<string, string> {
     'cleanup.policy': spec.cleanupPolicy,
     'retention.ms': String(spec.retentionMs),
   };
-  if (spec.cleanupPolicy === 'compact') {
+  if (spec.cleanupPolicy !== 'delete') {
     // Roll and clean often enough that a restarting gateway replays minutes, not hours,
     // of superseded positions, and that each cleaning pass is small: the first pass over 50
     // minutes of drivers.positions (one 240 MB segment set) held driver latency up to 11 s in

@@ -110,7 +110,7 @@ describe('sign-in', () => {
     expect(sixth.status).toBe(429);
     expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThan(0);
     for (let i = 0; i < 5; i++) await login(urlA, 'admin2', `guess-${i}`);
-    await a.access.users.put('admin2', 'ops', 'a-long-enough-password');
+    await a.access.users.put('admin2', 'ops', 'a-long-enough-password', 'test');
     expect((await login(urlA, 'admin2', 'a-long-enough-password')).status).toBe(429);
     expect((await login(urlA, 'admin', ADMIN_PASSWORD)).status).toBe(303);
   });

@@ -41,7 +41,8 @@ const Env = z.object({
   PSEUDONYM_KEY: z.string().min(32).optional(),
   STREAMWATCH_ADMIN_USER: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/).default('admin'),
   STREAMWATCH_ADMIN_PASSWORD: z.string().min(12).optional(),
-  SESSION_TTL_MS: z.coerce.number().int().min(1000).default(8 * 3_600_000),
+  /** At most 7 days: governance.sessions keeps a sign-out for 8 (lib/topics.ts). */
+  SESSION_TTL_MS: z.coerce.number().int().min(1000).max(7 * 24 * 3_600_000).default(8 * 3_600_000),
   /** Lifetime of one wall or embed token; the gateway renews it within its grant. */
   TOKEN_TTL_MS: z.coerce.number().int().min(2000).default(10 * 60_000),
   /** The address users open (for redirects and cookies); defaults to http://HOST:PORT. */

@@ -1,10 +1,11 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { kafkaLogCreator } from '../lib/kafka-client-log';
 import type { AccessGrant } from '../lib/schemas/access-grant';
+import { sessionEventKey } from '../lib/schemas/session-event';
 import { topics } from '../lib/topics';
 import { flinkGroupLiveness } from '../lib/lag/flink-liveness';
 import { submitAlertAction } from './alert-actions';
@@ -39,15 +40,26 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
  */
 export async function startGateway(config: GatewayConfig, log: Logger, pages: RequestHandler, clock: { now(): number } = Date) {
   const metrics = createMetrics();
-  const access = await AccessControl.open(config.access, async (name, password) => {
+  // Written to once the producer is connected (below); nothing publishes before that.
+  let producerRef: Producer | null = null;
+  const send = async (topic: string, key: string, value: string | null): Promise<void> => {
+    if (!producerRef) throw new Error('not connected to Kafka yet');
+    await producerRef.send({ topic, messages: [{ key, value }] });
+  };
+  const access = await AccessControl.open(config.access, {
+    publishUser: (name, account) => send(topics.userAccounts.name, name, account && JSON.stringify(account)),
+    publishSessionEvent: (event) => send(topics.sessionEvents.name, sessionEventKey(event), JSON.stringify(event)),
+  });
+  const onFirstAdmin = async (name: string, password: string | null): Promise<void> => {
     if (!password) return void log.warn({ user: name }, `created the first admin "${name}" with the password from STREAMWATCH_ADMIN_PASSWORD`);
     // A generated password goes to a file only its owner may read, and to a terminal if there is
     // one; never into the log, which is shipped and kept.
     const file = join(config.access.stateDir, 'first-admin-password');
+    await mkdir(config.access.stateDir, { recursive: true });
     await writeFile(file, `${password}\n`, { mode: 0o600 });
     if (process.stderr.isTTY) process.stderr.write(`first admin "${name}", password ${password} (also in ${file})\n`);
     log.warn({ user: name, file }, `created the first admin "${name}" with a generated password, kept in ${file} (mode 600); set STREAMWATCH_ADMIN_PASSWORD to choose it`);
-  });
+  };
   const kafka = new Kafka({
     clientId: `streamwatch-gateway-${config.gatewayId}`,
     brokers: config.brokers,
@@ -84,9 +96,9 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   const pipelineData = new PipelineDataMonitor({ kafka, groupId: `${groupBase}-quarantine`, admin, pollMs: config.lagPollMs, log, pseudonymKey: access.pseudonymKey, clock, count: countRecord });
   const auditView = new AuditView();
   const audit = new AuditLog({ producer, gatewayId: config.gatewayId, log, onWritten: (outcome) => metrics.auditWrites.inc({ outcome }), clock });
-  const governance = new GovernanceIngest({ kafka, groupId: `${groupBase}-governance`, grants: access.grants, audit: auditView, log, count: countRecord });
+  const governance = new GovernanceIngest({ kafka, groupId: `${groupBase}-governance`, grants: access.grants, audit: auditView, users: access.users, sessionEnds: access.sessionEnds, log, count: countRecord });
   // Every topic the gateway replays into a view: each rebuilt after a crash, each degraded on its own.
-  const streams = [ingest.stream, alertIngest.stream, analyticsIngest.stream, governance.grantStream, governance.auditStream, pipelineData.stream];
+  const streams = [ingest.stream, alertIngest.stream, analyticsIngest.stream, governance.grantStream, governance.userStream, governance.sessionStream, governance.auditStream, pipelineData.stream];
   const degradedStreams = (): string[] => streams.filter((st) => st.degraded).map((st) => st.name);
   const publishGrant = async (grant: AccessGrant): Promise<void> => {
     await producer.send({ topic: topics.accessGrants.name, messages: [{ key: grant.grantId, value: JSON.stringify(grant) }] });
@@ -147,7 +159,12 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     server.listen(config.port, config.host, resolve);
   });
   await Promise.all([admin.connect(), producer.connect()]);
+  producerRef = producer;
   await governance.start();
+  // The first admin is made only once every user on the topic is known.
+  await governance.userStream.whenReady();
+  const { imported } = await access.bootstrap(onFirstAdmin);
+  if (imported > 0) log.warn({ imported, file: join(config.access.stateDir, 'users.json.imported') }, `brought ${imported} users from the users file to ${topics.userAccounts.name}; the file is kept as users.json.imported`);
   await ingest.start();
   await alertIngest.start();
   await analyticsIngest.start();
@@ -161,6 +178,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   pipelineData.onData = (data) => socket.publishPipelineData(data);
   await pipelineData.start();
   const expiry = setInterval(() => {
+    access.sessionEnds.prune(clock.now());
     const expired = view.expireOlderThan(clock.now() - config.driverTtlMs);
     if (expired > 0) log.info({ expired, ttlMs: config.driverTtlMs }, 'expired drivers that stopped reporting');
   }, 5_000);

@@ -1,7 +1,11 @@
 import { AccessGrant } from '../lib/schemas/access-grant';
 import { AuditEvent } from '../lib/schemas/audit-event';
+import { SessionEvent } from '../lib/schemas/session-event';
+import { UserAccount } from '../lib/schemas/user-account';
 import { topics } from '../lib/topics';
 import type { GrantStore } from './auth/grants';
+import type { SessionEnds } from './auth/sessions';
+import type { UserDirectory } from './auth/users';
 import type { AuditView } from './audit';
 import { parseRecord, ReplayedStream, type Handled, type IngestBase, type StreamRecord } from './replayed-stream';
 
@@ -9,39 +13,67 @@ import { parseRecord, ReplayedStream, type Handled, type IngestBase, type Stream
 export const AUDIT_TAIL = 500;
 
 /**
- * Reads governance.grants from the beginning (so that an issue or revocation on any gateway
- * reaches this one; every grant ever issued may still be in use) and the newest AUDIT_TAIL
- * events of each audit.events partition (for the admin view: not a year of history).
+ * Reads governance.grants, governance.users and governance.sessions from the beginning (so that
+ * a grant issued or revoked, a user changed or a session ended on any gateway reaches this one)
+ * and the newest AUDIT_TAIL events of each audit.events partition (for the admin view: not a
+ * year of history).
  */
 export class GovernanceIngest {
   readonly grantStream: ReplayedStream;
   readonly auditStream: ReplayedStream;
-  private readonly counts = { grants: 0, auditEvents: 0 };
+  readonly userStream: ReplayedStream;
+  readonly sessionStream: ReplayedStream;
+  private readonly counts = { grants: 0, auditEvents: 0, users: 0, sessionEvents: 0 };
 
   private readonly grants: GrantStore;
   private readonly audit: AuditView;
+  private readonly users: UserDirectory;
+  private readonly sessionEnds: SessionEnds;
 
-  constructor({ kafka, groupId, grants, audit, log, count }: IngestBase & { readonly grants: GrantStore; readonly audit: AuditView }) {
+  constructor({ kafka, groupId, grants, audit, users, sessionEnds, log, count }: IngestBase & { readonly grants: GrantStore; readonly audit: AuditView; readonly users: UserDirectory; readonly sessionEnds: SessionEnds }) {
     this.grants = grants;
     this.audit = audit;
+    this.users = users;
+    this.sessionEnds = sessionEnds;
+    this.userStream = new ReplayedStream({ kafka, name: 'users', groupId: `${groupId}-users`, topics: [topics.userAccounts.name], handle: (r) => this.user(r), log, count, maxWaitTimeInMs: 50 });
+    this.sessionStream = new ReplayedStream({ kafka, name: 'sessions', groupId: `${groupId}-sessions`, topics: [topics.sessionEvents.name], handle: (r) => this.sessionEvent(r), log, count, maxWaitTimeInMs: 50 });
     this.grantStream = new ReplayedStream({ kafka, name: 'grants', groupId: `${groupId}-grants`, topics: [topics.accessGrants.name], handle: (r) => this.grant(r), log, count, maxWaitTimeInMs: 50 });
     this.auditStream = new ReplayedStream({ kafka, name: 'audit', groupId: `${groupId}-audit`, topics: [topics.auditEvents.name], tail: AUDIT_TAIL, handle: (r) => this.auditEvent(r), log, count, maxWaitTimeInMs: 50 });
   }
 
-  get stats(): { grants: number; auditEvents: number; invalid: number } {
-    return { ...this.counts, invalid: this.grantStream.stats.invalid + this.auditStream.stats.invalid };
+  private get streams(): ReplayedStream[] {
+    return [this.grantStream, this.auditStream, this.userStream, this.sessionStream];
+  }
+
+  get stats(): { grants: number; auditEvents: number; users: number; sessionEvents: number; invalid: number } {
+    return { ...this.counts, invalid: this.streams.reduce((n, st) => n + st.stats.invalid, 0) };
   }
 
   get ready(): boolean {
-    return this.grantStream.ready && this.auditStream.ready;
+    return this.streams.every((st) => st.ready);
   }
 
   async start(): Promise<void> {
-    await Promise.all([this.grantStream.start(), this.auditStream.start()]);
+    await Promise.all(this.streams.map((st) => st.start()));
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.grantStream.stop(), this.auditStream.stop()]);
+    await Promise.all(this.streams.map((st) => st.stop()));
+  }
+
+  private user(record: StreamRecord): Handled {
+    const handled = applyUserRecord(this.users, record);
+    if (handled === 'applied') this.counts.users++;
+    return handled;
+  }
+
+  private sessionEvent({ message }: StreamRecord): Handled {
+    if (message.value === null) return 'tombstone';
+    const event = parseRecord(SessionEvent, message);
+    if (!event.ok) return { invalid: event.invalid };
+    this.counts.sessionEvents++;
+    this.sessionEnds.apply(event.value);
+    return 'applied';
   }
 
   private grant({ message }: StreamRecord): Handled {
@@ -63,4 +95,19 @@ export class GovernanceIngest {
     this.audit.add(event.value);
     return 'applied';
   }
+}
+
+/** A governance.users record applied to a directory: a user's latest record, or a tombstone removing them. */
+export function applyUserRecord(users: UserDirectory, { message }: StreamRecord): Handled {
+  const key = message.key?.toString('utf8');
+  if (!key) return { invalid: 'a user record without a key' };
+  if (message.value === null) {
+    users.apply(key, null);
+    return 'applied';
+  }
+  const account = parseRecord(UserAccount, message);
+  if (!account.ok) return { invalid: account.invalid };
+  if (account.value.name !== key) return { invalid: `a user record keyed ${JSON.stringify(key.slice(0, 64))} names ${account.value.name}` };
+  users.apply(key, account.value);
+  return 'applied';
 }

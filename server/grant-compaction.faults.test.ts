@@ -8,6 +8,8 @@ import { testKafka } from '../pipeline/stack/kafka-test-client';
 import { startTestBroker } from '../pipeline/stack/test-broker';
 import { AuditView } from './audit';
 import { GrantStore } from './auth/grants';
+import { SessionEnds } from './auth/sessions';
+import { UserDirectory } from './auth/users';
 import { GovernanceIngest } from './governance-ingest';
 
 /**
@@ -55,7 +57,7 @@ async function startedGateway(): Promise<{ grants: GrantStore; ingest: Governanc
   const grants = new GrantStore(SECRET, 60_000);
   let invalid = 0;
   const ingest = new GovernanceIngest({
-    kafka, groupId: `gw-${randomUUID()}`, grants, audit: new AuditView(), log: pino({ level: 'silent' }),
+    kafka, groupId: `gw-${randomUUID()}`, grants, audit: new AuditView(), users: new UserDirectory(async () => undefined), sessionEnds: new SessionEnds(60_000), log: pino({ level: 'silent' }),
     count: (_topic, outcome) => {
       if (outcome === 'invalid') invalid++;
     },

@@ -71,6 +71,7 @@ const LOGGED_INVALID = 20;
 export class ReplayedStream {
   private consumer: Consumer | null = null;
   private catchUp: CatchUp | null = null;
+  private readonly readyWaiters: (() => void)[] = [];
   private caughtUp = false;
   private down = false;
   private stopped = false;
@@ -225,9 +226,16 @@ export class ReplayedStream {
     }
   }
 
+  /** Resolves once the view holds everything up to the end offsets seen at start. */
+  whenReady(): Promise<void> {
+    if (this.caughtUp) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
   private updateReadiness(): void {
     if (!this.caughtUp && this.catchUp?.done) {
       this.caughtUp = true;
+      for (const resolve of this.readyWaiters.splice(0)) resolve();
       this.o.log.info({ stream: this.o.name, records: this.counts.records }, `${this.o.name} caught up`);
     }
   }

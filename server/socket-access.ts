@@ -51,6 +51,9 @@ export class SocketAccess {
         });
     });
     this.access.grants.onRevoked = () => this.sweep(io);
+    // A sign-out or a user change read from Kafka (or made here) is applied to sockets at once.
+    this.access.sessionEnds.onEnded = () => this.sweep(io);
+    this.access.users.onChanged = () => this.sweep(io);
     this.sweeper = setInterval(() => this.sweep(io), SWEEP_MS);
   }
 
@@ -123,7 +126,19 @@ export class SocketAccess {
       if (p.grantId && this.access.grants.isRevoked(p.grantId)) this.end(socket, { reason: 'revoked', message: tokenReason('revoked') });
       else if (p.expiresAt <= now) this.end(socket, { reason: 'expired', message: p.kind === 'token' ? tokenReason('expired') : 'Your session has expired. Sign in again.' });
       else if (p.kind === 'token') this.renew(socket, p, now).catch((err: unknown) => this.log.error({ err, who: p.name }, 'could not renew a screen token; it runs until it expires'));
+      else this.recheck(socket, p);
     }
+  }
+
+  /**
+   * A person's socket follows what governance.users and governance.sessions say now: signed
+   * out (here, on another gateway, or by an admin) or removed, it is cut; with a new role, it is
+   * cut with `role-changed` so that the page reconnects and sees what the new role may see.
+   */
+  private recheck(socket: LiveClient, p: Principal): void {
+    const now = this.access.current(p);
+    if (!now.ok) this.end(socket, { reason: 'signed-out', message: 'You were signed out. Sign in again.' });
+    else if (now.principal.role !== p.role) this.end(socket, { reason: 'role-changed', message: `Your role is now ${now.principal.role}: reloading.` });
   }
 
   /** A fresh session token once half of the current one's life is gone, as long as the grant lasts. */

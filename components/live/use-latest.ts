@@ -59,7 +59,11 @@ export function accessProblemStore(): LatestValueStore<AccessProblem> {
     () => undefined,
     () => undefined,
     (set) => {
-      s.on('session:ended', (end) => set({ kind: 'ended', message: end.message, signIn: end.reason === 'expired' && sessionStore().getSnapshot()?.kind !== 'token' }));
+      s.on('session:ended', (end) => {
+        // An admin changed this person's role: the page is loaded again as the new role sees it.
+        if (end.reason === 'role-changed') window.location.reload();
+        set({ kind: 'ended', message: end.message, signIn: (end.reason === 'expired' || end.reason === 'signed-out') && sessionStore().getSnapshot()?.kind !== 'token' });
+      });
       // A refusal by the gateway's middleware is final (socket.io-client does not retry it);
       // transport errors keep the socket active and are the reconnect banner's business.
       s.on('connect_error', (err) => {

@@ -10,6 +10,12 @@ export const auditActions = [
   'alert-action',
   'subscribe',
   'access-denied',
+  // v2: user administration, and signing a user out everywhere.
+  'user-add',
+  'user-role',
+  'user-password',
+  'user-remove',
+  'user-sign-out',
 ] as const;
 
 /** One sensitive action on audit.events: who did what to what, when and from where. */

@@ -8,7 +8,9 @@ import { FraudCase } from './fraud-case';
 import { OpsKpis } from './ops-kpis';
 import { Payment } from './payment';
 import { RideRequest } from './ride-request';
+import { SessionEvent } from './session-event';
 import { SurgeCell } from './surge-cell';
+import { UserAccount } from './user-account';
 import type { JsonSchema } from './compatibility';
 
 /**
@@ -27,7 +29,9 @@ export const schemaRegistry = {
   OpsKpis: { version: 1, schema: OpsKpis },
   AlertAction: { version: 1, schema: AlertAction },
   AccessGrant: { version: 1, schema: AccessGrant },
-  AuditEvent: { version: 1, schema: AuditEvent },
+  AuditEvent: { version: 2, schema: AuditEvent },
+  UserAccount: { version: 1, schema: UserAccount },
+  SessionEvent: { version: 1, schema: SessionEvent },
 } as const satisfies Record<string, { version: number; schema: z.ZodType }>;
 
 export type SchemaName = keyof typeof schemaRegistry;

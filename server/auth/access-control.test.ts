@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
-import { testAccessEnv } from '../testing/credentials';
+import { memoryPublishers, testAccessEnv } from '../testing/credentials';
 import { AccessControl, NAME_FREE_FAILURES } from './access-control';
 
 async function access(): Promise<AccessControl> {
-  return AccessControl.open(loadConfig({ ...testAccessEnv(), PORT: '3998' }).access, () => undefined);
+  return AccessControl.open(loadConfig({ ...testAccessEnv(), PORT: '3998' }).access, memoryPublishers());
 }
 
 /** Sign-in attempts as the route makes them: ask for the wait, and on a wrong password report it. */

@@ -1,11 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import type { Principal } from '../../lib/access';
+import { readFile, rename } from 'node:fs/promises';
+import { z } from 'zod';
+import { roles, type Principal } from '../../lib/access';
+import type { SessionEvent } from '../../lib/schemas/session-event';
+import { UserAccount } from '../../lib/schemas/user-account';
 import { GrantStore, type TokenRefusal } from './grants';
 import { OidcSignIn, type OidcSettings } from './oidc';
 import { loadSecret } from './secrets';
-import { Sessions } from './sessions';
-import { UserStore } from './users';
+import { SessionEnds, Sessions, type SessionRefusal } from './sessions';
+import { UserDirectory, type PublishUser } from './users';
 
 export interface AccessSettings {
   readonly stateDir: string;
@@ -25,7 +29,13 @@ export interface AccessSettings {
 
 export type Identified =
   | { ok: true; principal: Principal; frameOrigins: readonly string[] }
-  | { ok: false; reason: 'none' | TokenRefusal };
+  | { ok: false; reason: SessionRefusal | TokenRefusal };
+
+/** Where the gateway writes what every gateway must know: users, and sessions that ended. */
+export interface AccessPublishers {
+  readonly publishUser: PublishUser;
+  readonly publishSessionEvent: (event: SessionEvent) => Promise<void>;
+}
 
 /** Failed sign-ins a user name may have in 15 minutes, from any addresses, before it waits. */
 export const NAME_FREE_FAILURES = 10;
@@ -38,8 +48,10 @@ const NAME_MAX_WAIT_S = 300;
 export class AccessControl {
   private constructor(
     readonly settings: AccessSettings,
-    readonly users: UserStore,
+    readonly users: UserDirectory,
     readonly sessions: Sessions,
+    readonly sessionEnds: SessionEnds,
+    private readonly publishSessionEvent: (event: SessionEvent) => Promise<void>,
     readonly grants: GrantStore,
     readonly oidc: OidcSignIn | null,
     /** Keys rider pseudonyms; from the environment or the state directory. */
@@ -63,13 +75,43 @@ export class AccessControl {
   private readonly loginByAddress: RateLimiterMemory;
   private readonly connects: RateLimiterMemory;
 
-  static async open(s: AccessSettings, onFirstAdmin: (name: string, password: string | null) => void | Promise<void>): Promise<AccessControl> {
+  static async open(s: AccessSettings, publishers: AccessPublishers): Promise<AccessControl> {
     const secret = await loadSecret(s.authSecret, `${s.stateDir}/auth-secret`, 'AUTH_SECRET');
     const pseudonymKey = await loadSecret(s.pseudonymKey, `${s.stateDir}/pseudonym-key`, 'PSEUDONYM_KEY');
-    const users = await UserStore.open(`${s.stateDir}/users.json`);
-    const admin = await users.ensureAdmin(s.adminName, s.adminPassword);
-    if (admin.created) await onFirstAdmin(s.adminName, admin.password);
-    return new AccessControl(s, users, new Sessions(secret, s.sessionTtlMs, s.secureCookies), new GrantStore(secret, s.tokenTtlMs), s.oidc ? new OidcSignIn(s.oidc) : null, pseudonymKey, secret);
+    return new AccessControl(
+      s,
+      new UserDirectory(publishers.publishUser),
+      new Sessions(secret, s.sessionTtlMs, s.secureCookies),
+      new SessionEnds(s.sessionTtlMs),
+      publishers.publishSessionEvent,
+      new GrantStore(secret, s.tokenTtlMs),
+      s.oidc ? new OidcSignIn(s.oidc) : null,
+      pseudonymKey,
+      secret,
+    );
+  }
+
+  /**
+   * Once governance.users has been read: a gateway that used to keep users in a file brings
+   * them to the topic (once: the file is renamed), and a cluster without an admin gets its first.
+   */
+  async bootstrap(onFirstAdmin: (name: string, password: string | null) => void | Promise<void>): Promise<{ imported: number }> {
+    const file = `${this.settings.stateDir}/users.json`;
+    let imported = 0;
+    const legacy = await readFile(file, 'utf8').then((text) => LegacyUsersFile.parse(JSON.parse(text)).users, (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [];
+      throw new Error(`${file} is not a valid users file: ${err.message}`);
+    });
+    if (legacy.length > 0 && this.users.size === 0) {
+      for (const u of legacy) {
+        await this.users.importAccount(UserAccount.parse({ ...u, updatedAt: Date.now(), updatedBy: 'import' }));
+        imported++;
+      }
+    }
+    if (legacy.length > 0) await rename(file, `${file}.imported`);
+    const admin = await this.users.ensureAdmin(this.settings.adminName, this.settings.adminPassword);
+    if (admin.created) await onFirstAdmin(this.settings.adminName, admin.password);
+    return { imported };
   }
 
   /** Who sent this request or handshake: a screen token if one is presented, else the session cookie. */
@@ -79,7 +121,38 @@ export class AccessControl {
       return check.ok ? { ok: true, principal: check.principal, frameOrigins: check.origins } : check;
     }
     const session = await this.sessions.fromCookieHeader(cookieHeader);
-    return session.ok ? { ok: true, principal: session.principal, frameOrigins: [] } : session;
+    if (!session.ok) return session;
+    const current = this.current(session.principal);
+    return current.ok ? { ok: true, principal: current.principal, frameOrigins: [] } : current;
+  }
+
+  /**
+   * A person's principal as it stands now: refused when the session was signed out (here or on
+   * any gateway) or the local user was removed; with the user's current role, which an admin
+   * may have changed since the session began. Tokens are checked by GrantStore instead.
+   */
+  current(p: Principal): { ok: true; principal: Principal } | { ok: false; reason: SessionRefusal } {
+    if (!p.session) return { ok: true, principal: p };
+    if (this.sessionEnds.hasEnded(p.session, p.name)) return { ok: false, reason: 'signed-out' };
+    if (p.session.via === 'sso') return { ok: true, principal: p };
+    const user = this.users.get(p.name);
+    if (!user) return { ok: false, reason: 'signed-out' };
+    return { ok: true, principal: user.role === p.role ? p : { ...p, role: user.role } };
+  }
+
+  /** Ends one session on every gateway (written to governance.sessions, applied here at once). */
+  async endSession(p: Principal, by: string): Promise<void> {
+    if (!p.session) return;
+    const event: SessionEvent = { kind: 'session-ended', sessionId: p.session.id, user: p.name, at: Date.now(), expiresAt: p.expiresAt, by };
+    this.sessionEnds.apply(event);
+    await this.publishSessionEvent(event);
+  }
+
+  /** Ends every session `user` has now, on every gateway; sessions begun afterwards are not affected. */
+  async signOutEverywhere(user: string, by: string): Promise<void> {
+    const event: SessionEvent = { kind: 'user-signed-out', user, before: Date.now(), by };
+    await this.publishSessionEvent(event);
+    this.sessionEnds.apply(event);
   }
 
   originAllowed(origin: string | undefined): boolean {
@@ -125,6 +198,9 @@ export class AccessControl {
     }
   }
 }
+
+/** users.json as gateways kept it before users moved to governance.users. */
+const LegacyUsersFile = z.object({ users: z.array(z.object({ name: z.string(), role: z.enum(roles), passwordHash: z.string() })) });
 
 /** The client address, as the socket saw it (a proxy in front should be configured to pass it). */
 export function addressOf(req: IncomingMessage): string {

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../audit';
 import { loadConfig } from '../config';
 import { createMetrics } from '../metrics';
-import { sessionCookie, testAccessEnv } from '../testing/credentials';
+import { memoryPublishers, sessionCookie, testAccessEnv } from '../testing/credentials';
+import type { Principal } from '../../lib/access';
 import { AccessControl } from './access-control';
 import { authRoutes } from './auth-routes';
 
@@ -19,11 +20,17 @@ let server: Server;
 let url: string;
 let failures = 0;
 let kafkaDown = false;
+let access: AccessControl;
 const written: unknown[] = [];
 
 beforeAll(async () => {
   const config = loadConfig({ ...testAccessEnv(), PORT: '3999' });
-  const access = await AccessControl.open(config.access, () => undefined);
+  const publishers = memoryPublishers();
+  access = await AccessControl.open(config.access, {
+    publishUser: (name, account) => (kafkaDown ? Promise.reject(new Error('[BrokerPool] Failed to connect: Connection error: connect ECONNREFUSED 127.0.0.1:9')) : publishers.publishUser(name, account)),
+    publishSessionEvent: (event) => (kafkaDown ? Promise.reject(new Error('[BrokerPool] Failed to connect')) : publishers.publishSessionEvent(event)),
+  });
+  await access.bootstrap(() => undefined);
   const producer = { send: async () => [] } as unknown as Producer;
   const log = pino({ level: 'silent' });
   const metrics = createMetrics();
@@ -154,6 +161,74 @@ describe('grants while Kafka is down', () => {
     expect(res.status).toBe(503);
     const list = (await (await fetch(`${url}/api/grants`, { headers: { cookie: await sessionCookie('admin') } })).json()) as { grantId: string; revokedAt: number | null }[];
     expect(list.map((g) => [g.grantId, g.revokedAt])).toEqual([[issued.grant.grantId, null]]);
+    expect(failures).toBe(0);
+  });
+});
+
+describe('the users API', () => {
+  beforeAll(() => {
+    kafkaDown = false;
+  });
+  const call = async (method: string, path: string, body: unknown, cookie: string) =>
+    fetch(`${url}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }), headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:3999', cookie } });
+  const admin = () => sessionCookie('admin');
+  const changes: [string, string, unknown][] = [
+    ['GET', '/api/users', undefined],
+    ['POST', '/api/users', { name: 'eve', role: 'admin', password: 'eve-password-1234' }],
+    ['POST', '/api/users/admin/role', { role: 'viewer' }],
+    ['POST', '/api/users/admin/password', { password: 'taken-over-password' }],
+    ['POST', '/api/users/admin/sign-out', {}],
+    ['POST', '/api/users/admin/remove', {}],
+  ];
+
+  it.each(['fraud-analyst', 'ops', 'viewer'] as const)('refuses every call from the %s role with 403, changing nothing', async (role) => {
+    const before = access.users.list();
+    for (const [method, path, body] of changes) {
+      const res = await call(method, path, body, await sessionCookie(role, `someone-${role}`));
+      expect([path, res.status]).toEqual([path, 403]);
+    }
+    expect(access.users.list()).toEqual(before);
+    expect((await call('GET', '/api/users', undefined, '')).status).toBe(401);
+  });
+
+  it('lets an admin add, re-role, reset and remove a user, and sign them out everywhere', async () => {
+    const added = await call('POST', '/api/users', { name: 'nina', role: 'ops', password: 'nina-password-1234' }, await admin());
+    expect([added.status, await added.json()]).toEqual([201, { name: 'nina', role: 'ops' }]);
+    expect((await call('POST', '/api/users', { name: 'nina', role: 'ops', password: 'nina-password-1234' }, await admin())).status).toBe(409);
+    expect(await access.users.verify('nina', 'nina-password-1234')).toEqual({ name: 'nina', role: 'ops' });
+    expect((await call('POST', '/api/users/nina/role', { role: 'fraud-analyst' }, await admin())).status).toBe(200);
+    expect(access.users.get('nina')?.role).toBe('fraud-analyst');
+    expect((await call('POST', '/api/users/nina/role', { role: 'wall' }, await admin())).status).toBe(400);
+    const session = (await access.sessions.fromCookieHeader((await access.sessions.cookieFor({ name: 'nina', role: 'ops' }, 'password')).cookie.split(';')[0])) as { ok: true; principal: Principal };
+    // The session began as ops: it carries the role nina has now.
+    expect(access.current(session.principal)).toMatchObject({ ok: true, principal: { role: 'fraud-analyst' } });
+    expect((await call('POST', '/api/users/nina/password', { password: 'short' }, await admin())).status).toBe(400);
+    expect((await call('POST', '/api/users/nina/password', { password: 'nina-new-password-1' }, await admin())).status).toBe(200);
+    expect(await access.users.verify('nina', 'nina-password-1234')).toBeNull();
+    // A password reset ends the sessions begun with the old password.
+    expect(access.current(session.principal)).toEqual({ ok: false, reason: 'signed-out' });
+    expect((await call('POST', '/api/users/nina/sign-out', {}, await admin())).status).toBe(200);
+    expect((await call('POST', '/api/users/nina/remove', {}, await admin())).status).toBe(200);
+    expect(access.users.get('nina')).toBeUndefined();
+    expect((await call('POST', '/api/users/nina/remove', {}, await admin())).status).toBe(404);
+  });
+
+  it('never removes or demotes the last admin', async () => {
+    expect((await call('POST', '/api/users/admin/remove', {}, await admin())).status).toBe(409);
+    expect((await call('POST', '/api/users/admin/role', { role: 'ops' }, await admin())).status).toBe(409);
+    expect(access.users.get('admin')?.role).toBe('admin');
+  });
+
+  it('answers 503 and changes nothing while Kafka is down', async () => {
+    kafkaDown = true;
+    try {
+      const res = await call('POST', '/api/users', { name: 'late', role: 'viewer', password: 'late-password-1234' }, await admin());
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { error: string }).error).toMatch(/could not be written to Kafka, so nothing changed/);
+      expect(access.users.get('late')).toBeUndefined();
+    } finally {
+      kafkaDown = false;
+    }
     expect(failures).toBe(0);
   });
 });

@@ -125,7 +125,7 @@ export class GrantStore {
       return {
         ok: true,
         origins: c.origins,
-        principal: { kind: 'token', name: `token:${c.label}`, role: c.role, panels: c.panels, expiresAt: sessionEnd, grantId: c.sub },
+        principal: { kind: 'token', name: `token:${c.label}`, role: c.role, panels: c.panels, expiresAt: sessionEnd, grantId: c.sub, session: null },
       };
     } catch (err) {
       return { ok: false, reason: err instanceof errors.JWTExpired ? 'expired' : 'invalid' };
@@ -134,7 +134,7 @@ export class GrantStore {
 }
 
 /** Why a screen token is refused, as the screen shows it. */
-export function tokenReason(reason: 'none' | TokenRefusal): string {
+export function tokenReason(reason: 'none' | 'signed-out' | TokenRefusal): string {
   switch (reason) {
     case 'unknown':
       return 'The grant behind this token is not known. Ask an admin for a new one.';

@@ -1,80 +1,93 @@
 import { hash, verify } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { z } from 'zod';
-import { roles, type Role } from '../../lib/access';
-
-const UserName = z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, '1-64 characters of A-Z a-z 0-9 . _ @ -');
-const StoredUser = z.object({ name: UserName, role: z.enum(roles), passwordHash: z.string().startsWith('$argon2') });
-const UsersFile = z.object({ users: z.array(StoredUser) });
-type StoredUser = z.infer<typeof StoredUser>;
+import type { Role } from '../../lib/access';
+import { UserAccount, UserName } from '../../lib/schemas/user-account';
 
 export interface LocalUser {
   readonly name: string;
   readonly role: Role;
 }
 
+/** Passwords shorter than this are refused, wherever a password is set. */
+export const MIN_PASSWORD_LENGTH = 12;
+
+/** Writes a user's record (null: a tombstone, removing the user) to governance.users. */
+export type PublishUser = (name: string, account: UserAccount | null) => Promise<void>;
+
 /** Used when the name is unknown, so that a wrong name takes as long to refuse as a wrong password. */
 let decoyHash: Promise<string> | null = null;
 
+/** A user's record as governance.users holds it: the password hashed with argon2id, never kept. */
+export async function userAccount(name: string, role: Role, password: string, by: string, now = Date.now()): Promise<UserAccount> {
+  UserName.parse(name);
+  if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`passwords have at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (password.length > 256) throw new Error('passwords have at most 256 characters');
+  return UserAccount.parse({ name, role, passwordHash: await hash(password), updatedAt: now, updatedBy: by });
+}
+
 /**
- * Local users in a JSON file (argon2id hashes, never passwords). The file is small and read
- * at start; changes are written atomically (temp file + rename).
+ * The local users, as governance.users says: every gateway replays the compacted topic, so all
+ * of them know the same users. A change is written to the topic first and applied here once
+ * written; other gateways apply it when they read it (within a poll, ~50 ms). Whoever listens
+ * to `onChanged` re-checks that user's open sessions (a removed user is signed out, a new role
+ * applies at once).
  */
-export class UserStore {
-  private users = new Map<string, StoredUser>();
-  private loadedMtime = -1;
+export class UserDirectory {
+  private readonly users = new Map<string, UserAccount>();
+  /** Called after a user was added, changed or removed. */
+  onChanged: (name: string) => void = () => undefined;
 
-  private constructor(private readonly file: string) {}
+  constructor(private readonly publish: PublishUser) {}
 
-  static async open(file: string): Promise<UserStore> {
-    const store = new UserStore(file);
-    await store.load();
-    return store;
-  }
-
-  /** Reads the file again when it changed (`npm run users` edits it while gateways run). */
-  private async load(): Promise<void> {
-    let mtime: number;
-    try {
-      mtime = (await stat(this.file)).mtimeMs;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      return;
-    }
-    if (mtime === this.loadedMtime) return;
-    const parsed = UsersFile.safeParse(JSON.parse(await readFile(this.file, 'utf8')));
-    if (!parsed.success) throw new Error(`${this.file} is not a valid users file: ${parsed.error.issues[0]?.message}`);
-    this.users = new Map(parsed.data.users.map((u) => [u.name, u]));
-    this.loadedMtime = mtime;
+  /** A record read from the topic (null: the user was removed). */
+  apply(name: string, account: UserAccount | null): void {
+    if (account) this.users.set(name, account);
+    else if (!this.users.delete(name)) return;
+    this.onChanged(name);
   }
 
   get size(): number {
     return this.users.size;
   }
 
-  list(): LocalUser[] {
-    return [...this.users.values()].map(({ name, role }) => ({ name, role }));
+  get(name: string): LocalUser | undefined {
+    const u = this.users.get(name);
+    return u && { name: u.name, role: u.role };
+  }
+
+  list(): (LocalUser & { readonly updatedAt: number; readonly updatedBy: string })[] {
+    return [...this.users.values()].map(({ name, role, updatedAt, updatedBy }) => ({ name, role, updatedAt, updatedBy })).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Adds or replaces a user. */
-  async put(name: string, role: Role, password: string): Promise<void> {
-    UserName.parse(name);
-    if (password.length < 12) throw new Error('passwords have at least 12 characters');
-    this.users.set(name, { name, role, passwordHash: await hash(password) });
-    await this.save();
+  async put(name: string, role: Role, password: string, by: string): Promise<void> {
+    await this.write(await userAccount(name, role, password, by));
+  }
+
+  /** False when there is no such user. */
+  async setRole(name: string, role: Role, by: string): Promise<boolean> {
+    const u = this.users.get(name);
+    if (!u) return false;
+    if (u.role !== role) await this.write({ ...u, role, updatedAt: Date.now(), updatedBy: by });
+    return true;
+  }
+
+  async setPassword(name: string, password: string, by: string): Promise<boolean> {
+    const u = this.users.get(name);
+    if (!u) return false;
+    await this.write(await userAccount(name, u.role, password, by));
+    return true;
   }
 
   async remove(name: string): Promise<boolean> {
-    const had = this.users.delete(name);
-    if (had) await this.save();
-    return had;
+    if (!this.users.has(name)) return false;
+    await this.publish(name, null);
+    this.apply(name, null);
+    return true;
   }
 
   /** The user when name and password match, else null (same work either way). */
   async verify(name: string, password: string): Promise<LocalUser | null> {
-    await this.load().catch(() => undefined);
     const user = this.users.get(name);
     if (!user) {
       decoyHash ??= hash(randomBytes(16).toString('hex'));
@@ -82,24 +95,31 @@ export class UserStore {
       return null;
     }
     const ok = await verify(user.passwordHash, password).catch(() => false);
-    return ok ? { name: user.name, role: user.role } : null;
+    // Read again after the wait: a user removed meanwhile does not sign in.
+    return ok && this.users.get(name) === user ? { name: user.name, role: user.role } : null;
   }
 
   /**
-   * Makes sure an admin exists: on first run, `name` with `password` (from the environment) or
-   * a generated one, which is returned so that it can be printed once.
+   * Makes sure an admin exists, once the topic has been read: on a cluster's first start,
+   * `name` with `password` (from the environment) or a generated one, which is returned so that
+   * it can be shown once. Gateways starting together for the first time each write the admin;
+   * the last write wins on every gateway alike, so give them one STREAMWATCH_ADMIN_PASSWORD
+   * (the local stack does) or only the last generated password works.
    */
   async ensureAdmin(name: string, password: string | undefined): Promise<{ created: boolean; password: string | null }> {
     if ([...this.users.values()].some((u) => u.role === 'admin')) return { created: false, password: null };
     const chosen = password ?? randomBytes(12).toString('base64url');
-    await this.put(name, 'admin', chosen);
+    await this.put(name, 'admin', chosen, 'bootstrap');
     return { created: true, password: password === undefined ? chosen : null };
   }
 
-  private async save(): Promise<void> {
-    await mkdir(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, `${JSON.stringify({ users: [...this.users.values()] }, null, 2)}\n`, { mode: 0o600 });
-    await rename(tmp, this.file);
+  /** A record as it is (a user brought over from a users file, already hashed). */
+  async importAccount(account: UserAccount): Promise<void> {
+    await this.write(account);
+  }
+
+  private async write(account: UserAccount): Promise<void> {
+    await this.publish(account.name, account);
+    this.apply(account.name, account);
   }
 }
