@@ -3,7 +3,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { tokenPanels, tokenRoles, type TokenPanel, type TokenRole } from '../../lib/access';
 import type { AccessGrant } from '../../lib/schemas/access-grant';
+import { adminApi } from './admin-api';
 import { useAuditTrail } from './use-audit';
+import { UsersAdmin } from './UsersAdmin';
 
 const HOUR = 3_600_000;
 const validities = [
@@ -13,22 +15,19 @@ const validities = [
   ['30 days', 30 * 24 * HOUR],
 ] as const;
 
-/** Wall and embed tokens (issue, see, revoke) and the audit trail, for admins. */
+/** Users, wall and embed tokens (issue, see, revoke) and the audit trail, for admins. */
 export function AdminView() {
   return (
     <div className="grid min-h-0 flex-1 grid-cols-[minmax(28rem,1fr)_2fr] gap-4 overflow-hidden p-4">
-      <Tokens />
+      <div className="flex min-h-0 flex-col gap-4">
+        <UsersAdmin />
+        <Tokens />
+      </div>
       <AuditTrail />
     </div>
   );
 }
 
-async function api<T>(path: string, body?: unknown): Promise<T> {
-  const res = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const json = (await res.json()) as T & { error?: string };
-  if (!res.ok) throw new Error(json.error ?? `HTTP ${res.status}`);
-  return json;
-}
 
 function Tokens() {
   const [grants, setGrants] = useState<AccessGrant[]>([]);
@@ -39,14 +38,14 @@ function Tokens() {
   const [panel, setPanel] = useState<TokenPanel>('wall');
   const [origins, setOrigins] = useState('');
   const [validFor, setValidFor] = useState<number>(24 * HOUR);
-  const reload = useCallback(() => void api<AccessGrant[]>('/api/grants').then(setGrants, (e: Error) => setError(e.message)), []);
+  const reload = useCallback(() => void adminApi<AccessGrant[]>('/api/grants').then(setGrants, (e: Error) => setError(e.message)), []);
   useEffect(reload, [reload]);
 
   const issue = async (e: React.FormEvent) => {
     e.preventDefault();
     setError(null);
     try {
-      const out = await api<{ url: string; grant: AccessGrant }>('/api/grants', {
+      const out = await adminApi<{ url: string; grant: AccessGrant }>('/api/grants', {
         label, role, panels: [panel], validForMs: validFor,
         origins: origins.split(/[\s,]+/).filter(Boolean),
       });
@@ -58,7 +57,7 @@ function Tokens() {
   };
   const revoke = async (grantId: string) => {
     setError(null);
-    await api(`/api/grants/${grantId}/revoke`, {}).catch((err: Error) => setError(err.message));
+    await adminApi(`/api/grants/${grantId}/revoke`, {}).catch((err: Error) => setError(err.message));
     reload();
   };
   const input = 'rounded border border-edge bg-surface px-2 py-1 text-ink';

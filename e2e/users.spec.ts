@@ -1,0 +1,56 @@
+import { expect, test } from './support/fixtures';
+import { saveScreenshot } from './pages/screenshots';
+
+/**
+ * User administration in /admin, as an admin does it, with the person concerned signed in in
+ * another browser: a new role reaches their open page at once (it reloads as the new role sees
+ * it), "Sign out" ends their session there, and a removed user cannot sign in again.
+ */
+test('the admin adds a user, changes their role and signs them out from /admin; their open page follows each time', async ({ browser, page: admin }, testInfo) => {
+  const name = `dana-${Date.now().toString(36)}`;
+  const password = 'dana-password-0123';
+  admin.on('dialog', (d) => void d.accept());
+  await admin.goto('/admin');
+  const users = admin.getByRole('region', { name: 'Users' });
+  await users.getByLabel('User name').fill(name);
+  await users.getByLabel('Role', { exact: true }).selectOption('ops');
+  await users.getByLabel('Password').fill(password);
+  await users.getByRole('button', { name: 'Add user' }).click();
+  await expect(users.getByRole('status')).toHaveText(`${name} added as ops`);
+  const row = users.locator(`[data-user="${name}"]`);
+  await expect(row.getByLabel(`Role of ${name}`)).toHaveValue('ops');
+
+  const context = await browser.newContext();
+  const dana = await context.newPage();
+  await dana.goto('/');
+  await dana.getByLabel('User name').fill(name);
+  await dana.getByLabel('Password').fill(password);
+  await dana.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(dana.getByTestId('user.role')).toHaveText('ops');
+  await expect(dana.getByRole('link', { name: 'Fraud' })).toHaveCount(1);
+
+  await row.getByLabel(`Role of ${name}`).selectOption('viewer');
+  await expect(users.getByRole('status')).toHaveText(`${name} is now viewer`);
+  // Their page reloads by itself as a viewer: no fraud page offered, no alerts.
+  await expect(dana.getByTestId('user.role')).toHaveText('viewer', { timeout: 5_000 });
+  await expect(dana.getByRole('link', { name: 'Fraud' })).toHaveCount(0);
+  await saveScreenshot(admin, testInfo, 'admin-users');
+
+  await row.getByRole('button', { name: 'Sign out' }).click();
+  await expect(dana.getByTestId('session.problem.message')).toHaveText('Disconnected: You were signed out. Sign in again.', { timeout: 5_000 });
+  await dana.reload();
+  await expect(dana).toHaveURL(/\/login\?next=%2F&error=signed-out$/);
+
+  await row.getByRole('button', { name: 'Remove' }).click();
+  await expect(users.getByRole('status')).toHaveText(`${name} removed`);
+  await expect(row).toHaveCount(0);
+  await dana.getByLabel('User name').fill(name);
+  await dana.getByLabel('Password').fill(password);
+  await dana.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(dana.getByRole('alert')).toHaveText('Wrong user name or password.');
+  await context.close();
+
+  // Every change is on the audit trail, with the admin who made it.
+  const trail = admin.getByTestId('admin.audit');
+  for (const action of ['user-add', 'user-role', 'user-sign-out', 'user-remove']) await expect(trail.locator(`[data-action="${action}"]`).first()).toBeVisible();
+});
