@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{lib,server,components,pipeline,bench,docs}/**/*.test.{ts,tsx}'],
+          include: ['{lib,server,components,pipeline,bench,docs,deploy}/**/*.test.{ts,tsx}'],
           exclude: ['**/*.integration.test.ts', '**/*.faults.test.ts', '**/*.cluster.test.ts', 'node_modules/**'],
           environment: 'node',
         },

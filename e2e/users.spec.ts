@@ -20,8 +20,16 @@ test('the admin adds a user, changes their role and signs them out from /admin; 
   const row = users.locator(`[data-user="${name}"]`);
   await expect(row.getByLabel(`Role of ${name}`)).toHaveValue('ops');
 
-  const context = await browser.newContext();
+  // Nobody signed in yet in this browser (journeys default to the admin's cookies).
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const dana = await context.newPage();
+  // When the gateway's "session ended" frames reached this browser (the test's clock), and why.
+  const ended: { at: number; payload: string }[] = [];
+  dana.on('websocket', (ws) =>
+    ws.on('framereceived', (f) => {
+      if (typeof f.payload === 'string' && f.payload.includes('"session:ended"')) ended.push({ at: Date.now(), payload: f.payload });
+    }),
+  );
   await dana.goto('/');
   await dana.getByLabel('User name').fill(name);
   await dana.getByLabel('Password').fill(password);
@@ -29,15 +37,20 @@ test('the admin adds a user, changes their role and signs them out from /admin; 
   await expect(dana.getByTestId('user.role')).toHaveText('ops');
   await expect(dana.getByRole('link', { name: 'Fraud' })).toHaveCount(1);
 
+  const changed = Date.now();
   await row.getByLabel(`Role of ${name}`).selectOption('viewer');
   await expect(users.getByRole('status')).toHaveText(`${name} is now viewer`);
-  // Their page reloads by itself as a viewer: no fraud page offered, no alerts.
-  await expect(dana.getByTestId('user.role')).toHaveText('viewer', { timeout: 5_000 });
+  // Told within 5 s; the page then reloads by itself as a viewer: no fraud page offered, no alerts.
+  await expect.poll(() => ended.find((e) => e.payload.includes('role-changed'))?.at ?? Infinity, { timeout: 5_000 }).toBeLessThan(changed + 5_000);
+  await expect(dana.getByTestId('user.role')).toHaveText('viewer');
   await expect(dana.getByRole('link', { name: 'Fraud' })).toHaveCount(0);
   await saveScreenshot(admin, testInfo, 'admin-users');
 
+  const signedOut = Date.now();
   await row.getByRole('button', { name: 'Sign out' }).click();
-  await expect(dana.getByTestId('session.problem.message')).toHaveText('Disconnected: You were signed out. Sign in again.', { timeout: 5_000 });
+  await expect.poll(() => ended.find((e) => e.payload.includes('"signed-out"'))?.at ?? Infinity, { timeout: 5_000 }).toBeLessThan(signedOut + 5_000);
+  await expect(dana.getByTestId('session.problem.message')).toHaveText('Disconnected: You were signed out. Sign in again.');
+  console.log(`[users] told the open page: role change ${ended[0]!.at - changed} ms, sign-out ${ended.at(-1)!.at - signedOut} ms after the admin's click`);
   await dana.reload();
   await expect(dana).toHaveURL(/\/login\?next=%2F&error=signed-out$/);
 
