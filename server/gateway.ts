@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Logger } from 'pino';
 import { kafkaLogCreator } from '../lib/kafka-client-log';
 import type { AccessGrant } from '../lib/schemas/access-grant';
@@ -40,11 +40,16 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
  */
 export async function startGateway(config: GatewayConfig, log: Logger, pages: RequestHandler, clock: { now(): number } = Date) {
   const metrics = createMetrics();
-  // Written to once the producer is connected (below); nothing publishes before that.
-  let producerRef: Producer | null = null;
+  const kafka = new Kafka({
+    clientId: `streamwatch-gateway-${config.gatewayId}`,
+    brokers: config.brokers,
+    logLevel: logLevel.INFO,
+    logCreator: kafkaLogCreator(log),
+  });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  // Sends only once the producer is connected (below): nothing publishes before that.
   const send = async (topic: string, key: string, value: string | null): Promise<void> => {
-    if (!producerRef) throw new Error('not connected to Kafka yet');
-    await producerRef.send({ topic, messages: [{ key, value }] });
+    await producer.send({ topic, messages: [{ key, value }] });
   };
   const access = await AccessControl.open(config.access, {
     publishUser: (name, account) => send(topics.userAccounts.name, name, account && JSON.stringify(account)),
@@ -60,12 +65,6 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     if (process.stderr.isTTY) process.stderr.write(`first admin "${name}", password ${password} (also in ${file})\n`);
     log.warn({ user: name, file }, `created the first admin "${name}" with a generated password, kept in ${file} (mode 600); set STREAMWATCH_ADMIN_PASSWORD to choose it`);
   };
-  const kafka = new Kafka({
-    clientId: `streamwatch-gateway-${config.gatewayId}`,
-    brokers: config.brokers,
-    logLevel: logLevel.INFO,
-    logCreator: kafkaLogCreator(log),
-  });
   // The gateway never commits offsets: it rebuilds its views from the topics. A group of its own
   // per start means a restart after a crash (kill -9) joins at once instead of waiting out the
   // dead member's session timeout in the old group.
@@ -84,7 +83,6 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   const alertIngest = new AlertIngest({ kafka, groupId: `${groupBase}-alerts`, view: alerts, log, count: countRecord });
   const analytics = new AnalyticsView();
   const analyticsIngest = new AnalyticsIngest({ kafka, groupId: `${groupBase}-analytics`, view: analytics, log, count: countRecord });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   const admin = kafka.admin();
   const timestamps = new RecordTimestamps(kafka, `${groupBase}-lag-reader`, log);
   const flink = new FlinkMonitor({ restUrl: config.flinkRestUrl, pollMs: config.lagPollMs, log, clock });
@@ -101,7 +99,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   const streams = [ingest.stream, alertIngest.stream, analyticsIngest.stream, governance.grantStream, governance.userStream, governance.sessionStream, governance.auditStream, pipelineData.stream];
   const degradedStreams = (): string[] => streams.filter((st) => st.degraded).map((st) => st.name);
   const publishGrant = async (grant: AccessGrant): Promise<void> => {
-    await producer.send({ topic: topics.accessGrants.name, messages: [{ key: grant.grantId, value: JSON.stringify(grant) }] });
+    await send(topics.accessGrants.name, grant.grantId, JSON.stringify(grant));
     access.grants.apply(grant);
   };
   const routes = authRoutes({ access, audit, publishGrant, publicUrl: config.publicUrl, metrics, log });
@@ -159,7 +157,6 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     server.listen(config.port, config.host, resolve);
   });
   await Promise.all([admin.connect(), producer.connect()]);
-  producerRef = producer;
   await governance.start();
   // The first admin is made only once every user on the topic is known.
   await governance.userStream.whenReady();

@@ -35,10 +35,13 @@ export class GovernanceIngest {
     this.audit = audit;
     this.users = users;
     this.sessionEnds = sessionEnds;
-    this.userStream = new ReplayedStream({ kafka, name: 'users', groupId: `${groupId}-users`, topics: [topics.userAccounts.name], handle: (r) => this.user(r), log, count, maxWaitTimeInMs: 50 });
-    this.sessionStream = new ReplayedStream({ kafka, name: 'sessions', groupId: `${groupId}-sessions`, topics: [topics.sessionEvents.name], handle: (r) => this.sessionEvent(r), log, count, maxWaitTimeInMs: 50 });
-    this.grantStream = new ReplayedStream({ kafka, name: 'grants', groupId: `${groupId}-grants`, topics: [topics.accessGrants.name], handle: (r) => this.grant(r), log, count, maxWaitTimeInMs: 50 });
-    this.auditStream = new ReplayedStream({ kafka, name: 'audit', groupId: `${groupId}-audit`, topics: [topics.auditEvents.name], tail: AUDIT_TAIL, handle: (r) => this.auditEvent(r), log, count, maxWaitTimeInMs: 50 });
+    // Each read with short polls: a change made on another gateway is here within ~50 ms.
+    const replay = (name: string, topic: string, handle: (r: StreamRecord) => Handled, tail?: number) =>
+      new ReplayedStream({ kafka, name, groupId: `${groupId}-${name}`, topics: [topic], handle, log, count, maxWaitTimeInMs: 50, ...(tail === undefined ? {} : { tail }) });
+    this.userStream = replay('users', topics.userAccounts.name, (r) => this.user(r));
+    this.sessionStream = replay('sessions', topics.sessionEvents.name, (r) => this.sessionEvent(r));
+    this.grantStream = replay('grants', topics.accessGrants.name, (r) => this.grant(r));
+    this.auditStream = replay('audit', topics.auditEvents.name, (r) => this.auditEvent(r), AUDIT_TAIL);
   }
 
   private get streams(): ReplayedStream[] {

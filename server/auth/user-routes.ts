@@ -5,9 +5,8 @@ import { UserName } from '../../lib/schemas/user-account';
 import { addressOf } from './access-control';
 import { adminOf, written, type AdminApiDeps } from './admin-api';
 import { issuesText, json, readBody } from './http';
-import { MIN_PASSWORD_LENGTH } from './users';
+import { Password } from './users';
 
-const Password = z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(256);
 /** People sign in; wall and embed roles belong to tokens. */
 const PersonRole = z.enum(roles).refine((r) => r !== 'wall' && r !== 'embed', 'wall and embed are for tokens (Tokens section)');
 const NewUser = z.object({ name: UserName, role: PersonRole, password: Password });

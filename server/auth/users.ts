@@ -1,5 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import type { Role } from '../../lib/access';
 import { UserAccount, UserName } from '../../lib/schemas/user-account';
 
@@ -10,6 +11,8 @@ export interface LocalUser {
 
 /** Passwords shorter than this are refused, wherever a password is set. */
 export const MIN_PASSWORD_LENGTH = 12;
+/** What a password must be: the one rule for sign-up, resets and the command line. */
+export const Password = z.string().min(MIN_PASSWORD_LENGTH, `passwords have at least ${MIN_PASSWORD_LENGTH} characters`).max(256, 'passwords have at most 256 characters');
 
 /** Writes a user's record (null: a tombstone, removing the user) to governance.users. */
 export type PublishUser = (name: string, account: UserAccount | null) => Promise<void>;
@@ -20,8 +23,8 @@ let decoyHash: Promise<string> | null = null;
 /** A user's record as governance.users holds it: the password hashed with argon2id, never kept. */
 export async function userAccount(name: string, role: Role, password: string, by: string, now = Date.now()): Promise<UserAccount> {
   UserName.parse(name);
-  if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`passwords have at least ${MIN_PASSWORD_LENGTH} characters`);
-  if (password.length > 256) throw new Error('passwords have at most 256 characters');
+  const checked = Password.safeParse(password);
+  if (!checked.success) throw new Error(checked.error.issues[0]!.message);
   return UserAccount.parse({ name, role, passwordHash: await hash(password), updatedAt: now, updatedBy: by });
 }
 
