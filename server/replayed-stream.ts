@@ -95,6 +95,10 @@ export class ReplayedStream {
     return this.o.name;
   }
 
+  get topics(): readonly string[] {
+    return this.o.topics;
+  }
+
   /** The view holds everything up to the end offsets seen at start. */
   get ready(): boolean {
     return this.caughtUp;
