@@ -140,7 +140,8 @@ describe('SessionJobs keeps the desired jobs on a session cluster', () => {
     await start(['surge', 'fraud']);
     await until(() => jobManager.jobs.length === 2);
     jobManager.jobs.find((j) => j.name === 'fraud')!.state = 'FAILED';
-    await until(() => jobManager.runs.length === 3);
+    // The fake JobManager sees the run before the reconciler has its answer and counts it.
+    await until(() => jobManager.runs.length === 3 && jobs!.submissions().fraud === 2);
     expect(jobManager.runs[2]!.programArgsList).toEqual(['--name', 'fraud', '--restore', 'true']);
     expect(jobs!.submissions()).toEqual({ surge: 1, fraud: 2 });
     expect(said.some((l) => l.includes('submitted fraud') && l.includes('again, resuming from its newest checkpoint'))).toBe(true);
