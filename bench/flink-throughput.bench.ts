@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Partitioners } from 'kafkajs';
 import { defaultPipelineSettings, flinkJobs, type FlinkJobKey } from '../lib/pipeline-jobs';
@@ -8,17 +11,22 @@ import { startBenchBroker } from './bench-broker';
 import { writeResults } from './results';
 
 /**
- * Sustained events/s of each Flink job on this machine: the same backlog of simulated city
- * (pings, ride requests, payments with fraud) is drained by each job alone in its own
- * mini-cluster (parallelism 2), timed from RUNNING until the job's committed offsets reach
- * the end of its input topics. Baseline: a pass-through job reading all three raw topics,
- * same run, same records.
+ * Events/s per core of each Flink job: the same backlog of simulated city (pings, ride
+ * requests, payments with fraud) is drained by each job alone in its own mini-cluster at
+ * parallelism 1 (one slot, so about one of this machine's two cores; the broker has the
+ * other), timed from RUNNING until the job's committed offsets reach the end of its input
+ * topics. Baseline: a pass-through job reading the same job's inputs, in rounds alternating
+ * with the job (baseline, job, baseline, job...), best of each side, so that neither side
+ * gets the cold first run or another job's event mix.
  */
-const minutes = Number(process.env.BENCH_FLINK_MINUTES ?? 5);
+const minutes = Number(process.env.BENCH_FLINK_MINUTES ?? 3);
+const rounds = Number(process.env.BENCH_FLINK_ROUNDS ?? 2);
+const parallelism = 1;
 const say = (line: string): void => console.error(line);
 const stack = await startBenchBroker(say);
 const kafka = stack.kafka;
 const inputsShared: TopicKey[] = ['driverLocationsRaw', 'rideRequestsRaw', 'paymentsRaw', 'fraudAlerts'];
+const baselineDir = mkdtempSync(join(tmpdir(), 'streamwatch-bench-flink-'));
 
 try {
   // The first pipeline owns the input topics; each measured job reads them under its own group.
@@ -49,17 +57,33 @@ try {
   }
   await producer.disconnect();
 
-  const baseline = await drain('passthrough', [], topicOverrides, [fileURLToPath(new URL('./flink/passthrough.sql', import.meta.url))], ['driverLocationsRaw', 'rideRequestsRaw', 'paymentsRaw'], owner);
   const rows = [];
-  for (const job of ['drivers-positions', 'surge', 'fraud'] as const) {
-    const key = (Object.keys(flinkJobs) as FlinkJobKey[]).find((k) => flinkJobs[k].sqlFile === `${job}.sql`)!;
+  for (const key of Object.keys(flinkJobs) as FlinkJobKey[]) {
+    const job = flinkJobs[key].sqlFile.replace(/\.sql$/, '');
+    // fraud.alerts is empty here: no fraud job writes it in this run.
     const inputs = flinkJobs[key].inputs.filter((t) => t !== 'fraudAlerts');
-    const measured = await drain(job, [key], topicOverrides, [], inputs, owner);
-    rows.push({ name: `${job} (reads ${inputs.join(', ')})`, value: measured, unit: 'events/s', baseline, ratio: measured / baseline, target: 'report' });
+    const passthrough = passthroughFor(inputs);
+    let best = 0;
+    let baseline = 0;
+    for (let round = 1; round <= rounds; round++) {
+      baseline = Math.max(baseline, await drain(`pass-through on ${job}'s inputs, round ${round}`, [], topicOverrides, [passthrough], inputs, owner));
+      best = Math.max(best, await drain(`${job}, round ${round}`, [key], topicOverrides, [], inputs, owner));
+    }
+    rows.push({ name: `${job} per core (reads ${inputs.join(', ')})`, value: best, unit: 'events/s', baseline, ratio: best / baseline, target: 'report' });
   }
-  writeResults('flink-throughput', `Flink jobs draining a ${minutes}-minute backlog alone, parallelism 2, vs a pass-through job on the same records`, rows);
+  writeResults('flink-throughput', `Flink jobs draining a ${minutes}-minute backlog alone at parallelism ${parallelism} (one slot), vs a pass-through job on the same inputs, ${rounds} alternating rounds, best of each`, rows);
 } finally {
   await stack.stop();
+  rmSync(baselineDir, { recursive: true, force: true });
+}
+
+/** The pass-through job's SQL reading exactly these inputs (a file of its own per input set). */
+function passthroughFor(inputs: readonly TopicKey[]): string {
+  const template = readFileSync(fileURLToPath(new URL('./flink/passthrough.sql', import.meta.url)), 'utf8');
+  const dir = mkdtempSync(join(baselineDir, 'job-'));
+  const file = join(dir, 'passthrough.sql');
+  writeFileSync(file, template.replace('{{inputs}}', inputs.map((k) => `\${topic.${k}}`).join(';')));
+  return file;
 }
 
 /** Events/s of one job draining its inputs from the beginning. */
@@ -71,7 +95,7 @@ async function drain(
   inputs: TopicKey[],
   owner: IsolatedPipeline,
 ): Promise<number> {
-  const p = await isolatedPipeline({ brokers: stack.brokers, jobs, settings: defaultPipelineSettings, topicOverrides, extraJobFiles });
+  const p = await isolatedPipeline({ brokers: stack.brokers, jobs, settings: defaultPipelineSettings, topicOverrides, extraJobFiles, parallelism });
   const group = jobs.length > 0 ? `${p.prefix}-${flinkJobs[jobs[0]!].consumerGroup}` : `${p.prefix}-${flinkJobs.kpis.consumerGroup}-baseline`;
   const admin = kafka.admin();
   await admin.connect();

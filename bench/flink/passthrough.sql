@@ -1,12 +1,13 @@
--- Benchmark baseline: Flink reading the three raw topics and doing nothing with them. Each job's
--- events/s is compared with this, measured in the same run on the same records. The consumer
--- group borrows the kpis job's (isolated, per benchmark run) name with a suffix.
+-- Benchmark baseline: Flink reading a job's own input topics and doing nothing with them. Each
+-- job's events/s is compared with this on the same records, in rounds alternating with the job.
+-- The benchmark fills in {{inputs}} with the job's input topics. The consumer group borrows the
+-- kpis job's (isolated, per benchmark run) name with a suffix.
 
 CREATE TABLE raw_in (
   payload BYTES
 ) WITH (
   'connector' = 'kafka',
-  'topic' = '${topic.driverLocationsRaw};${topic.rideRequestsRaw};${topic.paymentsRaw}',
+  'topic' = '{{inputs}}',
   'properties.bootstrap.servers' = '${kafka.bootstrap}',
   'properties.group.id' = '${group.kpis}-baseline',
   'properties.auto.offset.reset' = 'earliest',

@@ -55,6 +55,8 @@ export interface IsolatedPipelineOptions {
   topicOverrides?: Partial<Record<TopicKey, string>>;
   /** SQL files to run besides the catalog jobs (benchmark baselines). */
   extraJobFiles?: readonly string[];
+  /** Every job's parallelism; 2 by default (one task per core here). */
+  parallelism?: number;
 }
 
 /** An isolated pipeline whose jobs are already running. */
@@ -125,7 +127,7 @@ export async function isolatedPipeline(options: IsolatedPipelineOptions): Promis
           brokers: options.brokers,
           jobs: options.jobs,
           heap: options.heap ?? '768m',
-          parallelism: 2,
+          parallelism: options.parallelism ?? 2,
           checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
           restPort: 0,
           onRestUrl: (url) => (restUrl = url),
