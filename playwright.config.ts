@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './e2e/support/chromium';
 import { OIDC_CLIENT } from './e2e/support/oidc-provider';
 import { E2E_ADMIN, E2E_OIDC_PORT, signedInAs } from './e2e/support/people';
 
@@ -23,19 +24,7 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        // WebGL on Mesa's llvmpipe: several times faster than SwiftShader for deck.gl.
-        '--use-gl=angle',
-        '--use-angle=gl-egl',
-        '--ignore-gpu-blocklist',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
   projects: [
     // Signs the admin in with a password and the others through single sign-on; journeys reuse the cookies.

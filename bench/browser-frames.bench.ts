@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from '@playwright/test';
 import { sessionCookie } from '../server/testing/credentials';
+import { chromiumLaunchOptions } from '../e2e/support/chromium';
 import { startBenchBroker } from './bench-broker';
 import { ensureNextBuild } from '../pipeline/stack/next-build';
 import { moveFleet, root, startGatewayProcess } from './gateway-process';
@@ -28,10 +29,7 @@ const bare = createServer((req, res) => {
 });
 await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
 const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/?drivers=${DRIVERS}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--use-gl=angle', '--use-angle=gl-egl', '--ignore-gpu-blocklist'],
-});
+const browser = await chromium.launch(chromiumLaunchOptions);
 let fleet: Awaited<ReturnType<typeof moveFleet>> | undefined;
 let gateway: Awaited<ReturnType<typeof startGatewayProcess>> | undefined;
 

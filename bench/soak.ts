@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { root } from './gateway-process';
 import { writeResults, type BenchRow } from './results';
 import { cpuTicksBelow, slope, stackProcesses, type Watched } from './soak/processes';
+import { chromiumLaunchOptions } from '../e2e/support/chromium';
 
 /**
  * The soak: the whole stack as the README runs it (`npm start`: production build, Kafka, Flink,
@@ -134,10 +135,7 @@ async function signIn(): Promise<string> {
 
 async function openWall(cookie: string) {
   const { chromium } = await import('@playwright/test');
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--use-gl=angle', '--use-angle=gl-egl', '--ignore-gpu-blocklist'],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions);
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
   const at = cookie.indexOf('=');
   await context.addCookies([{ name: cookie.slice(0, at), value: cookie.slice(at + 1), url }]);
