@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
@@ -18,13 +18,18 @@ export async function loadSecret(value: string | undefined, file: string, name: 
   }
   const made = randomBytes(32).toString('base64url');
   await mkdir(dirname(file), { recursive: true });
-  // 'wx': two gateways starting together must not overwrite each other's secret.
+  // Written whole under a name of its own, then linked into place: link() fails if another
+  // gateway got there first, and the file never exists half-written (a gateway starting
+  // alongside read an empty one when it was created and then written).
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(draft, `${made}\n`, { mode: 0o600, flag: 'wx' });
   try {
-    await writeFile(file, `${made}\n`, { mode: 0o600, flag: 'wx' });
+    await link(draft, file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return loadSecret(undefined, file, name);
     throw err;
+  } finally {
+    await unlink(draft).catch(() => undefined);
   }
-  await chmod(file, 0o600);
   return made;
 }
