@@ -28,6 +28,8 @@ const Env = z.object({
   DRIVER_TTL_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
   SLOW_CLIENT_MAX_PENDING: z.coerce.number().int().min(2).default(40),
   SLOW_CLIENT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(15_000),
+  SLOW_CLIENT_MAX_UNSENT_MS: z.coerce.number().int().min(100).default(1000),
+  SLOW_CLIENT_MIN_UNSENT_BYTES: z.coerce.number().int().min(4096).default(64 * 1024),
   FLINK_REST_URL: z.string().url().optional(),
   LAG_POLL_MS: z.coerce.number().int().min(100).default(5_000),
   LAG_WINDOW: z.coerce.number().int().min(3).max(100).default(12),
@@ -78,6 +80,8 @@ export interface GatewayConfig {
   /** A client with more unsent packets than this gets no deltas; behind for longer, it is cut. */
   readonly slowClientMaxPending: number;
   readonly slowClientTimeoutMs: number;
+  readonly slowClientMaxUnsentMs: number;
+  readonly slowClientMinUnsentBytes: number;
   /** Flink's REST API (job state, checkpoints); null when not configured. */
   readonly flinkRestUrl: string | null;
   /** How often consumer-group offsets are polled, and how many polls the lag rules look at. */
@@ -116,6 +120,8 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     driverTtlMs: e.DRIVER_TTL_MS,
     slowClientMaxPending: e.SLOW_CLIENT_MAX_PENDING,
     slowClientTimeoutMs: e.SLOW_CLIENT_TIMEOUT_MS,
+    slowClientMaxUnsentMs: e.SLOW_CLIENT_MAX_UNSENT_MS,
+    slowClientMinUnsentBytes: e.SLOW_CLIENT_MIN_UNSENT_BYTES,
     flinkRestUrl: e.FLINK_REST_URL?.replace(/\/$/, '') ?? null,
     lagPollMs: e.LAG_POLL_MS,
     lagWindow: e.LAG_WINDOW,

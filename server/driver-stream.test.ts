@@ -15,7 +15,7 @@ const CLIENTS = Math.floor(BROADCAST_SLICE * 2.5);
 const http = createServer();
 const io = new Server(http, { path: SOCKET_PATH, transports: ['websocket'] });
 const view = new DriverView();
-const stream = new DriverStream(io as never, { view, backlog: { maxPendingPackets: 1_000, maxBehindMs: 60_000 }, metrics: createMetrics(), log: pino({ level: 'silent' }) });
+const stream = new DriverStream(io as never, { view, backlog: { maxPendingPackets: 1_000, maxUnsentMs: 60_000, minUnsentBytes: 1 << 30, maxBehindMs: 60_000 }, metrics: createMetrics(), log: pino({ level: 'silent' }) });
 io.on('connection', (socket) => stream.attach(socket as never));
 const clients: { socket: ClientSocket; received: { event: string; seq: number }[] }[] = [];
 

@@ -2,8 +2,9 @@ import type { Logger } from 'pino';
 import { encodeDrivers } from '../lib/driver-wire';
 import type { DriverTuple, ServerToClientEvents } from '../lib/protocol';
 import { contains, Viewport } from '../lib/viewport';
-import { ClientBacklog, decide, type BacklogPolicy } from './client-backlog';
+import { ClientBacklog, decide, isBehind, type BacklogPolicy, type EngineConnection } from './client-backlog';
 import type { DriverView, ViewDelta } from './driver-view';
+import { KernelSendQueues } from './kernel-send-queues';
 import type { LiveClient, LiveServer } from './live-types';
 import type { GatewayMetrics } from './metrics';
 
@@ -30,6 +31,8 @@ interface ClientState {
 export interface DriverStreamOptions {
   readonly view: DriverView;
   readonly backlog: BacklogPolicy;
+  /** The kernel's send queues (read once a second); a test may hand in its own. */
+  readonly sendQueues?: KernelSendQueues;
   readonly metrics: GatewayMetrics;
   readonly log: Logger;
 }
@@ -50,14 +53,20 @@ export class DriverStream {
   /** A sliced broadcast is still being written; what waits for it to end. */
   private broadcasting = false;
   private readonly afterBroadcast: (() => void)[] = [];
+  private readonly sendQueues: KernelSendQueues;
 
   constructor(
     private readonly io: LiveServer,
     private readonly o: DriverStreamOptions,
-  ) {}
+  ) {
+    this.sendQueues = o.sendQueues ?? new KernelSendQueues();
+  }
 
   attach(socket: LiveClient): void {
-    const state: ClientState = { backlog: new ClientBacklog(socket.conn), subscribed: false, viewport: null, seq: 0, inView: new Set() };
+    // engine.io's typings hide writeBuffer and the websocket transport's ws socket, which the
+    // backlog reads (engine.io 6, ws 8; the slow-client fault tests fail if they move).
+    const connection = socket.conn as unknown as EngineConnection;
+    const state: ClientState = { backlog: new ClientBacklog(connection, this.sendQueues), subscribed: false, viewport: null, seq: 0, inView: new Set() };
     this.clients.set(socket.id, state);
     socket.on('disconnect', () => this.clients.delete(socket.id));
     socket.on('drivers:subscribe', () => {
@@ -86,6 +95,7 @@ export class DriverStream {
   tick(now: number): void {
     // Changes keep gathering in the view meanwhile; the next tick sends them in one delta.
     if (this.broadcasting) return;
+    if (this.clients.size > 0) this.sendQueues.refresh(now);
     const delta = this.o.view.takeDelta();
     if (!delta) return;
     this.seq++;
@@ -104,6 +114,7 @@ export class DriverStream {
     const receivers = [...(this.io.sockets.adapter.rooms.get(WHOLE_CITY_ROOM) ?? [])].filter((id) => !leftOut.has(id));
     if (receivers.length === 0) return;
     const data = this.encode(delta.upserts, delta.removals.map(([, slot]) => slot), now);
+    for (const id of receivers) this.clients.get(id)?.backlog.sent(data.byteLength, now);
     this.broadcast(receivers, { seq: this.seq, sentAt: now, assigned: delta.assigned, data });
     this.o.metrics.messagesOut.inc({ event: 'drivers:delta' }, receivers.length);
     this.o.metrics.bytesOut.inc({ event: 'drivers:delta' }, data.byteLength * receivers.length);
@@ -134,8 +145,9 @@ export class DriverStream {
       return;
     }
     // A client that is not reading gets its snapshot once it drains, however often it asks.
-    if (state.backlog.pendingPackets > this.o.backlog.maxPendingPackets) state.backlog.needsSnapshot = true;
-    else this.sendSnapshot(socket, state, Date.now());
+    const now = Date.now();
+    if (isBehind(state.backlog, this.o.backlog, now)) state.backlog.needsSnapshot = true;
+    else this.sendSnapshot(socket, state, now);
   }
 
   private sendSnapshot(socket: LiveClient, state: ClientState, sentAt: number): void {
@@ -149,6 +161,7 @@ export class DriverStream {
       seq = state.seq;
     }
     const data = this.encode(drivers, [], sentAt);
+    state.backlog.sent(data.byteLength, sentAt);
     socket.emit('drivers:snapshot', { seq, sentAt, ids: this.o.view.dictionary(), data });
     this.o.metrics.messagesOut.inc({ event: 'drivers:snapshot' });
     this.o.metrics.bytesOut.inc({ event: 'drivers:snapshot' }, data.byteLength);
@@ -171,6 +184,7 @@ export class DriverStream {
     if (upserts.length === 0 && removals.length === 0 && delta.assigned.length === 0) return;
     state.seq++;
     const data = this.encode(upserts, removals, sentAt);
+    state.backlog.sent(data.byteLength, sentAt);
     socket.emit('drivers:delta', { seq: state.seq, sentAt, assigned: delta.assigned, data });
     this.o.metrics.messagesOut.inc({ event: 'drivers:delta' });
     this.o.metrics.bytesOut.inc({ event: 'drivers:delta' }, data.byteLength);
@@ -179,7 +193,7 @@ export class DriverStream {
   private cutOff(socket: LiveClient, state: ClientState, now: number): void {
     this.o.metrics.slowClientsDisconnected.inc();
     this.o.log.warn(
-      { id: socket.id, address: socket.handshake.address, pendingPackets: state.backlog.pendingPackets, behindMs: now - state.backlog.behindSince },
+      { id: socket.id, address: socket.handshake.address, pendingPackets: state.backlog.pendingPackets, unsentBytes: state.backlog.unsentBytes(), behindMs: now - state.backlog.behindSince },
       'disconnected a client too slow to keep up with driver deltas',
     );
     socket.disconnect(true);

@@ -148,7 +148,12 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     recordAlertAction: (who, from, action, alertId, result) =>
       audit.record({ actor: who, action: 'alert-action', target: alertId, outcome: result.ok ? 'ok' : 'failed', from, detail: result.ok ? action : `${action}: ${result.reason}` }),
     deltaIntervalMs: config.deltaIntervalMs,
-    backlog: { maxPendingPackets: config.slowClientMaxPending, maxBehindMs: config.slowClientTimeoutMs },
+    backlog: {
+      maxPendingPackets: config.slowClientMaxPending,
+      maxUnsentMs: config.slowClientMaxUnsentMs,
+      minUnsentBytes: config.slowClientMinUnsentBytes,
+      maxBehindMs: config.slowClientTimeoutMs,
+    },
     metrics,
     log,
   });
