@@ -6,8 +6,9 @@ import type { Viewport } from '../../lib/viewport';
 /**
  * A Socket.IO client for integration tests that keeps the driver state exactly as the protocol
  * describes it (dictionary, binary frames, sequence numbers), with nothing the browser adds.
+ * `onPosition` hears of every position as it is applied (a snapshot's too).
  */
-export function driverClient(url: string, cookie: string, viewport: Viewport | null = null) {
+export function driverClient(url: string, cookie: string, viewport: Viewport | null = null, onPosition?: (driverId: string) => void) {
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { path: SOCKET_PATH, transports: ['websocket'], extraHeaders: { cookie } });
   const drivers = new Map<string, DriverTuple>();
   const seqs: number[] = [];
@@ -18,6 +19,7 @@ export function driverClient(url: string, cookie: string, viewport: Viewport | n
       const id = dictionary[d.index];
       if (!id) throw new Error(`a position for slot ${d.index}, which the dictionary holds no driver for`);
       drivers.set(id, [id, d.lon, d.lat, d.status, d.headingDeg, d.ts]);
+      onPosition?.(id);
     }
     for (const i of decoded.removals) drivers.delete(dictionary[i]!);
   };
