@@ -66,7 +66,7 @@ describe('ReplayedStream', () => {
 
   it('keeps trying a rebuild that fails, backing off, until one runs', async () => {
     vi.useFakeTimers();
-    const { kafka, consumers, failNextRuns } = fakeKafka();
+    const { kafka, consumers, groups, failNextRuns } = fakeKafka();
     const { s } = stream(kafka, () => 'applied', { rebuildDelayMs: { initial: 100, max: 400 } });
     await s.start();
     failNextRuns(3);
@@ -80,6 +80,8 @@ describe('ReplayedStream', () => {
     expect(consumers[4]!.calls).toEqual(['connect', 'subscribe', 'run']);
     expect(s.degraded).toBe(false);
     expect(s.stats.rebuilds).toBe(4);
+    // Each consumer in a group of its own: none waits for a crashed one's session to end.
+    expect(groups).toEqual(['g', 'g-r1', 'g-r2', 'g-r3', 'g-r4']);
   });
 
   it('reads only the newest `tail` records of a long partition', async () => {

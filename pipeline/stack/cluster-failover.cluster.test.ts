@@ -27,7 +27,7 @@ import { loadStackConfig, type StackConfig } from './stack-config';
  * city streams in: a Kafka node three times (the active controller, then the leaders of the
  * driver positions), the busiest TaskManager, a gateway behind HAProxy and the JobManager are
  * each killed with SIGKILL and come back without a person. Through the balancer, socket clients
- * pinned to each gateway and a signed-in Chromium on the pipeline page watch what a person
+ * pinned to each gateway and a signed-in Chromium on the lag page watch what a person
  * would see. A twin (the exactly-once jobs in a mini-cluster of their own, reading the same raw
  * topics) never fails; what the cluster's jobs committed must equal what the twin committed.
  */
@@ -215,8 +215,8 @@ function alertWatch(session: string, gateway: string) {
   return { socket, alerts, offline, act, triage };
 }
 
-/** What the signed-in pipeline page shows, read from its DOM (a string: the test's own transform never reaches the page). */
-const READ_PIPELINE_PAGE = `(() => {
+/** What the signed-in lag page shows (the status bar and the Flink jobs), read from its DOM (a string: the test's own transform never reaches the page). */
+const READ_LAG_PAGE = `(() => {
   const text = (id) => document.querySelector('[data-testid="' + id + '"]')?.textContent ?? null;
   return {
     path: location.pathname,
@@ -241,7 +241,7 @@ interface PageSample {
   readonly jobs: readonly { name: string; state: string; recovering: boolean; restarts: string }[];
 }
 
-/** Chromium on the pipeline page through the balancer, pinned to one gateway, read four times a second. */
+/** Chromium on the lag page (consumer lag and the Flink jobs) through the balancer, pinned to one gateway, read four times a second. */
 async function pageWatch(browser: Browser, session: string, gateway: string) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const eq = session.indexOf('=');
@@ -250,12 +250,12 @@ async function pageWatch(browser: Browser, session: string, gateway: string) {
     { name: GATEWAY_COOKIE, value: gateway, url: stack.url },
   ]);
   const page: Page = await context.newPage();
-  await page.goto(`${stack.url}/pipeline`);
+  await page.goto(`${stack.url}/lag`);
   const samples: PageSample[] = [];
   let reading = true;
   const reader = (async () => {
     while (reading) {
-      const read = (await page.evaluate(READ_PIPELINE_PAGE).catch(() => null)) as Omit<PageSample, 'at'> | null;
+      const read = (await page.evaluate(READ_LAG_PAGE).catch(() => null)) as Omit<PageSample, 'at'> | null;
       if (read) samples.push({ at: Date.now(), ...read });
       await pause(250);
     }
@@ -319,7 +319,7 @@ describe('the cluster topology', () => {
     const at = (t = Date.now()) => `${((t - started) / 1000).toFixed(0)} s`;
 
     // What people see, through the balancer only: a driver client and an alerts client pinned to
-    // each gateway, and a signed-in Chromium on the pipeline page (gateway-1).
+    // each gateway, and a signed-in Chromium on the lag page (gateway-1).
     const session = await signIn();
     const drivers = [driverWatch(session, 'gateway-1'), driverWatch(session, 'gateway-2')];
     const alerts = [alertWatch(session, 'gateway-1'), alertWatch(session, 'gateway-2')];
@@ -329,7 +329,7 @@ describe('the cluster topology', () => {
     const killed = { taskManager: '' };
     try {
       await waitFor(
-        'drivers on both gateways and a live pipeline page',
+        'drivers on both gateways and a live lag page with every Flink job',
         () => drivers.every((d) => d.client.drivers.size > 0) && page.live() && page.latest()!.jobs.length === jobNames.length,
         90_000,
         () => `drivers ${drivers.map((d) => d.client.drivers.size).join('/')}, the page ${JSON.stringify(page.latest() ?? 'not read yet')}`,
@@ -352,18 +352,20 @@ describe('the cluster topology', () => {
         const stall = Math.max(...drivers.map((d) => longest(d.stalls, killedAt, to)));
         const degraded = Math.max(...drivers.map((d) => longest(d.degraded, killedAt, to)));
         const shown = page.notLive(killedAt, to);
+        say(`[cluster] round ${round}: stalls ${drivers.map((d) => d.stalls.filter(([a, b]) => b >= killedAt && a <= to).length).join('/')} drivers, degraded spans ${JSON.stringify(drivers.map((d) => d.degraded.filter(([a, b]) => b >= killedAt && a <= to).map(([a, b]) => [a - killedAt, b - killedAt])))} ms after the kill`);
         report.push(
           `Kafka node ${node}${round === 1 ? ' (controller)' : ''} killed at ${at(killedAt)}: longest a driver went without an update ${secs(stall)}, ` +
             `a gateway degraded for ${secs(degraded)}, the browser not live for ${secs(longest(shown.spans, killedAt, to))}${shown.shown.length ? ` (${shown.shown.join('; ')})` : ''}, ` +
             `three in sync again ${secs(isrBack + 3000)} after the kill`,
         );
+        say(`[cluster] ${report.at(-1)}`);
         expect(stall, `drivers stalled after Kafka node ${node} died`).toBeLessThanOrEqual(BROKER_FAILOVER_BOUND_MS);
         expect(degraded, `a gateway stayed degraded after Kafka node ${node} died`).toBeLessThanOrEqual(BROKER_FAILOVER_BOUND_MS);
         expect(drivers.every((d) => d.offline.length === 0)).toBe(true);
         await pause(10_000);
       }
 
-      // 2. The TaskManager with the most busy slots; the pipeline page shows the restart and the recovery.
+      // 2. The TaskManager with the most busy slots; the lag page's Flink jobs show the restart and the recovery.
       const busiest = (await taskManagers()).sort((a, b) => a.freeSlots - b.freeSlots)[0]!;
       killed.taskManager = `flink-${busiest.id}`;
       const tmKilledAt = Date.now();
@@ -374,7 +376,7 @@ describe('the cluster topology', () => {
       await waitFor('the TaskManager back in the cluster', async () => (await taskManagers()).length === 2, 120_000);
       const restartsAfter = await jobRestarts();
       const shownRestarted = await waitFor(
-        'the pipeline page showing every job running, restarted',
+        'the lag page showing every job running, restarted',
         () => page.latest()!.jobs.every((j) => j.state === 'RUNNING' && !j.recovering) && page.latest()!.jobs.some((j) => j.restarts.startsWith('restarted')),
         30_000,
       );
@@ -382,7 +384,7 @@ describe('the cluster topology', () => {
       report.push(
         `TaskManager ${busiest.id} (${busiest.slotsNumber - busiest.freeSlots} busy slots) killed at ${at(tmKilledAt)}: every job running again ${secs(tmDown + tmRecovered)} later ` +
           `(restarts by job: ${jobNames.map((n) => `${n} ${(restartsAfter.get(n) ?? 0) - (restartsBefore.get(n) ?? 0)}`).join(', ')}); ` +
-          `the pipeline page showed ${[...new Set(duringRecovery)].join(', ') || 'nothing'} and then "${page.latest()!.jobs.map((j) => j.restarts).filter(Boolean).join('; ')}" (${secs(shownRestarted)} after the jobs ran)`,
+          `the lag page showed ${[...new Set(duringRecovery)].join(', ') || 'nothing'} and then "${page.latest()!.jobs.map((j) => j.restarts).filter(Boolean).join('; ')}" (${secs(shownRestarted)} after the jobs ran)`,
       );
       expect(duringRecovery.length).toBeGreaterThan(0);
 
@@ -420,7 +422,7 @@ describe('the cluster topology', () => {
       const pageGap = page.notLive(gatewayKilledAt, gatewayTo);
       const socketsBack = [drivers[0]!.offline[0]!, alerts[0]!.offline[0]!].map(([a, b]) => b - a);
       const pageBack = longest(pageGap.spans, gatewayKilledAt, gatewayTo);
-      const signInAsked = page.samples.some((x) => x.at > gatewayKilledAt && (x.path !== '/pipeline' || x.sessionProblem !== null));
+      const signInAsked = page.samples.some((x) => x.at > gatewayKilledAt && (x.path !== '/lag' || x.sessionProblem !== null));
       report.push(
         `gateway-1 killed at ${at(gatewayKilledAt)}: its driver and alerts clients served by gateway-2 after ${socketsBack.map(secs).join(' and ')}, the browser live again after ${secs(pageBack)} ` +
           `(${pageGap.shown.join('; ') || 'no change shown'}), no sign-in asked: ${!signInAsked}; same drivers ${secs(sameDrivers)} and same alerts and triage ${secs(sameAlerts)} later ` +

@@ -44,8 +44,10 @@ export function fakeKafka(offsets: { low: string; high: string } = { low: '0', h
   const consumers: FakeConsumer[] = [];
   let failNext = 0;
   const admin = { connect: async () => undefined, disconnect: async () => undefined, fetchTopicOffsets: async () => [{ partition: 0, ...offsets }] };
+  const groups: string[] = [];
   const kafka = {
-    consumer: () => {
+    consumer: (config: { groupId: string }) => {
+      groups.push(config.groupId);
       const c = new FakeConsumer();
       c.failRun = failNext-- > 0;
       consumers.push(c);
@@ -53,5 +55,5 @@ export function fakeKafka(offsets: { low: string; high: string } = { low: '0', h
     },
     admin: () => admin,
   } as unknown as Kafka;
-  return { kafka, consumers, failNextRuns: (n: number) => (failNext = n) };
+  return { kafka, consumers, groups, failNextRuns: (n: number) => (failNext = n) };
 }
