@@ -148,10 +148,10 @@ export class ReplayedStream {
       sessionTimeout: 15_000,
       // Every crash is this stream's to recover from (one backoff, one degraded state, one
       // count), not kafkajs's for some errors and nobody's for the others. kafkajs retries a
-      // fetch from a dead broker at the same broker (its metadata still names it leader), so a
-      // few quick tries and then a rebuild, which asks a live broker, find the new leader sooner
-      // than kafkajs's own five tries over 14 s.
-      retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 1000, restartOnFailure: async () => false },
+      // fetch from a dead broker at that broker (its metadata names it leader until the cluster
+      // fences it, 6 s in the cluster topology), so its tries span about that long (not its
+      // default 14 s) before a rebuild asks a live broker where the partitions went.
+      retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 2000, restartOnFailure: async () => false },
     });
     this.consumer = consumer;
     consumer.on(consumer.events.FETCH, () => {
