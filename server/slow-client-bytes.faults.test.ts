@@ -8,6 +8,7 @@ import { topics } from '../lib/topics';
 import { freePorts } from '../pipeline/stack/free-ports';
 import { sessionCookie } from './testing/credentials';
 import { driverClient } from './testing/driver-client';
+import { scrapeMetric } from './testing/scrape-metric';
 import { until } from './testing/until';
 import { startTestGateway, type TestGateway } from './testing/test-gateway';
 
@@ -42,10 +43,7 @@ function moveFleet(): void {
   }, 100);
 }
 
-const metric = async (name: string): Promise<number> => {
-  const body = await (await fetch(`${base}/metrics`)).text();
-  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(body)?.[1] ?? 0);
-};
+const metric = (name: string): Promise<number> => scrapeMetric(base, name);
 
 const p99 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)] ?? NaN;
 

@@ -8,6 +8,7 @@ import { topics } from '../lib/topics';
 import { freePorts } from '../pipeline/stack/free-ports';
 import { sessionCookie } from './testing/credentials';
 import { driverClient } from './testing/driver-client';
+import { scrapeMetric } from './testing/scrape-metric';
 import { until } from './testing/until';
 import { startTestGateway, type TestGateway } from './testing/test-gateway';
 
@@ -39,10 +40,7 @@ async function produce(from: number, count: number): Promise<void> {
   await producer.send({ topic: topics.driversPositions.name, messages });
 }
 
-const metric = async (name: string): Promise<number> => {
-  const body = await (await fetch(`${base}/metrics`)).text();
-  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(body)?.[1] ?? 0);
-};
+const metric = (name: string): Promise<number> => scrapeMetric(base, name);
 
 beforeAll(async () => {
   await producer.connect();
