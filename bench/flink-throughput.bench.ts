@@ -17,7 +17,9 @@ import { writeResults } from './results';
  * other), timed from RUNNING until the job's committed offsets reach the end of its input
  * topics. Baseline: a pass-through job reading the same job's inputs, in rounds alternating
  * with the job (baseline, job, baseline, job...), best of each side, so that neither side
- * gets the cold first run or another job's event mix; each timed from its first commit.
+ * gets the cold first run or another job's event mix. Each is timed from RUNNING to its last
+ * commit: a lower bound (see drain()). The pass-through drains within that floor, so the ratio
+ * overstates how close a job comes to bare reading.
  */
 const minutes = Number(process.env.BENCH_FLINK_MINUTES ?? 5);
 const rounds = Number(process.env.BENCH_FLINK_ROUNDS ?? 2);
@@ -106,31 +108,25 @@ async function drain(
     await p.start();
     await p.running(180_000);
     const started = Date.now();
-    // Timed from the first committed progress: a job's first seconds (split discovery, the first
-    // checkpoint, which is when offsets are committed) cost the same whatever the job does, and
-    // on a short backlog they made every job look as slow as the pass-through's floor.
-    let first: { at: number; done: number } | null = null;
+    // Offsets are committed on checkpoints, and what a poll sees moves in jumps of several
+    // seconds (a pass-through's first commit came ~10 s after RUNNING with the whole backlog
+    // done), so a rate inside the drain is noise. The whole drain from RUNNING to the last
+    // commit is reported: a lower bound, start-up and commit cadence included.
     let done = 0;
     for (;;) {
-      // A fresh broker's group coordinator may still be loading: ask again.
+      // A fresh group's coordinator may still be loading: ask again.
       const offsets = await admin.fetchOffsets({ groupId: group, topics: topicsIn }).catch((err: { retriable?: boolean }) => {
         if (err.retriable) return null;
         throw err;
       });
-      if (!offsets) {
-        await new Promise((r) => setTimeout(r, 250));
-        continue;
-      }
-      done = offsets.flatMap((t) => t.partitions).reduce((n, o) => n + Math.max(0, Number(o.offset)), 0);
+      if (offsets) done = offsets.flatMap((t) => t.partitions).reduce((n, o) => n + Math.max(0, Number(o.offset)), 0);
       if (done >= total) break;
-      if (done > 0 && !first) first = { at: Date.now(), done };
       if (Date.now() - started > 600_000) throw new Error(`${name} drained ${done} of ${total} in 10 min`);
-      await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, 100));
     }
-    const from = first ?? { at: started, done: 0 };
-    const seconds = (Date.now() - from.at) / 1000;
-    const rate = (total - from.done) / seconds;
-    say(`[bench] ${name}: ${(total - from.done).toLocaleString('en-US')} of ${total.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s after its first commit (${((from.at - started) / 1000).toFixed(1)} s after RUNNING) = ${Math.round(rate).toLocaleString('en-US')} events/s`);
+    const seconds = (Date.now() - started) / 1000;
+    const rate = total / seconds;
+    say(`[bench] ${name}: ${total.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s from RUNNING = ${Math.round(rate).toLocaleString('en-US')} events/s (at least)`);
     return rate;
   } finally {
     await admin.disconnect();
