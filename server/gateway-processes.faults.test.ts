@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DriverStore } from '../components/live/driver-store';
@@ -10,7 +9,8 @@ import type { FraudAlert } from '../lib/schemas/fraud-alert';
 import { topics } from '../lib/topics';
 // The test harness borrows the stack's port finder; the gateway itself never imports pipeline/.
 import { freePorts } from '../pipeline/stack/free-ports';
-import { sessionCookie, testAccessEnv } from './testing/credentials';
+import { sessionCookie } from './testing/credentials';
+import { spawnGateway as spawnGatewayProcess, type GatewayProcess } from './testing/gateway-process';
 import { operatorClient } from './testing/operator-client';
 import { until } from './testing/until';
 
@@ -20,7 +20,6 @@ import { until } from './testing/until';
  * seen on the other; one killed with SIGKILL under 50 connected browsers' stores comes back
  * on its port and every store resyncs to the state it had.
  */
-const root = fileURLToPath(new URL('..', import.meta.url));
 const run = Date.now().toString(36);
 const brokers = inject('brokers');
 const kafka = new Kafka({ clientId: 'processes-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
@@ -28,29 +27,11 @@ const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartiti
 const children = new Set<ChildProcess>();
 const sockets: { disconnect(): unknown }[] = [];
 
-interface GatewayProcess {
-  readonly url: string;
-  readonly child: ChildProcess;
-}
-
 async function spawnGateway(name: string, port: number): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    cwd: root,
-    env: { ...process.env, ...testAccessEnv(), PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `${name}-${run}`, SERVE_UI: 'false', DELTA_INTERVAL_MS: '50', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const url = `http://127.0.0.1:${port}`;
-  await until(
-    `gateway ${name} ready`,
-    async () => {
-      if (child.exitCode !== null) throw new Error(`gateway ${name} exited with code ${child.exitCode}`);
-      return fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
-    },
-    90_000,
-  );
-  return { url, child };
+  const g = await spawnGatewayProcess(name, port, { KAFKA_BROKERS: brokers, GATEWAY_ID: `${name}-${run}`, DELTA_INTERVAL_MS: '50' });
+  children.add(g.child);
+  g.child.once('exit', () => children.delete(g.child));
+  return g;
 }
 
 async function kill(g: GatewayProcess): Promise<void> {
