@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { ClientBacklog, decide } from './client-backlog';
-import type { KernelSendQueues } from './kernel-send-queues';
+import { KernelSendQueues } from './kernel-send-queues';
 
 const policy = { maxPendingPackets: 4, maxBehindMs: 10_000, maxUnsentMs: 1000, minUnsentBytes: 64 * 1024 };
 
@@ -10,7 +10,7 @@ function client() {
   const ws = { bufferedAmount: 0, _socket: { remoteAddress: '::ffff:127.0.0.1', remotePort: 50_000, localPort: 3000 } };
   const connection = Object.assign(new EventEmitter(), { writeBuffer: [] as { data?: unknown }[], transport: { socket: ws } });
   const kernel = { bytes: 0 };
-  const queues = { queued: (ends: unknown) => (ends === ws._socket ? kernel.bytes : null) } as unknown as KernelSendQueues;
+  const queues = { queuedAt: (key: string) => (key === KernelSendQueues.keyOf(ws._socket) ? kernel.bytes : null) } as unknown as KernelSendQueues;
   const backlog = new ClientBacklog(connection, queues);
   return {
     backlog,

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { KernelSendQueues, TcpEnds } from './kernel-send-queues';
+import { KernelSendQueues, type TcpEnds } from './kernel-send-queues';
 
 /** The parts of an engine.io connection the backlog reads (its websocket transport holds a `ws` socket). */
 export interface EngineConnection extends EventEmitter {
@@ -29,6 +29,8 @@ export class ClientBacklog {
   /** Bytes sent in each of the last RATE_SECONDS seconds, a ring indexed by the second. */
   private readonly sentBySecond = new Array<number>(RATE_SECONDS).fill(0);
   private lastSecond = 0;
+  /** This connection's key in the kernel's table, worked out once (the address is canonicalised). */
+  private kernelKey: string | null | undefined;
 
   constructor(
     private readonly connection: EngineConnection,
@@ -62,7 +64,8 @@ export class ClientBacklog {
   unsentBytes(): number | null {
     const ws = this.connection.transport?.socket;
     if (ws?.bufferedAmount === undefined) return null;
-    let bytes = ws.bufferedAmount + (ws._socket ? (this.kernel?.queued(ws._socket) ?? 0) : 0);
+    if (this.kernelKey === undefined && ws._socket) this.kernelKey = KernelSendQueues.keyOf(ws._socket);
+    let bytes = ws.bufferedAmount + (this.kernelKey && this.kernel ? (this.kernel.queuedAt(this.kernelKey) ?? 0) : 0);
     for (const packet of this.connection.writeBuffer ?? []) {
       const data = packet.data;
       if (typeof data === 'string') bytes += data.length;

@@ -31,8 +31,6 @@ interface ClientState {
 export interface DriverStreamOptions {
   readonly view: DriverView;
   readonly backlog: BacklogPolicy;
-  /** The kernel's send queues (read once a second); a test may hand in its own. */
-  readonly sendQueues?: KernelSendQueues;
   readonly metrics: GatewayMetrics;
   readonly log: Logger;
 }
@@ -53,14 +51,13 @@ export class DriverStream {
   /** A sliced broadcast is still being written; what waits for it to end. */
   private broadcasting = false;
   private readonly afterBroadcast: (() => void)[] = [];
-  private readonly sendQueues: KernelSendQueues;
+  /** The kernel's send queues, read at most once a second for every client. */
+  private readonly sendQueues = new KernelSendQueues();
 
   constructor(
     private readonly io: LiveServer,
     private readonly o: DriverStreamOptions,
-  ) {
-    this.sendQueues = o.sendQueues ?? new KernelSendQueues();
-  }
+  ) {}
 
   attach(socket: LiveClient): void {
     // engine.io's typings hide writeBuffer and the websocket transport's ws socket, which the

@@ -48,8 +48,19 @@ export class KernelSendQueues {
 
   /** Unacknowledged bytes of this connection at the last read; null when unknown. */
   queued(ends: TcpEnds): number | null {
-    if (this.unavailable || ends.remoteAddress === undefined || ends.remotePort === undefined || ends.localPort === undefined) return null;
-    return this.table.get(connectionKey(canonicalAddress(ends.remoteAddress), ends.remotePort, ends.localPort)) ?? null;
+    const key = KernelSendQueues.keyOf(ends);
+    return key === null ? null : this.queuedAt(key);
+  }
+
+  /** The same, by a key from `keyOf` (a caller asking every delivery round keeps its key). */
+  queuedAt(key: string): number | null {
+    return this.unavailable ? null : (this.table.get(key) ?? null);
+  }
+
+  /** A connection's key in the table; null while its ends are not known. */
+  static keyOf(ends: TcpEnds): string | null {
+    if (ends.remoteAddress === undefined || ends.remotePort === undefined || ends.localPort === undefined) return null;
+    return connectionKey(canonicalAddress(ends.remoteAddress), ends.remotePort, ends.localPort);
   }
 }
 
