@@ -5,14 +5,20 @@ import { saveScreenshot } from './pages/screenshots';
 
 /**
  * Another internal tool, on another origin, framing Streamwatch panels with the embed token an
- * admin issued for it (`/?token=…`), or with none (`/`).
+ * admin issued for it (kept by the tool, one page per token: `/tool-<n>`), or with none (`/`).
  */
 let host: Server;
 let hostUrl: string;
+const tokens = new Map<string, string>();
+const toolPage = (token: string): string => {
+  const id = `tool-${tokens.size + 1}`;
+  tokens.set(id, token);
+  return `${hostUrl}${id}`;
+};
 
 test.beforeAll(async ({ baseURL }) => {
   host = createServer((req, res) => {
-    const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
+    const token = tokens.get(new URL(req.url ?? '/', 'http://x').pathname.slice(1));
     const src = (panel: string) => `${baseURL}/embed/${panel}${token ? `?token=${token}` : ''}`;
     res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html>
 <html><body style="margin:0;font-family:sans-serif;background:#fff">
@@ -38,7 +44,7 @@ test('panels framed by another origin with its embed token stream live, with car
   // A fresh browser: the embed is shown by its token, not by anyone's session.
   const context = await page.context().browser()!.newContext();
   page = await context.newPage();
-  await page.goto(`${hostUrl}?token=${token}`);
+  await page.goto(toolPage(token));
   const alerts = page.frameLocator('#alerts');
   await expect(alerts.getByTestId('panel.alerts')).toHaveAttribute('data-freshness', 'fresh', { timeout: 150_000 });
   await expect(alerts.getByTestId('panel.alerts.new')).toHaveText(/^\d+$/);
@@ -62,7 +68,7 @@ test('a panel framed by an origin its token does not name is refused by the brow
   const { token } = (await issued.json()) as { token: string };
   const blocked: string[] = [];
   page.on('console', (m) => m.text().includes('frame-ancestors') && blocked.push(m.text()));
-  await page.goto(`${hostUrl}?token=${token}`);
+  await page.goto(toolPage(token));
   await expect.poll(() => blocked.length).toBe(3);
   await expect(page.frameLocator('#alerts').getByTestId('embed')).toHaveCount(0);
 });

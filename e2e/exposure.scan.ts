@@ -16,8 +16,8 @@ const STACK_LOGS = ['logs/gateway.log', 'logs/simulator.log', 'kafka/broker.log'
 /** Those that always write at start (the broker's log4j default prints errors only). */
 const SPEAKING = new Set(['logs/gateway.log', 'logs/simulator.log', 'flink/flink.log']);
 
-test('no card number or raw rider id in any socket frame, page or log line of the run', () => {
-  const journeys = readdirSync(SCAN_DIR).map((f) => JSON.parse(readFileSync(join(SCAN_DIR, f), 'utf8')) as { title: string; frames: number; frameBytes: number; pages: number; findings: { kind: string; value: string; where: string }[] });
+test("no card number, raw rider id or gateway token in any socket frame, page, navigation, Referer or log line of the run, and no CSP violation", () => {
+  const journeys = readdirSync(SCAN_DIR).map((f) => JSON.parse(readFileSync(join(SCAN_DIR, f), 'utf8')) as { title: string; frames: number; frameBytes: number; pages: number; navigations: number; referers: number; cspViolations: string[]; findings: { kind: string; value: string; where: string }[] });
   const logFiles = [...new Set([...STACK_LOGS, ...readdirSync(join(HOME, 'logs')).map((f) => `logs/${f}`)])];
   const logFindings: { file: string; line: number; kind: string; value: string }[] = [];
   const unread: string[] = [];
@@ -37,17 +37,23 @@ test('no card number or raw rider id in any socket frame, page or log line of th
   const frames = journeys.reduce((n, j) => n + j.frames, 0);
   const megabytes = journeys.reduce((n, j) => n + j.frameBytes, 0) / 1e6;
   const pages = journeys.reduce((n, j) => n + j.pages, 0);
+  const navigations = journeys.reduce((n, j) => n + j.navigations, 0);
+  const referers = journeys.reduce((n, j) => n + j.referers, 0);
   const findings = journeys.flatMap((j) => j.findings.map((f) => ({ journey: j.title, ...f })));
   console.log(
-    `[exposure-scan] ${journeys.length} journeys: ${frames.toLocaleString('en-US')} socket frames (${megabytes.toFixed(1)} MB), ${pages} pages, ` +
+    `[exposure-scan] ${journeys.length} journeys: ${frames.toLocaleString('en-US')} socket frames (${megabytes.toFixed(1)} MB), ${pages} pages, ${navigations} navigations, ${referers} Referers, ` +
       `${logLines.toLocaleString('en-US')} log lines in ${logFiles.length} files under ${HOME}: ${findings.length + logFindings.length} findings`,
   );
   // The scan saw the run, not an empty directory: every journey's record and every process's log.
   // (How many lines a log holds says how noisy a run was, not what had to be scanned.)
   expect(journeys.length).toBeGreaterThanOrEqual(10);
   expect(frames).toBeGreaterThan(1000);
+  // Every screen journey ends on an address of ours: the navigations were seen.
+  expect(navigations).toBeGreaterThan(journeys.length);
   expect(unread, 'stack logs missing or empty').toEqual([]);
   expect(findings.slice(0, 20)).toEqual([]);
+  // No journey's page had a script, style, image or connection refused by its policy.
+  expect(journeys.flatMap((j) => j.cspViolations).slice(0, 20)).toEqual([]);
   expect(logFindings.slice(0, 20)).toEqual([]);
 });
 

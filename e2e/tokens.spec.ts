@@ -3,8 +3,9 @@ import { expect, test } from './support/fixtures';
 import { saveScreenshot } from './pages/screenshots';
 
 /**
- * An unattended wall opened with a token from the admin page: live data, the token renewed in
- * the address bar, and a clear reason across the screen when the token is revoked or runs out.
+ * An unattended wall opened with a token from the admin page: the token handed over to an
+ * HttpOnly screen cookie and gone from the address, live data, the cookie renewed, and a clear
+ * reason across the screen when the token is revoked or runs out.
  */
 async function issueWall(request: APIRequestContext, label: string, validForMs: number) {
   const res = await request.post('/api/grants', { data: { label, role: 'wall', panels: ['wall'], validForMs } });
@@ -16,18 +17,25 @@ async function openWall(browser: Browser, url: string) {
   // No session in this browser: the token alone must do.
   const context = await browser.newContext();
   const page = await context.newPage();
-  const renewals: string[] = [];
+  const renewals: number[] = [];
   // When the gateway's "session ended" frame reached the browser (the test's clock).
   const ended: number[] = [];
+  page.on('response', (res) => {
+    if (new URL(res.url()).pathname === '/auth/screen' && res.status() === 200) renewals.push(Date.now());
+  });
   page.on('websocket', (ws) =>
     ws.on('framereceived', (f) => {
-      if (typeof f.payload !== 'string') return;
-      if (f.payload.includes('"session:token"')) renewals.push(f.payload);
-      if (f.payload.includes('"session:ended"')) ended.push(Date.now());
+      if (typeof f.payload === 'string' && f.payload.includes('"session:ended"')) ended.push(Date.now());
     }),
   );
   await page.goto(url);
   await expect(page.getByTestId('panel.kpis')).toHaveAttribute('data-freshness', /fresh|stale/, { timeout: 120_000 });
+  // The address bar, history and any Referer hold the clean address; no script can read the cookie.
+  const token = new URL(url).searchParams.get('token')!;
+  expect(page.url()).toBe(url.replace(/\?token=[^&]+$/, ''));
+  expect(await page.evaluate(() => document.cookie)).not.toContain(token.slice(0, 20));
+  const cookie = (await context.cookies()).find((c) => c.name === 'sw_screen_wall');
+  expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
   return { context, page, renewals, ended };
 }
 
@@ -41,8 +49,10 @@ test('the admin issues a wall token; the wall runs on it, renews it, and is cut 
 
   const { context, page, renewals, ended } = await openWall(browser, address!);
   await expect(page.getByTestId('panel.drivers')).toBeVisible();
-  // The socket lives on short session tokens (8 s in this run), renewed before they run out.
-  await expect.poll(() => renewals.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  // The cookie holds a short session token (8 s in this run), renewed before it runs out; the page outlives several.
+  await expect.poll(() => renewals.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+  await page.waitForTimeout(1000);
+  await expect(page.getByTestId('panel.kpis')).toHaveAttribute('data-freshness', /fresh|stale/);
   await expect(page.getByTestId('session.problem')).toHaveCount(0);
 
   const grantId = await adminPage.getByTestId('admin.grant').filter({ hasText: 'NOC wall 2' }).first().getAttribute('data-grant');

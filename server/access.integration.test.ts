@@ -97,7 +97,7 @@ describe('sign-in', () => {
     expect(cookie).toMatch(/^sw_session=[\w-]+\.[\w-]+\.[\w-]+; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax$/);
     const page = await fetch(`${urlB}/fraud`, { headers: { cookie: cookie!.split(';')[0]! }, redirect: 'manual' });
     expect(page.status).toBe(200);
-    expect(page.headers.get('content-security-policy')).toBe("frame-ancestors 'self'");
+    expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'self'; script-src 'self' 'nonce-[\w+/=]{24}' 'strict-dynamic';.*; frame-ancestors 'self'$/);
     const me = await fetch(`${urlB}/auth/me`, { headers: { cookie: cookie!.split(';')[0]! } });
     expect(await me.json()).toMatchObject({ name: 'admin', role: 'admin', kind: 'user' });
   });
@@ -283,9 +283,13 @@ describe('wall and embed tokens', () => {
   it('lets an embed token frame only its panels, from its origins (CSP frame-ancestors)', async () => {
     const admin = await sessionCookie('admin');
     const { body } = await issue(urlA, admin, { label: 'tools', role: 'embed', panels: ['kpis'], origins: ['https://tools.example.com'], validForMs: 60_000 });
-    const page = await fetch(`${urlA}/embed/kpis?token=${body.token}`);
+    // The address's token is handed over to a screen cookie; the page loads on it.
+    const handOver = await fetch(`${urlA}/embed/kpis?token=${body.token}`, { redirect: 'manual' });
+    expect([handOver.status, handOver.headers.get('location')]).toEqual([303, '/embed/kpis']);
+    const screen = handOver.headers.getSetCookie().find((c) => c.startsWith('sw_screen_kpis='))!.split(';')[0]!;
+    const page = await fetch(`${urlB}/embed/kpis`, { headers: { cookie: screen } });
     expect(page.status).toBe(200);
-    expect(page.headers.get('content-security-policy')).toBe("frame-ancestors 'self' https://tools.example.com");
+    expect(page.headers.get('content-security-policy')).toMatch(/; frame-ancestors 'self' https:\/\/tools\.example\.com$/);
     expect((await fetch(`${urlA}/embed/map?token=${body.token}`)).status).toBe(403);
     expect((await fetch(`${urlA}/fraud?token=${body.token}`, { redirect: 'manual' })).status).toBe(303);
     const bad = await issue(urlA, admin, { label: 'bad', role: 'embed', panels: ['kpis'], origins: ['javascript:alert(1)'], validForMs: 60_000 });

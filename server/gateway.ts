@@ -102,7 +102,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     await send(topics.accessGrants.name, grant.grantId, JSON.stringify(grant));
     access.grants.apply(grant);
   };
-  const routes = authRoutes({ access, audit, publishGrant, publicUrl: config.publicUrl, metrics, log });
+  const routes = authRoutes({ access, audit, publishGrant, publicUrl: config.publicUrl, dev: config.dev, metrics, log });
   const ready = (): boolean => ingest.ready && alertIngest.ready && governance.ready;
   const health = {
     ready,

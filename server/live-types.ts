@@ -5,6 +5,8 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../lib/protocol
 /** What the gateway keeps on each socket: who it is, set once the handshake is admitted. */
 export interface SocketData {
   principal: Principal;
+  /** A wall or embed admitted by its HttpOnly screen cookie: its renewals go to the cookie (POST /auth/screen), not over the socket. */
+  screenCookie?: boolean;
 }
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

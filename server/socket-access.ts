@@ -3,6 +3,8 @@ import { actions, principalMayAct, principalMaySubscribe, sensitiveStreams, stre
 import type { SessionEnd } from '../lib/protocol';
 import { addressOf, type AccessControl } from './auth/access-control';
 import { tokenReason } from './auth/grants';
+import { screenTokenFrom } from './auth/screen-cookie';
+import { asScreenPanel } from '../lib/embed-panels';
 import type { AuditLog } from './audit';
 import type { LiveClient, LiveServer } from './live-types';
 import type { GatewayMetrics } from './metrics';
@@ -66,14 +68,19 @@ export class SocketAccess {
     const origin = socket.handshake.headers.origin;
     if (!this.access.originAllowed(origin)) return `origin: ${origin} is not allowed to connect`;
     if (!(await this.access.connectAllowed(socket.handshake.address))) return 'rate-limited: too many connects from this address; retry in a few seconds';
-    const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
+    const auth = socket.handshake.auth as Record<string, unknown> | undefined;
+    const token: unknown = auth?.token;
     if (token !== undefined && (typeof token !== 'string' || token.length > 4096)) return 'unauthorized: malformed token';
-    const who = await this.access.identify(socket.handshake.headers.cookie, (token as string | undefined) ?? null);
+    // A wall or embed page names its panel; its token is then in that panel's screen cookie, out of reach of scripts.
+    const panel = token === undefined ? asScreenPanel(auth?.screen) : null;
+    const screen = panel ? screenTokenFrom(socket.handshake.headers.cookie, panel) : null;
+    const who = await this.access.identify(socket.handshake.headers.cookie, (token as string | undefined) ?? screen);
     if (!who.ok) {
-      if (token !== undefined) return `unauthorized: ${tokenReason(who.reason)}`;
+      if (token !== undefined || screen !== null) return `unauthorized: ${tokenReason(who.reason)}`;
       return who.reason === 'expired' ? 'unauthorized: your session has expired; sign in again' : 'unauthorized: sign in first';
     }
     socket.data.principal = who.principal;
+    socket.data.screenCookie = screen !== null;
     this.metrics.authOutcomes.inc({ kind: 'socket', outcome: 'ok' });
     return null;
   }
@@ -150,7 +157,8 @@ export class SocketAccess {
     // Swept again while signing: the newest renewal wins, none is sent twice for the same expiry.
     if (principalOf(socket).expiresAt >= renewed.expiresAt || !socket.connected) return;
     socket.data.principal = { ...p, expiresAt: renewed.expiresAt };
-    socket.emit('session:token', renewed);
+    // A page's cookie is renewed by the page itself; its socket lives on as long as the grant does.
+    if (!socket.data.screenCookie) socket.emit('session:token', renewed);
   }
 
   private end(socket: LiveClient, end: SessionEnd): void {

@@ -12,18 +12,28 @@ interface Seen {
   frames: number;
   frameBytes: number;
   pages: number;
+  /** Addresses frames navigated to, and requests that named a Referer. */
+  navigations: number;
+  referers: number;
+  /** What the browser refused under a page's Content-Security-Policy (framing refusals are the embed test's own). */
+  cspViolations: string[];
   findings: (Exposure & { where: string })[];
 }
 
 /**
  * Every journey runs under the exposure scanner: each socket frame any of its pages receives or
- * sends and each document it loads is scanned for card numbers and raw rider ids
- * (lib/exposure-scan.ts). Contexts a journey opens itself are watched too.
+ * sends, each document it loads, each address a frame of it navigates to and each Referer it
+ * sends is scanned for card numbers, raw rider ids and the gateway's tokens
+ * (lib/exposure-scan.ts). A screen address's token is in the request that opens it and must be
+ * nowhere after: not in the address the page ends up at, its history or any Referer. Contexts a
+ * journey opens itself are watched too.
  */
 export const test = base.extend<{ exposureScan: Seen }>({
   exposureScan: [
-    async ({ context, browser }, use, testInfo) => {
-      const seen: Seen = { frames: 0, frameBytes: 0, pages: 0, findings: [] };
+    async ({ context, browser, baseURL }, use, testInfo) => {
+      const seen: Seen = { frames: 0, frameBytes: 0, pages: 0, navigations: 0, referers: 0, cspViolations: [], findings: [] };
+      // Another origin's pages (the tool framing an embed) are that tool's business, tokens in its frame addresses included.
+      const ours = (url: string) => baseURL !== undefined && url.startsWith(new URL(baseURL).origin);
       const scan = (text: string, where: string) => {
         for (const f of findExposures(text)) seen.findings.push({ ...f, where });
       };
@@ -40,8 +50,23 @@ export const test = base.extend<{ exposureScan: Seen }>({
           ws.on('framereceived', onFrame('received'));
           ws.on('framesent', onFrame('sent'));
         });
+        page.on('console', (m) => {
+          const text = m.text();
+          if (/Content Security Policy/i.test(text) && !text.includes('frame-ancestors')) seen.cspViolations.push(`${page.url()}: ${text.slice(0, 300)}`);
+        });
+        page.on('framenavigated', (frame) => {
+          if (!ours(frame.url())) return;
+          seen.navigations++;
+          scan(frame.url(), 'navigation');
+        });
+        page.on('request', (req) => {
+          const referer = req.headers()['referer'];
+          if (!referer || !ours(referer)) return;
+          seen.referers++;
+          scan(referer, `Referer of ${req.url().split('?')[0]}`);
+        });
         page.on('response', (res) => {
-          if (res.request().resourceType() !== 'document') return;
+          if (res.request().resourceType() !== 'document' || !ours(res.url())) return;
           void res.text().then(
             (body) => {
               seen.pages++;

@@ -16,6 +16,8 @@ export const auditActions = [
   'user-password',
   'user-remove',
   'user-sign-out',
+  // v3: a wall or embed address's token exchanged for its screen cookie.
+  'screen-open',
 ] as const;
 
 /** One sensitive action on audit.events: who did what to what, when and from where. */

@@ -29,7 +29,7 @@ export const schemaRegistry = {
   OpsKpis: { version: 1, schema: OpsKpis },
   AlertAction: { version: 1, schema: AlertAction },
   AccessGrant: { version: 1, schema: AccessGrant },
-  AuditEvent: { version: 2, schema: AuditEvent },
+  AuditEvent: { version: 3, schema: AuditEvent },
   UserAccount: { version: 1, schema: UserAccount },
   SessionEvent: { version: 1, schema: SessionEvent },
 } as const satisfies Record<string, { version: number; schema: z.ZodType }>;

@@ -44,13 +44,14 @@ beforeAll(async () => {
       access.grants.apply(grant);
     },
     publicUrl: 'http://127.0.0.1:3999',
+    dev: false,
     metrics,
     log,
   });
   server = createServer((req, res) => {
     routes
       .handle(req, res)
-      .then((handled) => (handled ? undefined : void res.writeHead(200).end('page')))
+      .then((handled) => (handled ? undefined : void res.writeHead(200, { 'x-policy-seen-by-pages': req.headers['content-security-policy'] ?? 'none' }).end('page')))
       .catch(() => {
         failures++;
         if (!res.headersSent) res.writeHead(500).end();
@@ -230,5 +231,104 @@ describe('the users API', () => {
       kafkaDown = false;
     }
     expect(failures).toBe(0);
+  });
+});
+
+describe('a screen address hands its token over to a cookie', () => {
+  beforeAll(() => {
+    kafkaDown = false;
+  });
+  const own = { origin: 'http://127.0.0.1:3999' };
+  const issue = async (request: object) => {
+    const res = await fetch(`${url}/api/grants`, { method: 'POST', body: JSON.stringify(request), headers: { 'content-type': 'application/json', ...own, cookie: await sessionCookie('admin') } });
+    expect(res.status).toBe(201);
+    return (await res.json()) as { token: string; url: string; grant: { grantId: string } };
+  };
+  const get = (path: string, cookie?: string) => fetch(`${url}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+  const cookieOf = (res: Response, panel = 'wall') => res.headers.getSetCookie().find((c) => c.startsWith(`sw_screen_${panel}=`));
+  const renew = (cookie: string, headers: Record<string, string> = { 'sec-fetch-site': 'same-origin' }, panel = 'wall') => fetch(`${url}/auth/screen?panel=${panel}`, { method: 'POST', headers: { cookie, ...headers } });
+
+  it('answers the address with a short-lived HttpOnly cookie and the same address without the token; the page then loads on the cookie', async () => {
+    const { token, url: address } = await issue({ label: 'lobby wall', role: 'wall', panels: ['wall'], origins: [], validForMs: 3_600_000 });
+    const handOver = await get(`${new URL(address).pathname}?rotate=30&token=${token}`);
+    expect(handOver.status).toBe(303);
+    expect(handOver.headers.get('location')).toBe('/wall?rotate=30');
+    const set = cookieOf(handOver)!;
+    expect(set).toMatch(/; HttpOnly/);
+    expect(set).toMatch(/; SameSite=Lax/);
+    // The cookie holds a session token of the test's TOKEN_TTL_MS, never the year-long grant token.
+    const value = set.split(';')[0]!;
+    expect(value).not.toContain(token);
+    expect(Number(/Max-Age=(\d+)/.exec(set)![1])).toBeLessThanOrEqual(access.grants.tokenTtlMs / 1000);
+    const page = await get('/wall?rotate=30', value);
+    expect([page.status, await page.text()]).toEqual([200, 'page']);
+    expect(await get('/wall')).toHaveProperty('status', 303);
+  });
+
+  it('renews the cookie from its own pages only, and refuses it once the grant is revoked', async () => {
+    const { token, grant } = await issue({ label: 'ops wall', role: 'wall', panels: ['wall'], origins: [], validForMs: 3_600_000 });
+    const cookie = cookieOf(await get(`/wall?token=${token}`))!.split(';')[0]!;
+    const renewed = await renew(cookie);
+    expect(renewed.status).toBe(200);
+    expect(((await renewed.json()) as { validForMs: number }).validForMs).toBeGreaterThan(0);
+    expect(cookieOf(renewed)).toMatch(/^sw_screen_wall=ey/);
+    // Another panel's cookie, or none named, renews nothing.
+    expect((await renew(cookie, undefined, 'kpis')).status).toBe(401);
+    expect((await renew(cookie, undefined, 'nope')).status).toBe(400);
+    expect((await renew(cookie, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await renew(cookie, { origin: 'https://evil.example' })).status).toBe(403);
+
+    const revoked = await fetch(`${url}/api/grants/${grant.grantId}/revoke`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', ...own, cookie: await sessionCookie('admin') } });
+    expect(revoked.status).toBe(200);
+    const refused = await get('/wall', cookie);
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).toContain('The token was revoked by an admin.');
+    // Kept, so that a reload keeps saying why rather than asking to sign in.
+    expect(cookieOf(refused)).toBeUndefined();
+    const renewRefused = await renew(cookie);
+    expect([renewRefused.status, ((await renewRefused.json()) as { reason: string }).reason]).toEqual([401, 'revoked']);
+    expect((await get(`/wall?token=${token}`)).status).toBe(401);
+  });
+
+  it('keeps an embed cookie to its panels and its framing origins', async () => {
+    const { token } = await issue({ label: 'tools', role: 'embed', panels: ['kpis'], origins: ['https://tools.example.com'], validForMs: 60_000 });
+    const elsewhere = await get(`/embed/map?token=${token}`);
+    expect([elsewhere.status, cookieOf(elsewhere, 'map')]).toEqual([403, undefined]);
+    const cookie = cookieOf(await get(`/embed/kpis?token=${token}`), 'kpis')!.split(';')[0]!;
+    const page = await get('/embed/kpis', cookie);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/; frame-ancestors 'self' https:\/\/tools\.example\.com$/);
+    // The kpis cookie is not the map's: no one's screen there, so off to sign in.
+    expect((await get('/embed/map', cookie)).status).toBe(303);
+    // Not a screen: the cookie is no one's session there.
+    expect((await get('/fraud', cookie)).status).toBe(303);
+  });
+
+  it('never copies a token into the sign-in address', async () => {
+    const { token } = await issue({ label: 'stray', role: 'wall', panels: ['wall'], origins: [], validForMs: 60_000 });
+    const res = await get(`/fraud?alert=a-1&token=${token}`);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/login?next=${encodeURIComponent('/fraud?alert=a-1')}`);
+  });
+
+  it('no screen request made a handler fail', () => {
+    expect(failures).toBe(0);
+  });
+});
+
+describe("a page's Content-Security-Policy", () => {
+  it('gives every answer a fresh script nonce, and hands Next.js the same policy on the request', async () => {
+    const cookie = await sessionCookie('ops');
+    const answers = await Promise.all([1, 2].map(() => fetch(`${url}/fraud`, { headers: { cookie } })));
+    const policies = answers.map((a) => a.headers.get('content-security-policy')!);
+    const nonces = policies.map((p) => /'nonce-([\w+/=]+)'/.exec(p)![1]);
+    expect(nonces[0]).not.toBe(nonces[1]);
+    expect(answers.map((a) => a.headers.get('x-policy-seen-by-pages'))).toEqual(policies);
+    expect(policies[0]).not.toMatch(/unsafe-inline'[^;]*;.*script-src|script-src[^;]*unsafe-(inline|eval)/);
+  });
+
+  it("gives the gateway's own pages (sign-in, refusals) no script at all", async () => {
+    const login = await fetch(`${url}/login`);
+    expect(login.headers.get('content-security-policy')).toMatch(/script-src 'none'/);
   });
 });

@@ -7,6 +7,7 @@ import type { AccessControl } from './access-control';
 import { grantsApi } from './grant-routes';
 import { answered } from './http';
 import { gate } from './page-gate';
+import { renewScreen } from './screen-routes';
 import { signInRoutes } from './sign-in-routes';
 import { usersApi } from './user-routes';
 
@@ -16,13 +17,15 @@ export interface AuthRouteDeps {
   /** Writes a grant to governance.grants (and applies it here once written). */
   readonly publishGrant: (grant: AccessGrant) => Promise<void>;
   readonly publicUrl: string;
+  /** Development build (page policies allow React's dev runtime its eval). */
+  readonly dev: boolean;
   readonly metrics: GatewayMetrics;
   readonly log: Logger;
 }
 
 /**
  * Everything about who may do what over HTTP, by concern: sign-in and sign-out
- * (`sign-in-routes`), the admin APIs for tokens (`grant-routes`) and users (`user-routes`), and
+ * (`sign-in-routes`), screen cookie renewal (`screen-routes`), the admin APIs for tokens (`grant-routes`) and users (`user-routes`), and
  * the gate in front of every page (`page-gate`). Returns false for requests that are not its
  * business (pages it lets through, assets).
  */
@@ -35,6 +38,7 @@ export function authRoutes(d: AuthRouteDeps) {
     if (await signIn.handle(req, res, url)) return true;
     if (path === '/api/grants' || path.startsWith('/api/grants/')) return answered(grantsApi(d, req, res, path));
     if (path === '/api/users' || path.startsWith('/api/users/')) return answered(usersApi(d, req, res, path));
+    if (path === '/auth/screen') return answered(renewScreen(d, req, res, url));
     return gate(d, req, res, url);
   }
 

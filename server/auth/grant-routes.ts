@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TokenPanel } from '../../lib/access';
-import { isEmbedPanel } from '../../lib/embed-panels';
+import { isEmbedPanel, screenPath } from '../../lib/embed-panels';
 import { AccessGrant, GrantRequest } from '../../lib/schemas/access-grant';
 import { addressOf } from './access-control';
 import { adminOf, written, type AdminApiDeps } from './admin-api';
@@ -43,8 +42,4 @@ export async function grantsApi(d: GrantRouteDeps, req: IncomingMessage, res: Se
     return json(res, 200, d.access.grants.get(grant.grantId));
   }
   json(res, 404, { error: 'no such route' });
-}
-
-function screenPath(panel: TokenPanel): string {
-  return panel === 'wall' ? '/wall' : `/embed/${panel}`;
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SERVER_PAGE_POLICY } from '../security-headers';
 
 const MAX_BODY = 16 * 1024;
 
@@ -17,7 +18,7 @@ export async function readBody(req: IncomingMessage): Promise<unknown> {
 }
 
 export function html(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "frame-ancestors 'self'" });
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': SERVER_PAGE_POLICY });
   res.end(body);
 }
 

@@ -1,22 +1,26 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TokenPanel } from '../../lib/access';
-import { isEmbedPanel } from '../../lib/embed-panels';
+import { screenPanel, type ScreenPanel } from '../../lib/embed-panels';
 import type { AuditLog } from '../audit';
 import type { GatewayMetrics } from '../metrics';
+import { pagePolicy } from '../security-headers';
 import { addressOf, type AccessControl } from './access-control';
 import { tokenReason } from './grants';
+import { screenCookie, screenTokenFrom, withoutToken } from './screen-cookie';
 import { html, redirect } from './http';
 import { refusalPage } from './login-page';
 
 export interface PageGateDeps {
   readonly access: AccessControl;
+  /** Development build: React's dev runtime needs eval. */
+  readonly dev: boolean;
   readonly audit: AuditLog;
   readonly metrics: GatewayMetrics;
 }
 
 /**
- * The gate in front of every page: who may load it, and which origins may frame it (CSP
- * frame-ancestors). Returns false when the page may be served (or is not a page: assets and the
+ * The gate in front of every page: who may load it, and its Content-Security-Policy (a fresh
+ * script nonce, and which origins may frame it). Returns false when the page may be served (or is not a page: assets and the
  * socket check their own), true when it has answered instead.
  */
 export async function gate(d: PageGateDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
@@ -24,17 +28,18 @@ export async function gate(d: PageGateDeps, req: IncomingMessage, res: ServerRes
   // Scripts, styles and icons hold no data; the socket checks its own handshake.
   if (path.startsWith('/_next/') || /^\/[\w.-]+\.(?:svg|ico|png|txt)$/.test(path) || path.startsWith('/socket.io')) return false;
   const panel = screenPanel(path);
-  const token = panel ? url.searchParams.get('token') : null;
-  const who = await d.access.identify(req.headers.cookie, token);
+  const addressToken = panel ? url.searchParams.get('token') : null;
+  if (panel && addressToken !== null) return handOver(d, req, res, url, panel, addressToken);
+  const screenToken = panel ? screenTokenFrom(req.headers.cookie, panel) : null;
+  const who = await d.access.identify(req.headers.cookie, screenToken);
   if (!who.ok) {
-    d.metrics.authOutcomes.inc({ kind: token ? 'page-token' : 'page', outcome: who.reason });
-    if (token) {
-      d.audit.record({ actor: 'token', action: 'token-refused', target: path, outcome: 'denied', from: addressOf(req), detail: who.reason });
-      html(res, 401, refusalPage('This screen cannot be shown', tokenReason(who.reason)));
+    d.metrics.authOutcomes.inc({ kind: screenToken ? 'page-screen' : 'page', outcome: who.reason });
+    if (screenToken) {
+      refuseScreen(d, req, res, path, who.reason);
       return true;
     }
     const error = who.reason === 'expired' || who.reason === 'signed-out' ? `&error=${who.reason}` : '';
-    redirect(res, `/login?next=${encodeURIComponent(path + url.search)}${error}`);
+    redirect(res, `/login?next=${encodeURIComponent(withoutToken(url))}${error}`);
     return true;
   }
   const p = who.principal;
@@ -46,16 +51,48 @@ export async function gate(d: PageGateDeps, req: IncomingMessage, res: ServerRes
     html(res, 403, refusalPage('Admins only', `Signed in as ${p.name} (${p.role}).`));
     return true;
   }
-  const ancestors = ["'self'", ...(p.role === 'embed' && path.startsWith('/embed/') ? who.frameOrigins : [])].join(' ');
-  res.setHeader('content-security-policy', `frame-ancestors ${ancestors}`);
+  const frameAncestors = ["'self'", ...(p.role === 'embed' && path.startsWith('/embed/') ? who.frameOrigins : [])];
+  const policy = pagePolicy({ nonce: randomBytes(16).toString('base64'), frameAncestors, dev: d.dev });
+  res.setHeader('content-security-policy', policy);
+  // Next.js takes the nonce from the request's policy and writes it on every script of the page.
+  req.headers['content-security-policy'] = policy;
   return false;
 }
 
-/** The panel a screen path shows, for the paths a token may open. */
-function screenPanel(path: string): TokenPanel | null {
-  if (path === '/wall') return 'wall';
-  const m = /^\/embed\/([a-z]+)$/.exec(path);
-  return m && isEmbedPanel(m[1]!) ? m[1]! : null;
+/**
+ * A wall or embed address with its grant token: the token is exchanged once for a short-lived
+ * screen cookie and the page sent on to the same address without it, so that the token stays
+ * out of the address bar, history, logs, `next=` and Referer. The page renews the cookie
+ * (`POST /auth/screen`) while the grant lasts.
+ */
+async function handOver(d: PageGateDeps, req: IncomingMessage, res: ServerResponse, url: URL, panel: ScreenPanel, token: string): Promise<true> {
+  const check = token.length <= 4096 ? await d.access.grants.verify(token) : ({ ok: false, reason: 'invalid' } as const);
+  const grant = check.ok ? d.access.grants.get(check.principal.grantId!) : undefined;
+  if (!check.ok || !grant) {
+    const reason = check.ok ? 'unknown' : check.reason;
+    d.metrics.authOutcomes.inc({ kind: 'page-token', outcome: reason });
+    refuseScreen(d, req, res, url.pathname, reason);
+    return true;
+  }
+  if (!grant.panels.includes(panel)) {
+    d.metrics.authOutcomes.inc({ kind: 'page-token', outcome: 'panel' });
+    html(res, 403, refusalPage('Not on this token', `This token shows ${grant.panels.join(', ')} only.`));
+    return true;
+  }
+  const screen = await d.access.grants.tokenFor(grant);
+  d.metrics.authOutcomes.inc({ kind: 'page-token', outcome: 'ok' });
+  d.audit.record({ actor: `token:${grant.label}`, action: 'screen-open', target: url.pathname, outcome: 'ok', from: addressOf(req), detail: `grant ${grant.grantId}` });
+  redirect(res, withoutToken(url), [screenCookie(panel, screen.token, screen.expiresAt, d.access.settings.secureCookies)]);
+  return true;
+}
+
+/**
+ * A screen whose token or cookie is refused: why, across the page. The cookie is kept until
+ * it runs out, so that a reload keeps saying why (revoked, expired) instead of asking to sign in.
+ */
+function refuseScreen(d: PageGateDeps, req: IncomingMessage, res: ServerResponse, path: string, reason: Parameters<typeof tokenReason>[0]): void {
+  d.audit.record({ actor: 'token', action: 'token-refused', target: path, outcome: 'denied', from: addressOf(req), detail: reason });
+  html(res, 401, refusalPage('This screen cannot be shown', tokenReason(reason)));
 }
 
 /**
