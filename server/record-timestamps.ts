@@ -58,8 +58,14 @@ export class RecordTimestamps {
           };
           this.pending.get(key)?.resolve(null);
           this.pending.set(key, { offset: r.offset, resolve: finish });
-          consumer.seek({ topic: r.topic, partition: r.partition, offset: String(r.offset) });
-          consumer.resume([{ topic: r.topic, partitions: [r.partition] }]);
+          try {
+            consumer.seek({ topic: r.topic, partition: r.partition, offset: String(r.offset) });
+            consumer.resume([{ topic: r.topic, partitions: [r.partition] }]);
+          } catch {
+            // Between a crash and kafkajs's restart there is no group to seek in: this time is
+            // unknown for this poll, not the whole report.
+            finish(null);
+          }
         }),
     );
     await Promise.all(waits);
@@ -78,6 +84,12 @@ export class RecordTimestamps {
     await this.consumer?.disconnect();
     const generation = ++this.generation;
     const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 50, maxBytesPerPartition: 64 * 1024 });
+    // A crash kafkajs does not restart from leaves nothing to read with: the next poll builds anew.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.consumer !== consumer) return;
+      this.log.warn({ err: payload.error }, 'record timestamp reader crashed; rebuilt on the next poll');
+      this.consumer = null;
+    });
     await consumer.connect();
     for (const topic of this.topics) await consumer.subscribe({ topic, fromBeginning: false });
     await consumer.run({

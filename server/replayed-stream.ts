@@ -139,7 +139,8 @@ export class ReplayedStream {
     await this.consumer?.disconnect();
   }
 
-  private async run(): Promise<void> {
+  /** Starts a consumer; false when it crashed while joining (a rebuild is then scheduled). */
+  private async run(): Promise<boolean> {
     const consumer = this.o.kafka.consumer({
       // A group of its own per consumer: a rebuilt one joins at once instead of waiting out the
       // crashed one's session in the old group (nothing is committed, the group only assigns).
@@ -154,11 +155,13 @@ export class ReplayedStream {
       retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 2000, restartOnFailure: async () => false },
     });
     this.consumer = consumer;
+    let crashed = false;
     consumer.on(consumer.events.FETCH, () => {
       this.lastFetchAt = this.clock.now();
       this.rebuildDelay = this.backoff.initial;
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      crashed = true;
       this.o.log.warn({ err: payload.error, stream: this.o.name }, `${this.o.name} consumer crashed; rebuilding it`);
       if (!payload.restart && consumer === this.consumer) this.scheduleRebuild();
     });
@@ -169,11 +172,15 @@ export class ReplayedStream {
       autoCommit: false,
       eachBatch: async ({ batch }) => this.takeBatch(batch.topic, batch.partition, batch.messages),
     });
+    // run() resolves even when joining the group failed: the crash has scheduled a rebuild, and
+    // there is no group to seek in.
+    if (crashed) return false;
     // Where each partition starts: past what was handed over before a rebuild, or the tail.
     for (const [key, offset] of this.next) {
       const [topic, partition] = splitKey(key);
       consumer.seek({ topic, partition, offset: offset.toString() });
     }
+    return true;
   }
 
   /** Per batch, not per record, the offset bookkeeping: this is the ingest's hot path. */
@@ -229,8 +236,7 @@ export class ReplayedStream {
     this.o.log.warn({ stream: this.o.name, rebuilds: this.counts.rebuilds }, `rebuilding the ${this.o.name} consumer`);
     await this.consumer?.disconnect().catch(() => undefined);
     try {
-      await this.run();
-      this.down = false;
+      if (await this.run()) this.down = false;
     } catch (err) {
       this.o.log.error({ err, stream: this.o.name }, `${this.o.name} consumer rebuild failed; trying again`);
       this.scheduleRebuild();
