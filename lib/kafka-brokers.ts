@@ -17,3 +17,12 @@ export function parseBrokerList(value: string): string[] {
   }
   return brokers;
 }
+
+/**
+ * How our kafkajs clients retry: from 100 ms, never more than a second apart. A dead broker's
+ * partitions get new leaders once the cluster fences it (broker.session.timeout.ms); kafkajs
+ * asks for new metadata on each retry after a connection error, so a producer finds them within
+ * a second of the election rather than on a backoff grown to many seconds. Ten tries span about
+ * 8.5 s, longer than fencing takes, before a send is given up.
+ */
+export const kafkaClientRetry = { initialRetryTime: 100, maxRetryTime: 1000, retries: 10 } as const;

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Logger } from 'pino';
+import { kafkaClientRetry } from '../lib/kafka-brokers';
 import { kafkaLogCreator } from '../lib/kafka-client-log';
 import type { AccessGrant } from '../lib/schemas/access-grant';
 import { sessionEventKey } from '../lib/schemas/session-event';
@@ -45,6 +46,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     brokers: config.brokers,
     logLevel: logLevel.INFO,
     logCreator: kafkaLogCreator(log),
+    retry: kafkaClientRetry,
   });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   // Sends only once the producer is connected (below): nothing publishes before that.

@@ -1,5 +1,6 @@
 import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
+import { kafkaClientRetry } from '../lib/kafka-brokers';
 import { CatchUp } from './catch-up';
 
 /** What every ingest built on a ReplayedStream is given. */
@@ -148,11 +149,12 @@ export class ReplayedStream {
       maxWaitTimeInMs: this.o.maxWaitTimeInMs ?? 100,
       sessionTimeout: 15_000,
       // Every crash is this stream's to recover from (one backoff, one degraded state, one
-      // count), not kafkajs's for some errors and nobody's for the others. kafkajs retries a
-      // fetch from a dead broker at that broker (its metadata names it leader until the cluster
-      // fences it, 6 s in the cluster topology), so its tries span about that long (not its
-      // default 14 s) before a rebuild asks a live broker where the partitions went.
-      retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 2000, restartOnFailure: async () => false },
+      // count), not kafkajs's for some errors and nobody's for the others. Patched, kafkajs
+      // follows a dead leader's partitions and a dead coordinator's group on its own once the
+      // cluster has moved them (patches/kafkajs+2.2.4.patch); a rejoin while the dead node was
+      // the active controller can take a controller election longer, so the tries, a second
+      // apart at most, span about 18 s before the stream gives up on this consumer.
+      retry: { ...kafkaClientRetry, retries: 20, restartOnFailure: async () => false },
     });
     this.consumer = consumer;
     let crashed = false;

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { toolBrokers } from '../stack/stack-config';
+import { kafkaClientRetry } from '../../lib/kafka-brokers';
 import { kafkaLogCreator } from '../../lib/kafka-client-log';
 import { Simulator, type SimulatorOptions } from './simulator';
 
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
     console.error(`simulator: ${(err as Error).message}\n\n${usage}`);
     process.exit(2);
   }
-  const kafka = new Kafka({ clientId: 'streamwatch-simulator', brokers: parsed.brokers, logLevel: logLevel.WARN, logCreator: kafkaLogCreator(log) });
+  const kafka = new Kafka({ clientId: 'streamwatch-simulator', brokers: parsed.brokers, logLevel: logLevel.WARN, logCreator: kafkaLogCreator(log), retry: kafkaClientRetry });
   const simulator = new Simulator(kafka, parsed.options, log);
   await simulator.start();
   const report = setInterval(() => log.info({ ...simulator.stats }, 'simulator progress'), 10_000);

@@ -8,6 +8,7 @@ import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkaj
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../../e2e/support/chromium';
+import { kafkaClientRetry } from '../../lib/kafka-brokers';
 import { flinkJobs } from '../../lib/pipeline-jobs';
 import { SOCKET_PATH, type AlertRecord, type ClientToServerEvents, type ServerToClientEvents } from '../../lib/protocol';
 import { topics, type TopicKey } from '../../lib/topics';
@@ -135,8 +136,10 @@ async function recovered(before?: Map<string, string>): Promise<boolean> {
 }
 
 function idempotentProducer(brokers: string[]): Producer {
-  const kafka = new Kafka({ clientId: 'cluster-failover-test', brokers, logLevel: logLevel.NOTHING, retry: { retries: 1000, initialRetryTime: 200, maxRetryTime: 2000 } });
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 1000, initialRetryTime: 200, maxRetryTime: 2000 } });
+  // Retries as the simulator's producer does (it stands in for it here), only never giving up.
+  const retry = { ...kafkaClientRetry, retries: 1000 };
+  const kafka = new Kafka({ clientId: 'cluster-failover-test', brokers, logLevel: logLevel.NOTHING, retry });
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner, retry });
 }
 
 type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -343,13 +346,15 @@ describe('the cluster topology', () => {
 
       // 1. A Kafka node three times: the active controller, then the leaders of drivers.positions' partitions.
       for (let round = 1; round <= 3; round++) {
+        // A node may die only while every partition has its other two replicas in sync.
+        await waitFor('every partition at three in-sync replicas before the kill', () => fullIsr(admin).catch(() => false), 120_000, explainIsr);
         const node = round === 1 ? (await admin.describeCluster()).controller! : await leaderOf(admin, topics.driversPositions.name, round - 2);
         const active = drivers.map((d) => d.activeAt(Date.now()));
         const killedAt = Date.now();
         expect(stack.signal(`kafka-${node}`, 'SIGKILL')).not.toBeNull();
         killedNodes.push(node);
         await pause(3000);
-        const isrBack = await waitFor('every partition back at three in-sync replicas', () => fullIsr(admin).catch(() => false), 180_000);
+        const isrBack = await waitFor('every partition back at three in-sync replicas', () => fullIsr(admin).catch(() => false), 180_000, explainIsr);
         const isrAt = Date.now();
         await waitFor('every driver updated again on both gateways', () => drivers.every((d, i) => d.updatedSince(active[i]!, isrAt)), 60_000);
         await waitFor('neither gateway degraded', () => drivers.every((d) => d.steady()), 60_000);
@@ -496,10 +501,15 @@ describe('the cluster topology', () => {
 });
 
 /** Whether every catalog topic's partitions are all three in sync. */
+/** Partitions seen with fewer than three replicas in sync by the last fullIsr(), for a timeout's message. */
+let shortIsr: string[] = [];
+
 async function fullIsr(admin: Admin): Promise<boolean> {
   const { topics: meta } = await admin.fetchTopicMetadata({ topics: Object.values(topics).map((t) => t.name) });
-  return meta.every((t) => t.partitions.every((p) => p.isr.length === 3));
+  shortIsr = meta.flatMap((t) => t.partitions.filter((p) => p.isr.length !== 3).map((p) => `${t.name}-${p.partitionId} leader ${p.leader} isr [${p.isr.join(',')}]`));
+  return shortIsr.length === 0;
 }
+const explainIsr = (): string => `short: ${shortIsr.slice(0, 12).join('; ')}`;
 
 /** The node leading one partition of a topic (wrapping around its partitions). */
 async function leaderOf(admin: Admin, topic: string, partition: number): Promise<number> {
