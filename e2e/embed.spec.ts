@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, test } from './support/fixtures';
+import { expect, NO_SESSION, test } from './support/fixtures';
 import { saveScreenshot } from './pages/screenshots';
 
 /**
@@ -42,7 +42,7 @@ test('panels framed by another origin with its embed token stream live, with car
   expect(issued.status()).toBe(201);
   const { token } = (await issued.json()) as { token: string };
   // A fresh browser: the embed is shown by its token, not by anyone's session.
-  const context = await page.context().browser()!.newContext();
+  const context = await page.context().browser()!.newContext(NO_SESSION);
   page = await context.newPage();
   await page.goto(toolPage(token));
   const alerts = page.frameLocator('#alerts');

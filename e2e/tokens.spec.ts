@@ -1,5 +1,5 @@
 import type { APIRequestContext, Browser } from '@playwright/test';
-import { expect, test } from './support/fixtures';
+import { expect, NO_SESSION, test } from './support/fixtures';
 import { saveScreenshot } from './pages/screenshots';
 
 /**
@@ -15,7 +15,7 @@ async function issueWall(request: APIRequestContext, label: string, validForMs: 
 
 async function openWall(browser: Browser, url: string) {
   // No session in this browser: the token alone must do.
-  const context = await browser.newContext();
+  const context = await browser.newContext(NO_SESSION);
   const page = await context.newPage();
   const renewals: number[] = [];
   // When the gateway's "session ended" frame reached the browser (the test's clock).

@@ -5,6 +5,12 @@ import { findExposures, type Exposure } from '../../lib/exposure-scan';
 
 export { expect } from '@playwright/test';
 
+/**
+ * Options for a context of nobody's: the journeys' contexts, even those a test opens itself,
+ * start from the signed-in admin's storage state otherwise.
+ */
+export const NO_SESSION = { storageState: { cookies: [], origins: [] } };
+
 /** Where each journey leaves what the exposure scanner saw; the scan project adds them up. */
 export const SCAN_DIR = join('test-results', 'exposure-scan');
 

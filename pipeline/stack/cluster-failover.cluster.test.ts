@@ -160,6 +160,31 @@ const STALL_MS = 2500;
  * A whole-city driver client through the balancer, pinned to one gateway: how long each driver
  * went without an update, when its gateway said it was degraded, and when it had no gateway.
  */
+/**
+ * Per key, when a topic last got a record, read as it is written: where a driver's stall began
+ * (the raw pings not written, or Flink's output not written) rather than what a screen saw.
+ */
+async function topicWatch(topic: string) {
+  const kafka = new Kafka({ clientId: `cluster-watch-${topic}`, brokers: stack.brokers, logLevel: logLevel.NOTHING, retry: { ...kafkaClientRetry, retries: 1000 } });
+  const consumer = kafka.consumer({ groupId: `cluster-watch-${topic}-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  const last = new Map<string, number>();
+  const stalls: Span[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: false });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      const now = Date.now();
+      for (const m of batch.messages) {
+        const key = m.key?.toString() ?? '';
+        const before = last.get(key);
+        if (before !== undefined && now - before > STALL_MS) stalls.push([before, now]);
+        last.set(key, now);
+      }
+    },
+  });
+  return { stalls, stop: () => consumer.disconnect() };
+}
+
 function driverWatch(session: string, gateway: string) {
   const lastUpdate = new Map<string, number>();
   const stalls: Span[] = [];
@@ -333,6 +358,8 @@ describe('the cluster topology', () => {
     const alerts = [alertWatch(session, 'gateway-1'), alertWatch(session, 'gateway-2')];
     const browser: Browser = await chromium.launch(chromiumLaunchOptions);
     const page = await pageWatch(browser, session, 'gateway-1');
+    // Where a stall begins: the raw pings (the producer), Flink's output, or the screens.
+    const [rawWatch, positionsWatch] = await Promise.all([topicWatch(pings), topicWatch(topics.driversPositions.name)]);
     const killedNodes: number[] = [];
     const killed = { taskManager: '' };
     try {
@@ -364,7 +391,8 @@ describe('the cluster topology', () => {
         const shown = page.notLive(killedAt, to);
         say(`[cluster] round ${round}: stalls ${drivers.map((d) => d.stalls.filter(([a, b]) => b >= killedAt && a <= to).length).join('/')} drivers, degraded spans ${JSON.stringify(drivers.map((d) => d.degraded.filter(([a, b]) => b >= killedAt && a <= to).map(([a, b]) => [a - killedAt, b - killedAt])))} ms after the kill`);
         report.push(
-          `Kafka node ${node}${round === 1 ? ' (controller)' : ''} killed at ${at(killedAt)}: longest a driver went without an update ${secs(stall)}, ` +
+          `Kafka node ${node}${round === 1 ? ' (controller)' : ''} killed at ${at(killedAt)}: longest a driver went without an update ${secs(stall)} ` +
+            `(its raw pings ${secs(longest(rawWatch.stalls, killedAt, to))}, Flink's drivers.positions ${secs(longest(positionsWatch.stalls, killedAt, to))}), ` +
             `a gateway degraded for ${secs(degraded)}, the browser not live for ${secs(longest(shown.spans, killedAt, to))}${shown.shown.length ? ` (${shown.shown.join('; ')})` : ''}, ` +
             `three in sync again ${secs(isrBack + 3000)} after the kill`,
         );
@@ -447,6 +475,7 @@ describe('the cluster topology', () => {
       expect(probes.failed).toEqual([]);
     } finally {
       for (const c of [...drivers.map((d) => d.client.socket), ...alerts.map((a) => a.socket)]) c.disconnect();
+      await Promise.all([rawWatch.stop(), positionsWatch.stop()]);
       await page.close();
       await browser.close();
     }
