@@ -14,18 +14,23 @@ export function kafkaClient(brokers: string[], clientId: string): Kafka {
 }
 
 /**
- * Waits until the cluster answers a metadata request, up to `timeoutMs`; the error names the
- * brokers and what to check.
+ * Waits until the cluster answers a metadata request with at least `nodes` brokers registered,
+ * up to `timeoutMs`; the error names the brokers and what to check. Topics take their replication
+ * from the brokers registered when they are created: a local cluster must wait for all of its
+ * nodes, or a node slow to register leaves every topic a replica short (two of two in sync for
+ * a write: the next broker death stops writes).
  */
-export async function waitForCluster(brokers: string[], timeoutMs: number, hint: string): Promise<void> {
+export async function waitForCluster(brokers: string[], timeoutMs: number, hint: string, nodes = 1): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = 'no answer';
   while (Date.now() < deadline) {
     const admin = kafkaClient(brokers, 'streamwatch-stack-probe').admin();
     try {
       await admin.connect();
-      await admin.describeCluster();
-      return;
+      const registered = (await admin.describeCluster()).brokers.length;
+      if (registered >= nodes) return;
+      lastError = `${registered} of ${nodes} brokers registered`;
+      await new Promise((r) => setTimeout(r, 500));
     } catch (err) {
       lastError = (err as Error).message;
       await new Promise((r) => setTimeout(r, 500));

@@ -130,7 +130,7 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
         ),
       ),
     );
-    await waitForCluster(brokers, 90_000, `See ${join(config.home, cluster ? 'kafka-*/broker.log' : 'kafka/broker.log')}.`);
+    await waitForCluster(brokers, 90_000, `See ${join(config.home, cluster ? 'kafka-*/broker.log' : 'kafka/broker.log')}.`, nodePorts.length);
     say('[stack] Kafka is up');
   } else {
     brokers = config.externalBrokers ?? [`${config.host}:${config.kafkaPort}`];
