@@ -40,14 +40,14 @@ const say = (line: string): void => console.log(line);
 /**
  * How long drivers may stop arriving, or a gateway say it is degraded, after a Kafka node dies.
  * The aim (issue 17) is the cluster's failure detection plus 2 s: a node without heartbeats for
- * broker.session.timeout.ms (6 s) is fenced and its partitions get new leaders, and every
- * client refreshes its metadata on the error the dead node's connections give. Not met yet:
- * across runs every driver was updated again 15–30 s after the kill and the gateways fetched
- * again after 7–16 s (kafkajs consumers crash and are rebuilt while the killed node restarts
- * and the group coordinators move). This bound asserts recovery without a person; each run
- * prints the figures against the aim.
+ * broker.session.timeout.ms (6 s) is fenced and its partitions get new leaders, and every client
+ * finds them on its next metadata refresh, at most a second later (kafkaClientRetry). Not met
+ * yet: the gateways now follow within about a second and are never degraded, but the raw pings'
+ * producer gets through again 11–16 s after the kill under this load, and Flink's output trailed
+ * by another 9.6 s once after the active controller died. This bound asserts recovery without a
+ * person; each run prints the figures against the aim, with where each stall began.
  */
-const BROKER_FAILOVER_AIM_MS = BROKER_SESSION_TIMEOUT_MS + 2000;
+const BROKER_FAILOVER_AIM_MS = BROKER_SESSION_TIMEOUT_MS + kafkaClientRetry.maxRetryTime + 2000;
 const BROKER_FAILOVER_BOUND_MS = 60_000;
 /** How long a browser or socket client may be without a gateway when one dies. */
 const GATEWAY_FAILOVER_BOUND_MS = 5000;
