@@ -53,6 +53,16 @@ export interface StreamHealth {
   readonly catchUp: { partitionsDone: number; partitions: number } | null;
 }
 
+/** How often, and how far apart, a start asks again for offsets a moving leader would not give. */
+const START_ATTEMPTS = 10;
+const START_RETRY_MS = 500;
+
+/** A kafkajs error that says to ask again (its own, or the broker's it wraps). */
+function isRetriable(err: unknown): boolean {
+  const e = err as { retriable?: boolean; cause?: unknown } | null;
+  return Boolean(e?.retriable) || (e?.cause !== undefined && isRetriable(e.cause));
+}
+
 /** No fetch for this long (the loop fetches every few hundred ms) means it is not receiving. */
 const DEGRADED_AFTER_MS = 5_000;
 /** Invalid records logged one by one before only every 1000th is (the counter holds the total). */
@@ -121,6 +131,25 @@ export class ReplayedStream {
   }
 
   async start(): Promise<void> {
+    // kafkajs's admin gives up on a leader that moved ("not the leader"), which a cluster that
+    // just started or just lost a node answers for a moment: ask again, with fresh metadata.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.readStarts();
+        break;
+      } catch (err) {
+        if (!isRetriable(err) || attempt >= START_ATTEMPTS) throw err;
+        this.o.log.warn({ err, stream: this.o.name, attempt }, `${this.o.name}: reading where to start failed; asking again`);
+        await new Promise((r) => setTimeout(r, START_RETRY_MS));
+      }
+    }
+    this.updateReadiness();
+    this.lastFetchAt = this.clock.now();
+    await this.run();
+  }
+
+  /** The end offsets to catch up with, and where a tail starts. */
+  private async readStarts(): Promise<void> {
     const admin = this.o.kafka.admin();
     await admin.connect();
     try {
@@ -129,9 +158,6 @@ export class ReplayedStream {
     } finally {
       await admin.disconnect();
     }
-    this.updateReadiness();
-    this.lastFetchAt = this.clock.now();
-    await this.run();
   }
 
   async stop(): Promise<void> {
