@@ -20,8 +20,14 @@ export interface LoadBalancerOptions {
 /** The cookie that pins a browser to one gateway, for Socket.IO's polling transport. */
 export const GATEWAY_COOKIE = 'sw_gateway';
 
-/** A gateway is taken out after this many failed /readyz checks, one a second, and back after two good ones. */
-export const HEALTH_CHECK = { intervalMs: 1000, fall: 2, rise: 2 } as const;
+/**
+ * A gateway is taken out after this many failed /readyz checks, one a second, and back after two
+ * good ones. A dead gateway refuses the connection, which fails a check at once; a living one gets
+ * `timeoutMs` to answer: with HAProxy's default (the interval, 1 s), two slow answers from a
+ * gateway busy with a catch-up burst on two loaded cores took it out and cut all its sockets
+ * (`shutdown-sessions`) while it was serving them (seen in a cluster run after a broker death).
+ */
+export const HEALTH_CHECK = { intervalMs: 1000, timeoutMs: 3000, fall: 2, rise: 2 } as const;
 
 /**
  * HAProxy's configuration. HAProxy rather than nginx: open-source nginx has only passive health
@@ -69,6 +75,7 @@ export function haproxyConfig(o: LoadBalancerOptions): string {
     `  cookie ${GATEWAY_COOKIE} insert indirect nocache httponly attr "SameSite=Lax"`,
     '  option httpchk GET /readyz',
     '  http-check expect status 200',
+    `  timeout check ${HEALTH_CHECK.timeoutMs}ms`,
     `  default-server inter ${HEALTH_CHECK.intervalMs} fall ${HEALTH_CHECK.fall} rise ${HEALTH_CHECK.rise} on-marked-down shutdown-sessions`,
     ...servers,
     '',
