@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { actions, principalMayAct, principalMaySubscribe, sensitiveStreams, streams, type Action, type Principal, type Stream } from '../lib/access';
 import type { SessionEnd } from '../lib/protocol';
 import { addressOf, type AccessControl } from './auth/access-control';
-import { tokenReason } from './auth/grants';
+import { MAX_TOKEN_LENGTH, tokenReason } from './auth/grants';
 import { screenTokenFrom } from './auth/screen-cookie';
 import { asScreenPanel } from '../lib/embed-panels';
 import type { AuditLog } from './audit';
@@ -70,7 +70,7 @@ export class SocketAccess {
     if (!(await this.access.connectAllowed(socket.handshake.address))) return 'rate-limited: too many connects from this address; retry in a few seconds';
     const auth = socket.handshake.auth as Record<string, unknown> | undefined;
     const token: unknown = auth?.token;
-    if (token !== undefined && (typeof token !== 'string' || token.length > 4096)) return 'unauthorized: malformed token';
+    if (token !== undefined && (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH)) return 'unauthorized: malformed token';
     // A wall or embed page names its panel; its token is then in that panel's screen cookie, out of reach of scripts.
     const panel = token === undefined ? asScreenPanel(auth?.screen) : null;
     const screen = panel ? screenTokenFrom(socket.handshake.headers.cookie, panel) : null;

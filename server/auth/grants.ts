@@ -1,6 +1,6 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { tokenPanels, tokenRoles, type Principal } from '../../lib/access';
+import { tokenPanels, tokenRoles, type Principal, type TokenPanel } from '../../lib/access';
 import type { AccessGrant } from '../../lib/schemas/access-grant';
 
 const AUDIENCE = 'streamwatch:screen';
@@ -25,6 +25,8 @@ export type TokenCheck =
 export const GRANT_ARRIVAL_WAIT_MS = 2_000;
 /** Tokens waiting at once for grants; beyond this an unknown grant is refused at once (random ids cost nothing to send). */
 const MAX_WAITING = 200;
+/** Longer than any token a gateway signs: a longer one is refused unread. */
+export const MAX_TOKEN_LENGTH = 4096;
 
 /**
  * Grants for walls and embeds, as governance.grants says (every gateway reads the topic),
@@ -112,6 +114,20 @@ export class GrantStore {
       .setExpirationTime(Math.floor(expiresAt / 1000))
       .sign(this.key);
     return { token, expiresAt: Math.floor(expiresAt / 1000) * 1000 };
+  }
+
+  /**
+   * A fresh short-lived session token for `panel` in exchange for a valid token of a known,
+   * unrevoked grant that shows it (a screen's address hand-over, its cookie's renewal); else why
+   * not ('panel': the grant does not show that panel).
+   */
+  async exchange(token: string, panel: TokenPanel, now = Date.now()): Promise<{ ok: true; grant: AccessGrant; token: string; expiresAt: number } | { ok: false; reason: TokenRefusal } | { ok: false; reason: 'panel'; panels: readonly TokenPanel[] }> {
+    const check = token.length <= MAX_TOKEN_LENGTH ? await this.verify(token, now) : ({ ok: false, reason: 'invalid' } as const);
+    if (!check.ok) return check;
+    const grant = this.get(check.principal.grantId!);
+    if (!grant) return { ok: false, reason: 'unknown' };
+    if (!grant.panels.includes(panel)) return { ok: false, reason: 'panel', panels: grant.panels };
+    return { ok: true, grant, ...(await this.tokenFor(grant, now)) };
   }
 
   async verify(token: string, now = Date.now(), waitForGrantMs = GRANT_ARRIVAL_WAIT_MS): Promise<TokenCheck> {

@@ -20,8 +20,8 @@ export interface PageGateDeps {
 
 /**
  * The gate in front of every page: who may load it, and its Content-Security-Policy (a fresh
- * script nonce, and which origins may frame it). Returns false when the page may be served (or is not a page: assets and the
- * socket check their own), true when it has answered instead.
+ * script nonce, and which origins may frame it). Returns false when the page may be served (or
+ * is not a page: assets and the socket check their own), true when it has answered instead.
  */
 export async function gate(d: PageGateDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
   const path = url.pathname;
@@ -66,23 +66,16 @@ export async function gate(d: PageGateDeps, req: IncomingMessage, res: ServerRes
  * (`POST /auth/screen`) while the grant lasts.
  */
 async function handOver(d: PageGateDeps, req: IncomingMessage, res: ServerResponse, url: URL, panel: ScreenPanel, token: string): Promise<true> {
-  const check = token.length <= 4096 ? await d.access.grants.verify(token) : ({ ok: false, reason: 'invalid' } as const);
-  const grant = check.ok ? d.access.grants.get(check.principal.grantId!) : undefined;
-  if (!check.ok || !grant) {
-    const reason = check.ok ? 'unknown' : check.reason;
-    d.metrics.authOutcomes.inc({ kind: 'page-token', outcome: reason });
-    refuseScreen(d, req, res, url.pathname, reason);
-    return true;
+  const screen = await d.access.grants.exchange(token, panel);
+  d.metrics.authOutcomes.inc({ kind: 'page-token', outcome: screen.ok ? 'ok' : screen.reason });
+  if (screen.ok) {
+    d.audit.record({ actor: `token:${screen.grant.label}`, action: 'screen-open', target: url.pathname, outcome: 'ok', from: addressOf(req), detail: `grant ${screen.grant.grantId}` });
+    redirect(res, withoutToken(url), [screenCookie(panel, screen.token, screen.expiresAt, d.access.settings.secureCookies)]);
+  } else if (screen.reason === 'panel') {
+    html(res, 403, refusalPage('Not on this token', `This token shows ${screen.panels.join(', ')} only.`));
+  } else {
+    refuseScreen(d, req, res, url.pathname, screen.reason);
   }
-  if (!grant.panels.includes(panel)) {
-    d.metrics.authOutcomes.inc({ kind: 'page-token', outcome: 'panel' });
-    html(res, 403, refusalPage('Not on this token', `This token shows ${grant.panels.join(', ')} only.`));
-    return true;
-  }
-  const screen = await d.access.grants.tokenFor(grant);
-  d.metrics.authOutcomes.inc({ kind: 'page-token', outcome: 'ok' });
-  d.audit.record({ actor: `token:${grant.label}`, action: 'screen-open', target: url.pathname, outcome: 'ok', from: addressOf(req), detail: `grant ${grant.grantId}` });
-  redirect(res, withoutToken(url), [screenCookie(panel, screen.token, screen.expiresAt, d.access.settings.secureCookies)]);
   return true;
 }
 

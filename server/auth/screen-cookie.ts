@@ -1,8 +1,6 @@
 import { parse, serialize } from 'cookie';
 import type { ScreenPanel } from '../../lib/embed-panels';
-
-/** Longer than any token the gateway signs; a longer value is not looked at. */
-const MAX_TOKEN_LENGTH = 4096;
+import { MAX_TOKEN_LENGTH } from './grants';
 
 /** One cookie per panel: a browser can show the wall of one grant and a panel of another. */
 export function screenCookieName(panel: ScreenPanel): string {

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayMetrics } from '../metrics';
 import type { AccessControl } from './access-control';
+import { asScreenPanel } from '../../lib/embed-panels';
 import { tokenReason } from './grants';
 import { json, sameOrigin } from './http';
-import { asScreenPanel } from '../../lib/embed-panels';
 import { screenCookie, screenTokenFrom } from './screen-cookie';
 
 export interface ScreenRouteDeps {
@@ -25,18 +25,15 @@ export async function renewScreen(d: ScreenRouteDeps, req: IncomingMessage, res:
     d.metrics.authOutcomes.inc({ kind: 'screen-renew', outcome: 'cross-site' });
     return json(res, 403, { error: 'Screen cookies are renewed from this site’s own pages only.' });
   }
-  const secure = d.access.settings.secureCookies;
   const token = screenTokenFrom(req.headers.cookie, panel);
-  const check = token ? await d.access.grants.verify(token) : ({ ok: false, reason: 'none' } as const);
-  const grant = check.ok ? d.access.grants.get(check.principal.grantId!) : undefined;
-  if (!check.ok || !grant || !grant.panels.includes(panel)) {
-    const reason = check.ok ? 'unknown' : check.reason;
-    d.metrics.authOutcomes.inc({ kind: 'screen-renew', outcome: reason });
+  const renewed = token ? await d.access.grants.exchange(token, panel) : ({ ok: false, reason: 'none' } as const);
+  d.metrics.authOutcomes.inc({ kind: 'screen-renew', outcome: renewed.ok ? 'ok' : renewed.reason });
+  if (!renewed.ok) {
+    // A cookie for a panel its grant does not show is no one's: as good as unknown.
+    const reason = renewed.reason === 'panel' ? 'unknown' : renewed.reason;
     return json(res, 401, { reason, error: reason === 'none' ? 'No screen cookie: open the screen’s address again.' : tokenReason(reason) });
   }
-  const renewed = await d.access.grants.tokenFor(grant);
-  d.metrics.authOutcomes.inc({ kind: 'screen-renew', outcome: 'ok' });
-  res.setHeader('set-cookie', screenCookie(panel, renewed.token, renewed.expiresAt, secure));
+  res.setHeader('set-cookie', screenCookie(panel, renewed.token, renewed.expiresAt, d.access.settings.secureCookies));
   // How long it is valid for, as well as until when: the page's clock need not agree with ours.
   json(res, 200, { expiresAt: renewed.expiresAt, validForMs: renewed.expiresAt - Date.now() });
 }
