@@ -74,8 +74,9 @@ describe('replayed streams when a Kafka node dies', () => {
       { level: 'warn' },
       {
         write: (line: string) => {
-          const entry = JSON.parse(line) as { msg: string; stream?: string; err?: { type?: string; message?: string } };
-          if (entry.msg.includes('crashed')) crashes.push(`${entry.stream}: ${entry.err?.type}: ${entry.err?.message?.slice(0, 200)}`);
+          const entry = JSON.parse(line) as { msg: string; stream?: string; err?: { type?: string; message?: string; stack?: string } };
+          // The stack names the kafkajs path that gave up, which the message alone does not.
+          if (entry.msg.includes('crashed')) crashes.push(`${entry.stream}: ${entry.err?.type}: ${entry.err?.message?.slice(0, 200)}\n${entry.err?.stack}`);
         },
       },
     );
