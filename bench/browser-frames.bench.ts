@@ -40,7 +40,7 @@ try {
   // The app as the README runs it (the production build, built first if its sources changed),
   // signed with the test secret so that the bench's browser can carry a viewer's session.
   await ensureNextBuild(root, join(root, '.streamwatch', 'logs', 'build.log'), say);
-  gateway = await startGatewayProcess(stack.brokers, 0, { NODE_ENV: 'production', SERVE_UI: 'true', GATEWAY_ID: 'bench-frames', NEXT_TELEMETRY_DISABLED: '1' });
+  gateway = await startGatewayProcess(stack.brokers, 0, { ...stack.gatewayEnv, NODE_ENV: 'production', SERVE_UI: 'true', GATEWAY_ID: 'bench-frames', NEXT_TELEMETRY_DISABLED: '1' });
   const appUrl = gateway.url;
 
   // Large enough for the whole city at the map's zoom, so the gateway sends the whole fleet.

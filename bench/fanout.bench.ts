@@ -25,7 +25,7 @@ const stack = await startBenchBroker(say);
 let fleet: Awaited<ReturnType<typeof moveFleet>> | null = null;
 try {
   fleet = await moveFleet(stack.kafka, drivers, (err) => say(`[bench] produce failed: ${err.message}`));
-  const gateway = await startGatewayProcess(stack.brokers, drivers, { CONNECTS_PER_10S: String(clients * 2), SLOW_CLIENT_MAX_PENDING: '1000' });
+  const gateway = await startGatewayProcess(stack.brokers, drivers, { ...stack.gatewayEnv, CONNECTS_PER_10S: String(clients * 2), SLOW_CLIENT_MAX_PENDING: '1000' });
   const url = gateway.url;
   say(`[bench] gateway holds ${drivers.toLocaleString('en-US')} drivers; ${clients} Socket.IO clients for ${seconds} s...`);
 

@@ -32,7 +32,7 @@ const baselineDir = mkdtempSync(join(tmpdir(), 'streamwatch-bench-flink-'));
 
 try {
   // The first pipeline owns the input topics; each measured job reads them under its own group.
-  const owner = await isolatedPipeline({ brokers: stack.brokers, jobs: [], settings: defaultPipelineSettings });
+  const owner = await isolatedPipeline({ brokers: stack.brokers, security: stack.security, jobs: [], settings: defaultPipelineSettings });
   const topicOverrides = Object.fromEntries(inputsShared.map((k) => [k, owner.topic(k)]));
   const t0 = Date.now() - (minutes + 30) * 60_000;
   const { outgoing } = simulatedCity({
@@ -97,7 +97,7 @@ async function drain(
   inputs: TopicKey[],
   owner: IsolatedPipeline,
 ): Promise<number> {
-  const p = await isolatedPipeline({ brokers: stack.brokers, jobs, settings: defaultPipelineSettings, topicOverrides, extraJobFiles, parallelism });
+  const p = await isolatedPipeline({ brokers: stack.brokers, security: stack.security, jobs, settings: defaultPipelineSettings, topicOverrides, extraJobFiles, parallelism });
   const group = jobs.length > 0 ? `${p.prefix}-${flinkJobs[jobs[0]!].consumerGroup}` : `${p.prefix}-${flinkJobs.kpis.consumerGroup}-baseline`;
   const admin = kafka.admin();
   await admin.connect();

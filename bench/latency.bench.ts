@@ -28,7 +28,7 @@ const stack = await startBenchBroker(say, true);
 let measureFrom = Number.POSITIVE_INFINITY;
 const timers: NodeJS.Timeout[] = [];
 try {
-  const gateway = await startGatewayProcess(stack.brokers, 0);
+  const gateway = await startGatewayProcess(stack.brokers, 0, stack.gatewayEnv);
   const producer = stack.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true });
   await producer.connect();
 

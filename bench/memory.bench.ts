@@ -19,7 +19,7 @@ const stack = await startBenchBroker(say);
 let fleet: Awaited<ReturnType<typeof moveFleet>> | null = null;
 try {
   fleet = await moveFleet(stack.kafka, drivers, (err) => say(`[bench] produce failed: ${err.message}`));
-  const gateway = await startGatewayProcess(stack.brokers, drivers);
+  const gateway = await startGatewayProcess(stack.brokers, drivers, stack.gatewayEnv);
   say(`[bench] ${drivers.toLocaleString('en-US')} drivers moving, ${clients} subscribers, ${minutes} min; RSS every 10 s...`);
   const clientsDone = runBenchClients('socketio', gateway.url, await sessionCookie('viewer', 'bench'), clients, minutes * 60);
   const samples: { at: number; rss: number; heap: number }[] = [];

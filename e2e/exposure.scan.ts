@@ -4,13 +4,15 @@ import { expect, test } from '@playwright/test';
 import { findExposures } from '../lib/exposure-scan';
 import { SCAN_DIR } from './support/fixtures';
 import { E2E_ADMIN } from './support/people';
+import { E2E_HOME } from './support/kafka';
+import { KAFKA_CREDENTIALS_FILE, readStackKafkaCredentials, scramUsers } from '../pipeline/stack/kafka-credentials';
 
 /**
  * Runs after every journey (the sign-in project's teardown): adds up what the scanner saw in
  * socket frames and pages, scans every log line every process of the stack wrote, and expects
  * no card number and no raw rider id anywhere.
  */
-const HOME = join('.streamwatch', 'e2e');
+const HOME = E2E_HOME;
 /** One log per process of the stack: each must exist and be read. */
 const STACK_LOGS = ['logs/gateway.log', 'logs/simulator.log', 'kafka/broker.log', 'flink/flink.log'];
 /** Those that always write at start (the broker's log4j default prints errors only). */
@@ -58,7 +60,16 @@ test("no card number, raw rider id or gateway token in any socket frame, page, n
 });
 
 /** Files that hold a secret by design (mode 600), and the users file's password hashes. */
-const SECRET_STORES = new Set(['gateway/auth-secret', 'gateway/pseudonym-key', 'gateway/admin-password', 'gateway/first-admin-password', 'gateway/users.json']);
+const SECRET_STORES = new Set([
+  'gateway/auth-secret',
+  'gateway/pseudonym-key',
+  'gateway/admin-password',
+  'gateway/first-admin-password',
+  'gateway/users.json',
+  KAFKA_CREDENTIALS_FILE,
+  // The nodes' own logins (the admin's and the controller listener's): mode 600, as Kafka deploys it.
+  'kafka/server.properties',
+]);
 
 function filesUnder(dir: string, prefix = ''): string[] {
   return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) => {
@@ -75,6 +86,11 @@ test('no secret of the stack in any log or generated file of the run', () => {
     ['the rider pseudonym key', readFileSync(join(HOME, 'gateway/pseudonym-key'), 'utf8').trim()],
     ['the first admin password', E2E_ADMIN.password],
   ]);
+  // Every Kafka password the stack made: each service's, the admin's, the controller listener's.
+  const kafka = readStackKafkaCredentials(join(HOME, KAFKA_CREDENTIALS_FILE));
+  expect(kafka, 'the stack keeps Kafka credentials').not.toBeNull();
+  for (const user of scramUsers(kafka!)) secrets.set(`the Kafka password of ${user.name}`, user.password);
+  secrets.set('the Kafka controller password', kafka!.controller);
   const files = filesUnder(HOME).filter((f) => !SECRET_STORES.has(f));
   const found: string[] = [];
   for (const file of files) {

@@ -1,15 +1,15 @@
 import { expect, test } from './support/fixtures';
-import { Kafka, logLevel } from 'kafkajs';
 import { topics } from '../lib/topics';
 import { LagPage } from './pages/lag-page';
 import { saveScreenshot } from './pages/screenshots';
+import { e2eKafka } from './support/kafka';
 
 /**
  * A consumer group of the test's own reads the live raw topic and commits; it stops reading
  * (still a member, so it stalls rather than stops), then resumes. The lag page must say so.
  */
 const groupId = `e2e-lag-${Date.now().toString(36)}`;
-const kafka = new Kafka({ clientId: 'e2e-lag', brokers: [`127.0.0.1:${process.env.E2E_KAFKA_PORT ?? '29092'}`], logLevel: logLevel.NOTHING });
+const kafka = e2eKafka('e2e-lag');
 const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
 const topic = topics.driverLocationsRaw.name;
 

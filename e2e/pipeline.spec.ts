@@ -1,9 +1,10 @@
 import { expect, test } from './support/fixtures';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
 import { topics } from '../lib/topics';
 import { saveScreenshot } from './pages/screenshots';
+import { e2eKafka } from './support/kafka';
 
-const kafka = new Kafka({ clientId: 'e2e-pipeline', brokers: [`127.0.0.1:${process.env.E2E_KAFKA_PORT ?? '29092'}`], logLevel: logLevel.NOTHING });
+const kafka = e2eKafka('e2e-pipeline');
 
 test('the pipeline page draws the lineage with live figures and shows a bad record quarantined with its reason', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 1600, height: 1000 });

@@ -2,6 +2,12 @@ import { defaultPipelineSettings, eventTimeField, flinkJobs, type PipelineSettin
 import { sqlRecordReason } from './schemas/record-checks';
 import { jsonSchemaOf } from './schemas/registry';
 
+/**
+ * Variables the runner fills itself, per job, from the environment only (KafkaSecurity.java):
+ * every Kafka table's credentials, so that no password is in SQL text or a file.
+ */
+export const runnerKafkaVariables = ['kafka.security.protocol', 'kafka.sasl.mechanism', 'kafka.sasl.jaas.config'] as const;
+
 /** The raw record schemas the jobs validate, each with its `check.<name>` SQL variable. */
 export const checkedSchemas = ['DriverLocation', 'RideRequest', 'Payment'] as const;
 

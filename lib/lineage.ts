@@ -1,3 +1,4 @@
+import { simulatorWrites } from './kafka-access';
 import { flinkJobs, type FlinkJobKey } from './pipeline-jobs';
 import type { PipelineData } from './protocol';
 import { topics, type TopicKey } from './topics';
@@ -28,15 +29,13 @@ export interface LineageEdge {
   readonly topic: TopicKey;
 }
 
-/** What the simulator writes. */
-const simulated: readonly TopicKey[] = ['driverLocationsRaw', 'rideRequestsRaw', 'paymentsRaw', 'fraudGroundTruth'];
 
 /** Which dashboard page shows which topic. */
 const panels: readonly { id: string; label: string; href: string; reads: readonly TopicKey[] }[] = [
   { id: 'panel:map', label: 'Map', href: '/', reads: ['driversPositions', 'surgeCells'] },
   { id: 'panel:kpis', label: 'KPI tiles', href: '/wall', reads: ['opsKpis'] },
   { id: 'panel:fraud', label: 'Fraud triage', href: '/fraud', reads: ['fraudAlerts', 'alertActions'] },
-  { id: 'panel:pipeline', label: 'Quarantine (this page)', href: '/pipeline', reads: ['driverLocationsDlq', 'rideRequestsDlq', 'paymentsDlq', 'lateEvents'] },
+  { id: 'panel:pipeline', label: 'Quarantine (this page)', href: '/pipeline', reads: ['driverLocationsDlq', 'rideRequestsDlq', 'paymentsDlqNotices', 'lateEvents'] },
   { id: 'panel:score', label: 'Fraud score (npm run score)', href: '/pipeline', reads: ['fraudGroundTruth'] },
 ];
 
@@ -47,7 +46,7 @@ export function lineage(): { nodes: LineageNode[]; edges: LineageEdge[] } {
   const jobKeys = Object.keys(flinkJobs) as FlinkJobKey[];
   const topicKeys = Object.keys(topics) as TopicKey[];
   const edges: LineageEdge[] = [
-    ...simulated.map((t) => ({ from: 'source:simulator', to: topicNodeId(t), consumerGroup: null, topic: t })),
+    ...simulatorWrites.map((t) => ({ from: 'source:simulator', to: topicNodeId(t), consumerGroup: null, topic: t })),
     ...jobKeys.flatMap((j) => [
       ...flinkJobs[j].inputs.map((t) => ({ from: topicNodeId(t), to: jobNodeId(j), consumerGroup: flinkJobs[j].consumerGroup, topic: t })),
       ...flinkJobs[j].outputs.map((t) => ({ from: jobNodeId(j), to: topicNodeId(t), consumerGroup: null, topic: t })),

@@ -29,7 +29,7 @@ export const flinkJobs = {
     sqlFile: 'fraud.sql',
     consumerGroup: 'streamwatch-flink-fraud',
     inputs: ['paymentsRaw'],
-    outputs: ['fraudAlerts', 'paymentsDlq'],
+    outputs: ['fraudAlerts', 'paymentsDlq', 'paymentsDlqNotices'],
   },
   kpis: {
     sqlFile: 'kpis.sql',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { flinkSqlVariables } from './flink-sql-variables';
+import { flinkSqlVariables, runnerKafkaVariables } from './flink-sql-variables';
 import { flinkJobs } from './pipeline-jobs';
 import { topicConfigEntries, topics } from './topics';
 
@@ -32,7 +32,18 @@ describe('Flink jobs', () => {
     const code = sql.replace(/--.*$/gm, '');
     const used = [...code.matchAll(/\$\{([A-Za-z0-9_.-]+)\}/g)].map((m) => m[1]!);
     expect(used.length).toBeGreaterThan(0);
-    for (const name of used) expect(vars, `variable ${name}`).toHaveProperty([name]);
+    for (const name of used) if (!(runnerKafkaVariables as readonly string[]).includes(name)) expect(vars, `variable ${name}`).toHaveProperty([name]);
+  });
+
+  it.each(Object.entries(flinkJobs))("%s signs every Kafka table in with the job's own credentials", (_key, job) => {
+    const sql = readFileSync(fileURLToPath(new URL(`../pipeline/flink/jobs/${job.sqlFile}`, import.meta.url)), 'utf8').replace(/--.*$/gm, '');
+    const tables = [...sql.matchAll(/CREATE TABLE (\w+)[\s\S]*?\)\s*WITH\s*\(([\s\S]*?)\);/g)].filter((m) => /'connector' = '(upsert-)?kafka'/.test(m[2]!));
+    expect(tables.length).toBeGreaterThan(0);
+    for (const [, name, options] of tables) {
+      for (const variable of runnerKafkaVariables) {
+        expect(options, `${name}: ${variable}`).toContain(`'properties.${variable.slice('kafka.'.length)}' = '\${${variable}}'`);
+      }
+    }
   });
 
   it.each(Object.entries(flinkJobs))('%s uses exactly the topics it declares (the lineage is true)', (_key, job) => {

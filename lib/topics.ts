@@ -104,6 +104,15 @@ export const topics = {
     retentionMs: 7 * 24 * HOUR,
     description: 'Raw payments that failed validation: original bytes, reason in headers (PCI scope).',
   },
+  paymentsDlqNotices: {
+    name: 'dlq.payments.notices',
+    key: null,
+    valueSchema: 'DeadLetterNotice',
+    partitions: 1,
+    cleanupPolicy: 'delete',
+    retentionMs: 7 * 24 * HOUR,
+    description: 'One record per dead-lettered payment without its payload (reason and source in headers): what the gateway, which may not read dlq.payments, shows.',
+  },
   fraudGroundTruth: {
     name: 'fraud.ground-truth',
     key: 'caseId',

@@ -5,7 +5,8 @@ import pino from 'pino';
 import { roles, type Role } from '../lib/access';
 import { topics } from '../lib/topics';
 import { sessionEventKey, type SessionEvent } from '../lib/schemas/session-event';
-import { toolBrokers } from '../pipeline/stack/stack-config';
+import { toolKafka } from '../pipeline/stack/stack-config';
+import { kafkajsSecurity } from '../lib/kafka-auth';
 import { UserDirectory } from '../server/auth/users';
 import { applyUserRecord } from '../server/governance-ingest';
 import { ReplayedStream } from '../server/replayed-stream';
@@ -27,8 +28,8 @@ if (!known) {
   process.exit(2);
 }
 
-const brokers = toolBrokers(values.brokers, process.env);
-const kafka = new Kafka({ clientId: 'streamwatch-users', brokers, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+const { brokers, security } = toolKafka(values.brokers, process.env);
+const kafka = new Kafka({ clientId: 'streamwatch-users', brokers, ...kafkajsSecurity(security), logLevel: logLevel.NOTHING, retry: { retries: 3 } });
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
 const send = async (topic: string, key: string, value: string | null) => void (await producer.send({ topic, messages: [{ key, value }] }));
 const users = new UserDirectory((user, account) => send(topics.userAccounts.name, user, account && JSON.stringify(account)));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { kafkajsSecurity, kafkaSecurityEnv } from '../lib/kafka-auth';
 import { actions, roles, streams, type Role, type Stream } from '../lib/access';
 import { SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents, type SessionEnd } from '../lib/protocol';
 import { AuditEvent } from '../lib/schemas/audit-event';
@@ -13,6 +14,9 @@ import { sessionCookie } from './testing/credentials';
 import { until } from './testing/until';
 import { startTestGateway, type TestGateway } from './testing/test-gateway';
 
+/** The superuser for the test's own clients; the gateway principal for gateways it starts. */
+const kafkaAuth = inject('kafkaAuth');
+
 /**
  * Access control against the real gateway and broker: sign-in and its rate limit, the
  * permission table enforced on every subscription and action, per-role projections, screen
@@ -20,7 +24,7 @@ import { startTestGateway, type TestGateway } from './testing/test-gateway';
  */
 const run = Date.now().toString(36);
 const brokers = inject('brokers');
-const kafka = new Kafka({ clientId: 'access-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+const kafka = new Kafka({ clientId: 'access-test', brokers: brokers.split(','), ...kafkajsSecurity(kafkaAuth.admin), logLevel: logLevel.NOTHING });
 const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 const sockets: Client[] = [];
@@ -58,7 +62,7 @@ async function issue(url: string, cookie: string, body: Record<string, unknown>)
 async function gateway(name: string, extra: Record<string, string> = {}) {
   const port = (await freePorts(1))[0]!;
   const g = await startTestGateway(
-    { PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `${name}-${run}`, DELTA_INTERVAL_MS: '50', TOKEN_TTL_MS: '4000', LAG_POLL_MS: '500', STREAMWATCH_ADMIN_PASSWORD: ADMIN_PASSWORD, ...extra },
+    { PORT: String(port), KAFKA_BROKERS: brokers, ...kafkaSecurityEnv(kafkaAuth.gateway), GATEWAY_ID: `${name}-${run}`, DELTA_INTERVAL_MS: '50', TOKEN_TTL_MS: '4000', LAG_POLL_MS: '500', STREAMWATCH_ADMIN_PASSWORD: ADMIN_PASSWORD, ...extra },
     (_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end('<p>page</p>'),
   );
   return { g, url: `http://127.0.0.1:${port}` };

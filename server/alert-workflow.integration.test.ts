@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { kafkajsSecurity, kafkaSecurityEnv } from '../lib/kafka-auth';
 import type { FraudAlert } from '../lib/schemas/fraud-alert';
 import { topics } from '../lib/topics';
 // The test harness borrows the stack's port finder; the gateway itself never imports pipeline/.
@@ -11,17 +12,20 @@ import { operatorClient } from './testing/operator-client';
 import { until } from './testing/until';
 import { startTestGateway, type TestGateway } from './testing/test-gateway';
 
+/** The superuser for the test's own clients; the gateway principal for gateways it starts. */
+const kafkaAuth = inject('kafkaAuth');
+
 /** Triage shared by two gateway instances on one broker, and rebuilt by a third. */
 const run = Date.now().toString(36);
 const brokers = inject('brokers');
-const kafka = new Kafka({ clientId: 'alert-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+const kafka = new Kafka({ clientId: 'alert-test', brokers: brokers.split(','), ...kafkajsSecurity(kafkaAuth.admin), logLevel: logLevel.NOTHING });
 const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 const gateways: TestGateway[] = [];
 const sockets: Socket[] = [];
 
 async function gateway(name: string) {
   const port = (await freePorts(1))[0]!;
-  const g = await startTestGateway({ PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `${name}-${run}`, DELTA_INTERVAL_MS: '50' });
+  const g = await startTestGateway({ PORT: String(port), KAFKA_BROKERS: brokers, ...kafkaSecurityEnv(kafkaAuth.gateway), GATEWAY_ID: `${name}-${run}`, DELTA_INTERVAL_MS: '50' });
   gateways.push(g);
   return { g, url: `http://127.0.0.1:${port}` };
 }

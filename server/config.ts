@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { roles } from '../lib/access';
+import { kafkaSecurityFromEnv, type KafkaSecurity } from '../lib/kafka-auth';
 import { parseBrokerList } from '../lib/kafka-brokers';
 import type { AccessSettings } from './auth/access-control';
 
@@ -22,6 +23,11 @@ const Env = z.object({
         return z.NEVER;
       }
     }),
+  /** The gateway's Kafka principal (lib/kafka-auth.ts); the local stack sets them. */
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
+  KAFKA_SASL_MECHANISM: z.string().optional(),
+  KAFKA_SECURITY_PROTOCOL: z.string().optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   GATEWAY_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
   DELTA_INTERVAL_MS: z.coerce.number().int().min(16).max(5000).default(150),
@@ -71,6 +77,7 @@ export interface GatewayConfig {
   readonly port: number;
   readonly host: string;
   readonly brokers: string[];
+  readonly kafkaSecurity: KafkaSecurity;
   readonly dev: boolean;
   /** Names this instance's consumer group; several gateways each read every partition. */
   readonly gatewayId: string;
@@ -107,6 +114,12 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
   if (oidcParts.some(Boolean) && !oidcParts.every(Boolean)) {
     throw new Error('invalid gateway configuration:\n  OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together');
   }
+  let kafkaSecurity: KafkaSecurity;
+  try {
+    kafkaSecurity = kafkaSecurityFromEnv(env);
+  } catch (err) {
+    throw new Error(`invalid gateway configuration:\n  ${(err as Error).message}`, { cause: err });
+  }
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, '');
   const local = e.HOST === '127.0.0.1' || e.HOST === 'localhost' ? [`http://127.0.0.1:${e.PORT}`, `http://localhost:${e.PORT}`] : [];
   const allowedOrigins = [...new Set([new URL(publicUrl).origin, ...local, ...e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)])];
@@ -114,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     port: e.PORT,
     host: e.HOST,
     brokers: e.KAFKA_BROKERS,
+    kafkaSecurity,
     dev: e.NODE_ENV !== 'production',
     gatewayId: e.GATEWAY_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}-${e.PORT}`,
     deltaIntervalMs: e.DELTA_INTERVAL_MS,

@@ -5,6 +5,9 @@ import { topics } from '../lib/topics';
 import { testKafka } from '../pipeline/stack/kafka-test-client';
 import { FlinkMonitor } from './flink-monitor';
 
+/** The superuser for the test's own clients; the gateway principal for gateways it starts. */
+const kafkaAuth = inject('kafkaAuth');
+
 /** Job health read from the REST API of the integration stack's real Flink mini-cluster. */
 const log = pino({ level: 'silent' });
 const jobName = flinkJobs.driversPositions.sqlFile.replace(/\.sql$/, '');
@@ -27,7 +30,7 @@ describe('Flink monitor', () => {
   });
 
   it('sees every catalog job running, and the event time and backpressure of a job with data', async () => {
-    const k = testKafka(inject('brokers').split(','));
+    const k = testKafka(inject('brokers').split(','), kafkaAuth.admin);
     const monitor = new FlinkMonitor({ restUrl: inject('flinkRestUrl'), pollMs: 500, log });
     const names = Object.values(flinkJobs).map((j) => j.sqlFile.replace(/\.sql$/, '')).sort();
     const deadline = Date.now() + 90_000;

@@ -1,6 +1,7 @@
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { kafkajsSecurity, kafkaSecurityEnv } from '../lib/kafka-auth';
 import type { LagReport } from '../lib/lag/lag-report';
 import { flinkJobs } from '../lib/pipeline-jobs';
 import { SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents } from '../lib/protocol';
@@ -12,10 +13,13 @@ import { freePorts } from '../pipeline/stack/free-ports';
 import { until } from './testing/until';
 import { startTestGateway, type TestGateway } from './testing/test-gateway';
 
+/** The superuser for the test's own clients; the gateway principal for gateways it starts. */
+const kafkaAuth = inject('kafkaAuth');
+
 /** The gateway against the real broker and Flink job of the integration setup. */
 const brokers = inject('brokers');
 const run = Date.now().toString(36);
-const kafka = new Kafka({ clientId: 'gateway-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+const kafka = new Kafka({ clientId: 'gateway-test', brokers: brokers.split(','), ...kafkajsSecurity(kafkaAuth.admin), logLevel: logLevel.NOTHING });
 const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 let gateway: TestGateway;
 let adminCookie: string;
@@ -44,7 +48,7 @@ beforeAll(async () => {
   const [port] = await freePorts(1);
   base = `http://127.0.0.1:${port}`;
   adminCookie = await sessionCookie('admin');
-  gateway = await startTestGateway({ PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `test-${run}`, DELTA_INTERVAL_MS: '100', LAG_POLL_MS: '500', LAG_WINDOW: '30' });
+  gateway = await startTestGateway({ PORT: String(port), KAFKA_BROKERS: brokers, ...kafkaSecurityEnv(kafkaAuth.gateway), GATEWAY_ID: `test-${run}`, DELTA_INTERVAL_MS: '100', LAG_POLL_MS: '500', LAG_WINDOW: '30' });
 });
 
 afterAll(async () => {

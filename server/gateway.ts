@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Logger } from 'pino';
+import { gatewayReads, GATEWAY_GROUP_PREFIX } from '../lib/kafka-access';
+import { kafkajsSecurity } from '../lib/kafka-auth';
 import { kafkaClientRetry } from '../lib/kafka-brokers';
 import { kafkaLogCreator } from '../lib/kafka-client-log';
 import type { AccessGrant } from '../lib/schemas/access-grant';
@@ -33,6 +35,9 @@ import { attachLiveSocket } from './live-socket';
 import { createMetrics } from './metrics';
 import { handleOps } from './ops-routes';
 
+/** Topics whose records the gateway's principal may read (lib/kafka-access.ts). */
+const gatewayReadableTopics = new Set<string>(gatewayReads.map((key) => topics[key].name));
+
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 /**
@@ -44,6 +49,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   const kafka = new Kafka({
     clientId: `streamwatch-gateway-${config.gatewayId}`,
     brokers: config.brokers,
+    ...kafkajsSecurity(config.kafkaSecurity),
     logLevel: logLevel.INFO,
     logCreator: kafkaLogCreator(log),
     retry: kafkaClientRetry,
@@ -70,7 +76,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   // The gateway never commits offsets: it rebuilds its views from the topics. A group of its own
   // per start means a restart after a crash (kill -9) joins at once instead of waiting out the
   // dead member's session timeout in the old group.
-  const groupBase = `streamwatch-gateway-${config.gatewayId}-${Date.now().toString(36)}`;
+  const groupBase = `${GATEWAY_GROUP_PREFIX}${config.gatewayId}-${Date.now().toString(36)}`;
   const view = new DriverView();
   const ingest = new DriverIngest({
     kafka,
@@ -90,8 +96,10 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   const flink = new FlinkMonitor({ restUrl: config.flinkRestUrl, pollMs: config.lagPollMs, log, clock });
   const lag = new LagMonitor({
     admin, pollMs: config.lagPollMs, windowSize: config.lagWindow, log, clock, timestamps,
-    groups: new GroupDirectory(admin, `streamwatch-gateway-${config.gatewayId}`),
+    groups: new GroupDirectory(admin, `streamwatch-gateway-${config.gatewayId}`, config.kafkaSecurity),
     consumerWithoutMembers: (groupId) => flinkGroupLiveness(groupId, flink.status.at > 0 ? flink.status : null),
+    // What its principal may read (lib/kafka-access.ts): raw topics' time lag comes from their offsets.
+    readable: (topic) => gatewayReadableTopics.has(topic),
   });
   const pipelineData = new PipelineDataMonitor({ kafka, groupId: `${groupBase}-quarantine`, admin, pollMs: config.lagPollMs, log, pseudonymKey: access.pseudonymKey, clock, count: countRecord });
   const auditView = new AuditView();

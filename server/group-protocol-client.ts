@@ -1,4 +1,7 @@
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { PLAINTEXT, type KafkaCredentials, type KafkaSecurity } from '../lib/kafka-auth';
+import { ScramClient } from './scram-client';
 
 /**
  * The three Kafka requests kafkajs cannot make, written from the protocol's message types:
@@ -74,7 +77,10 @@ export class Writer {
   }
 
   compactString(s: string): this {
-    const b = Buffer.from(s, 'utf8');
+    return this.compactBytes(Buffer.from(s, 'utf8'));
+  }
+
+  compactBytes(b: Buffer): this {
     return this.uvarint(b.length + 1).push(b);
   }
 
@@ -135,6 +141,11 @@ export class Reader {
     return n === 0 ? null : this.take(n - 1).toString('utf8');
   }
 
+  compactBytes(): Buffer {
+    const n = this.uvarint();
+    return n === 0 ? Buffer.alloc(0) : this.take(n - 1);
+  }
+
   compactString(): string {
     const s = this.compactNullableString();
     if (s === null) throw new Error('null where a string was due');
@@ -164,40 +175,147 @@ export class Reader {
   }
 }
 
-/** One request/response on a fresh connection (these are polled every few seconds, no more). */
-export async function kafkaRequest(broker: { host: string; port: number }, apiKey: number, apiVersion: number, body: Buffer, clientId: string, timeoutMs = 5_000): Promise<Reader> {
-  const correlationId = Math.floor(Math.random() * 2 ** 31);
-  const header = new Writer().int16(apiKey).int16(apiVersion).int32(correlationId).legacyString(clientId).tags().bytes();
-  const payload = Buffer.concat([header, body]);
-  const frame = Buffer.concat([new Writer().int32(payload.length).bytes(), payload]);
-  const socket: Socket = connect({ host: broker.host, port: broker.port });
-  try {
-    const response = await new Promise<Buffer>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no answer from ${broker.host}:${broker.port} in ${timeoutMs} ms`)), timeoutMs);
-      let received = Buffer.alloc(0);
-      socket.on('error', (err) => (clearTimeout(timer), reject(err)));
-      socket.on('connect', () => socket.write(frame));
-      socket.on('data', (chunk) => {
-        received = Buffer.concat([received, chunk]);
-        if (received.length >= 4 && received.length >= 4 + received.readInt32BE(0)) {
-          clearTimeout(timer);
-          resolve(received.subarray(4, 4 + received.readInt32BE(0)));
-        }
-      });
+/** Reads whole response frames off a socket, in order. */
+class FrameReader {
+  private buffered = Buffer.alloc(0);
+  private waiting: { resolve: (frame: Buffer) => void; reject: (err: Error) => void } | null = null;
+  private failed: Error | null = null;
+
+  constructor(socket: Socket) {
+    socket.on('data', (chunk) => {
+      this.buffered = Buffer.concat([this.buffered, chunk]);
+      this.deliver();
     });
-    const reader = new Reader(response);
+    socket.on('error', (err) => this.fail(err));
+    socket.on('close', () => this.fail(new Error('the broker closed the connection')));
+  }
+
+  next(timeoutMs: number, what: string): Promise<Buffer> {
+    if (this.failed) return Promise.reject(this.failed);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no answer to ${what} in ${timeoutMs} ms`)), timeoutMs);
+      this.waiting = { resolve: (f) => (clearTimeout(timer), resolve(f)), reject: (e) => (clearTimeout(timer), reject(e)) };
+      this.deliver();
+    });
+  }
+
+  private deliver(): void {
+    if (!this.waiting || this.buffered.length < 4 || this.buffered.length < 4 + this.buffered.readInt32BE(0)) return;
+    const size = this.buffered.readInt32BE(0);
+    const frame = this.buffered.subarray(4, 4 + size);
+    this.buffered = this.buffered.subarray(4 + size);
+    const { resolve } = this.waiting;
+    this.waiting = null;
+    resolve(frame);
+  }
+
+  private fail(err: Error): void {
+    this.failed ??= err;
+    this.waiting?.reject(err);
+    this.waiting = null;
+  }
+}
+
+/** SaslHandshake and SaslAuthenticate: what a SASL listener wants before anything else. */
+const SASL = { handshake: 17, authenticate: 36 } as const;
+
+/**
+ * One connection: SASL first when the cluster wants it (SaslHandshake v1, then SaslAuthenticate
+ * v2 rounds: SCRAM's two, or PLAIN's one), then requests one at a time.
+ */
+class BrokerConnection {
+  private correlation = Math.floor(Math.random() * 2 ** 30);
+
+  private constructor(
+    private readonly socket: Socket,
+    private readonly frames: FrameReader,
+    private readonly where: string,
+    private readonly clientId: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  static async open(broker: { host: string; port: number }, clientId: string, security: KafkaSecurity, timeoutMs: number): Promise<BrokerConnection> {
+    const tls = security.protocol === 'SSL' || security.protocol === 'SASL_SSL';
+    const socket: Socket = tls ? tlsConnect({ host: broker.host, port: broker.port, servername: broker.host }) : connect({ host: broker.host, port: broker.port });
+    const frames = new FrameReader(socket);
+    const connection = new BrokerConnection(socket, frames, `${broker.host}:${broker.port}`, clientId, timeoutMs);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`could not connect to ${broker.host}:${broker.port} in ${timeoutMs} ms`)), timeoutMs);
+        socket.once(tls ? 'secureConnect' : 'connect', () => (clearTimeout(timer), resolve()));
+        socket.once('error', (err) => (clearTimeout(timer), reject(err)));
+      });
+      if (security.sasl) await connection.authenticate(security.sasl);
+      return connection;
+    } catch (err) {
+      socket.destroy();
+      throw err;
+    }
+  }
+
+  /** A request in a flexible version (request header v2, response header v1), or a classic one (v1/v0). */
+  async request(apiKey: number, apiVersion: number, body: Buffer, flexible = true): Promise<Reader> {
+    const correlationId = this.correlation++;
+    const header = new Writer().int16(apiKey).int16(apiVersion).int32(correlationId).legacyString(this.clientId);
+    if (flexible) header.tags();
+    const payload = Buffer.concat([header.bytes(), body]);
+    this.socket.write(Buffer.concat([new Writer().int32(payload.length).bytes(), payload]));
+    const reader = new Reader(await this.frames.next(this.timeoutMs, `API ${apiKey} v${apiVersion} at ${this.where}`));
     if (reader.int32() !== correlationId) throw new Error('a response to another request');
-    reader.tags();
+    if (flexible) reader.tags();
     return reader;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private async authenticate(sasl: KafkaCredentials): Promise<void> {
+    const handshake = await this.request(SASL.handshake, 1, new Writer().legacyString(sasl.mechanism).bytes(), false);
+    const handshakeError = handshake.int16();
+    if (handshakeError !== 0) throw new KafkaProtocolError(handshakeError, `SaslHandshake ${sasl.mechanism} at ${this.where}`);
+    if (sasl.mechanism === 'PLAIN') {
+      await this.saslRound(Buffer.from(`\u0000${sasl.username}\u0000${sasl.password}`, 'utf8'));
+      return;
+    }
+    const scram = new ScramClient(sasl.mechanism === 'SCRAM-SHA-512' ? 'sha512' : 'sha256', sasl.username, sasl.password);
+    const serverFirst = await this.saslRound(Buffer.from(scram.clientFirst(), 'utf8'));
+    const serverFinal = await this.saslRound(Buffer.from(scram.clientFinal(serverFirst.toString('utf8')), 'utf8'));
+    scram.verifyServerFinal(serverFinal.toString('utf8'));
+  }
+
+  private async saslRound(authBytes: Buffer): Promise<Buffer> {
+    const r = await this.request(SASL.authenticate, 2, new Writer().compactBytes(authBytes).tags().bytes());
+    const error = r.int16();
+    const message = r.compactNullableString();
+    // The broker's message says why (e.g. "Authentication failed during authentication due to invalid credentials").
+    if (error !== 0) throw new KafkaProtocolError(error, `SASL authentication at ${this.where}${message ? ` (${message})` : ''}`);
+    return r.compactBytes();
+  }
+}
+
+/** One request/response on a fresh connection (these are polled every few seconds, no more). */
+export async function kafkaRequest(
+  broker: { host: string; port: number },
+  apiKey: number,
+  apiVersion: number,
+  body: Buffer,
+  clientId: string,
+  security: KafkaSecurity = PLAINTEXT,
+  timeoutMs = 5_000,
+): Promise<Reader> {
+  const connection = await BrokerConnection.open(broker, clientId, security, timeoutMs);
+  try {
+    return await connection.request(apiKey, apiVersion, body);
   } finally {
-    socket.destroy();
+    connection.close();
   }
 }
 
 /** Every group a broker coordinates, with its type and state (ListGroups v5). */
-export async function listGroups(broker: BrokerAddress, clientId: string): Promise<ListedGroup[]> {
+export async function listGroups(broker: BrokerAddress, clientId: string, security: KafkaSecurity = PLAINTEXT): Promise<ListedGroup[]> {
   const body = new Writer().compactArray([], () => undefined).compactArray([], () => undefined).tags().bytes();
-  const r = await kafkaRequest(broker, API.listGroups, 5, body, clientId);
+  const r = await kafkaRequest(broker, API.listGroups, 5, body, clientId, security);
   r.int32(); // throttle time
   const error = r.int16();
   if (error !== 0) throw new KafkaProtocolError(error, `ListGroups on broker ${broker.nodeId}`);
@@ -210,9 +328,9 @@ export async function listGroups(broker: BrokerAddress, clientId: string): Promi
 }
 
 /** The broker coordinating a group (FindCoordinator v4). */
-export async function findGroupCoordinator(broker: BrokerAddress, groupId: string, clientId: string): Promise<BrokerAddress> {
+export async function findGroupCoordinator(broker: BrokerAddress, groupId: string, clientId: string, security: KafkaSecurity = PLAINTEXT): Promise<BrokerAddress> {
   const body = new Writer().int8(0).compactArray([groupId], (w, key) => w.compactString(key)).tags().bytes();
-  const r = await kafkaRequest(broker, API.findCoordinator, 4, body, clientId);
+  const r = await kafkaRequest(broker, API.findCoordinator, 4, body, clientId, security);
   r.int32(); // throttle time
   if (r.compactArrayLength() < 1) throw new Error(`no coordinator returned for ${groupId}`);
   r.compactString(); // key
@@ -229,9 +347,9 @@ export async function findGroupCoordinator(broker: BrokerAddress, groupId: strin
  * request: the fields before the member list are all it reads, so later versions' additions
  * inside members do not matter).
  */
-export async function describeConsumerGroup(coordinator: BrokerAddress, groupId: string, clientId: string): Promise<{ state: string; members: number }> {
+export async function describeConsumerGroup(coordinator: BrokerAddress, groupId: string, clientId: string, security: KafkaSecurity = PLAINTEXT): Promise<{ state: string; members: number }> {
   const body = new Writer().compactArray([groupId], (w, id) => w.compactString(id)).bool(false).tags().bytes();
-  const r = await kafkaRequest(coordinator, API.consumerGroupDescribe, 0, body, clientId);
+  const r = await kafkaRequest(coordinator, API.consumerGroupDescribe, 0, body, clientId, security);
   r.int32(); // throttle time
   if (r.compactArrayLength() < 1) throw new Error(`no description returned for ${groupId}`);
   const error = r.int16();
@@ -266,19 +384,20 @@ export class GroupDirectory {
       describeGroups(ids: string[]): Promise<{ groups: { groupId: string; state: string; members: unknown[] }[] }>;
     },
     private readonly clientId: string,
+    private readonly security: KafkaSecurity = PLAINTEXT,
   ) {}
 
   async describeAll(): Promise<DescribedGroup[]> {
     const { brokers } = await this.admin.describeCluster();
-    const listed = (await Promise.all(brokers.map((b) => listGroups(b, this.clientId)))).flat();
+    const listed = (await Promise.all(brokers.map((b) => listGroups(b, this.clientId, this.security)))).flat();
     const classic = listed.filter((g) => g.type !== 'consumer');
     const described = classic.length > 0 ? (await this.admin.describeGroups(classic.map((g) => g.groupId))).groups : [];
     const consumerProtocol = await Promise.all(
       listed
         .filter((g) => g.type === 'consumer')
         .map(async (g) => {
-          const coordinator = await findGroupCoordinator(brokers[0]!, g.groupId, this.clientId);
-          const { state, members } = await describeConsumerGroup(coordinator, g.groupId, this.clientId);
+          const coordinator = await findGroupCoordinator(brokers[0]!, g.groupId, this.clientId, this.security);
+          const { state, members } = await describeConsumerGroup(coordinator, g.groupId, this.clientId, this.security);
           return { groupId: g.groupId, state, members, type: g.type };
         }),
     );

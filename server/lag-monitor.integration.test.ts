@@ -1,20 +1,27 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners, type Consumer } from 'kafkajs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { kafkajsSecurity } from '../lib/kafka-auth';
 import type { GroupLag } from '../lib/lag/lag-report';
 import { LagMonitor } from './lag-monitor';
 import { GroupDirectory } from './group-protocol-client';
 import { RecordTimestamps } from './record-timestamps';
+import { javaClientProperties } from '../pipeline/stack/kafka-test-client';
 import { resolveClasspath } from '../pipeline/stack/maven';
 import { until } from './testing/until';
+
+/** The superuser for the test's own clients; the gateway principal for gateways it starts. */
+const kafkaAuth = inject('kafkaAuth');
 
 /** The lag monitor against the real broker: groups made to be caught up, stopped and stalled. */
 const run = Date.now().toString(36);
 const topic = `it-lag-${run}`;
-const kafka = new Kafka({ clientId: 'lag-test', brokers: inject('brokers').split(','), logLevel: logLevel.NOTHING });
+const kafka = new Kafka({ clientId: 'lag-test', brokers: inject('brokers').split(','), ...kafkajsSecurity(kafkaAuth.admin), logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
 const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 const consumers: Consumer[] = [];
@@ -133,9 +140,12 @@ describe('lag monitor', () => {
     const classpath = (await resolveClasspath({ label: 'Kafka', dir: join(root, 'pipeline/stack/kafka'), cacheDir: join(root, '.streamwatch/build/kafka') }, () => undefined)).join(':');
     const bootstrap = inject('brokers').split(',')[0]!;
     // Kafka's own console consumer, on the new protocol.
-    const consumerJvm = spawn('java', ['-Xmx256m', '-cp', classpath, 'org.apache.kafka.tools.consumer.ConsoleConsumer', '--bootstrap-server', bootstrap, '--topic', topic, '--group', id, '--consumer-property', 'group.protocol=consumer'], { stdio: 'ignore' });
+    // Kafka's tools sign in as the tests do (the stack's superuser).
+    const clientConfig = join(mkdtempSync(join(tmpdir(), 'streamwatch-lag-it-')), 'client.properties');
+    writeFileSync(clientConfig, javaClientProperties(kafkaAuth.admin), { mode: 0o600 });
+    const consumerJvm = spawn('java', ['-Xmx256m', '-cp', classpath, 'org.apache.kafka.tools.consumer.ConsoleConsumer', '--bootstrap-server', bootstrap, '--topic', topic, '--group', id, '--consumer-property', 'group.protocol=consumer', '--consumer.config', clientConfig], { stdio: 'ignore' });
     try {
-      const directory = new GroupDirectory(admin, 'it-lag-groups');
+      const directory = new GroupDirectory(admin, 'it-lag-groups', kafkaAuth.admin);
       const ours = async () => (await directory.describeAll()).find((g) => g.groupId === id);
       await until('the consumer-protocol group, Stable with its member', async () => {
         const g = await ours();
@@ -143,7 +153,7 @@ describe('lag monitor', () => {
       }, 60_000);
       // The oracle: kafka-consumer-groups.sh --describe --state.
       const oracle = await new Promise<string>((resolve, reject) => {
-        const cmd = spawn('java', ['-Xmx256m', '-cp', classpath, 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', '--bootstrap-server', bootstrap, '--describe', '--group', id, '--state'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const cmd = spawn('java', ['-Xmx256m', '-cp', classpath, 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', '--bootstrap-server', bootstrap, '--command-config', clientConfig, '--describe', '--group', id, '--state'], { stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
         cmd.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
         cmd.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`ConsumerGroupCommand exited ${code}: ${out}`))));

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { catchUpForecast, lagTrend } from '../lib/lag/catch-up-forecast';
 import type { GroupLag, LagReport, PartitionLag } from '../lib/lag/lag-report';
 import { lagOf, type LagSample } from '../lib/lag/lag-sample';
+import { OffsetClock } from '../lib/lag/offset-clock';
 import { partitionStatus, worstStatus, type Liveness } from '../lib/lag/partition-status';
 import type { DescribedGroup } from './group-protocol-client';
 import type { RecordAt, RecordTimestamps } from './record-timestamps';
@@ -20,6 +21,11 @@ export interface LagMonitorOptions {
   readonly groups?: { describeAll(): Promise<DescribedGroup[]> };
   /** For groups whose consumer commits without joining (Flink's): whether it runs; null for the others. */
   readonly consumerWithoutMembers?: (groupId: string) => Liveness | null;
+  /**
+   * Whether this reader may read a topic's records (its ACLs; every topic when absent). Time lag
+   * on the others is told from when their log ends moved (OffsetClock), never from a record.
+   */
+  readonly readable?: (topic: string) => boolean;
 }
 
 const INACTIVE_STATES = new Set(['Empty', 'Dead']);
@@ -32,6 +38,8 @@ const INACTIVE_STATES = new Set(['Empty', 'Dead']);
  */
 export class LagMonitor {
   private readonly windows = new Map<string, LagSample[]>();
+  /** When offsets of topics it may not read were appended, from the log ends it polls. */
+  private readonly appendTimes = new OffsetClock();
   /** Partitions last found with only markers left, at which offsets (cleared with their windows). */
   private readonly atEnd = new Map<string, { committed: number; end: number }>();
   private warnedGroups = false;
@@ -96,6 +104,9 @@ export class LagMonitor {
         }),
       ),
     );
+    const readable = this.o.readable ?? (() => true);
+    for (const [topic, ends] of endOffsets) if (ends && !readable(topic)) for (const [partition, end] of ends) this.appendTimes.observe(topic, partition, end, at);
+    this.appendTimes.retain((topic) => endOffsets.get(topic) != null && !readable(topic));
     type Raw = { key: string; topic: string; partition: number; committed: number | null; end: number };
     const perGroup: { group: (typeof commits)[number]['group']; raw: Raw[] }[] = [];
     for (const { group, committed } of commits) {
@@ -161,8 +172,10 @@ export class LagMonitor {
    */
   private async recordsAt(partitions: readonly { key: string; topic: string; partition: number; committed: number | null; end: number }[], partitionsOf: (topic: string) => number[]): Promise<Map<string, RecordAt>> {
     const found = new Map<string, RecordAt>();
+    const readable = this.o.readable ?? (() => true);
     const toRead = partitions.filter((p) => {
       if (p.committed === null || p.end <= p.committed) return false;
+      if (!readable(p.topic)) return void found.set(p.key, this.appendTimes.appendedAt(p.topic, p.partition, p.committed));
       const known = this.atEnd.get(p.key);
       if (known && known.committed === p.committed && known.end === p.end) return void found.set(p.key, 'end');
       return true;

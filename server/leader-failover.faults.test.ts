@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kafkajsSecurity } from '../lib/kafka-auth';
 import { kafkaClientRetry } from '../lib/kafka-brokers';
 import { topics } from '../lib/topics';
 import { freePortRun } from '../pipeline/stack/free-ports';
@@ -85,7 +86,7 @@ describe('replayed streams when a Kafka node dies', () => {
       (name) =>
         new ReplayedStream({
           // As the gateway's client (server/gateway.ts).
-          kafka: new Kafka({ clientId: `failover-${name}`, brokers: stack.brokers, logLevel: logLevel.NOTHING, retry: kafkaClientRetry }),
+          kafka: new Kafka({ clientId: `failover-${name}`, brokers: stack.brokers, ...kafkajsSecurity(stack.kafkaSecurity), logLevel: logLevel.NOTHING, retry: kafkaClientRetry }),
           name,
           groupId: `leader-failover-${name}`,
           topics: [topic],
@@ -96,7 +97,7 @@ describe('replayed streams when a Kafka node dies', () => {
           },
         }),
     );
-    const kafka = new Kafka({ clientId: 'leader-failover-producer', brokers: stack.brokers, logLevel: logLevel.NOTHING, retry: { ...kafkaClientRetry, retries: 1000 } });
+    const kafka = new Kafka({ clientId: 'leader-failover-producer', brokers: stack.brokers, ...kafkajsSecurity(stack.kafkaSecurity), logLevel: logLevel.NOTHING, retry: { ...kafkaClientRetry, retries: 1000 } });
     const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner, retry: { ...kafkaClientRetry, retries: 1000 } });
     await producer.connect();
     const admin = kafka.admin();

@@ -5,8 +5,11 @@ import { topics } from '../lib/topics';
 import { QuarantineView } from './quarantine-view';
 import { ReplayedStream, type IngestBase } from './replayed-stream';
 
-/** Topics holding what the pipeline set aside rather than processed. */
+/** Topics holding what the pipeline set aside rather than processed, as the page names them. */
 export const quarantineTopics = [topics.driverLocationsDlq.name, topics.rideRequestsDlq.name, topics.paymentsDlq.name, topics.lateEvents.name];
+/** Where each is read: dlq.payments (PCI scope, which the gateway may not read) through its payload-free notices. */
+const readFrom = (topic: string): string => (topic === topics.paymentsDlq.name ? topics.paymentsDlqNotices.name : topic);
+const shownAs = new Map(quarantineTopics.map((t) => [readFrom(t), t]));
 
 export interface PipelineDataOptions extends IngestBase {
   readonly admin: Admin;
@@ -45,10 +48,10 @@ export class PipelineDataMonitor {
       kafka,
       name: 'quarantine',
       groupId,
-      topics: quarantineTopics,
+      topics: quarantineTopics.map(readFrom),
       // Every dead letter is counted; the view keeps counts and the newest few of each topic.
       handle: ({ topic, partition, message }) => {
-        this.quarantine.add(topic, partition, message);
+        this.quarantine.add(shownAs.get(topic) ?? topic, partition, message);
         return 'applied';
       },
       log,

@@ -1,10 +1,14 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { kafkaSecurityEnv } from '../lib/kafka-auth';
 import { SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents, type SessionEnd, type SessionInfo } from '../lib/protocol';
 // The test harness borrows the stack's port finder; the gateway itself never imports pipeline/.
 import { freePorts } from '../pipeline/stack/free-ports';
 import { until } from './testing/until';
 import { startTestGateway, type TestGateway } from './testing/test-gateway';
+
+/** The superuser for the test's own clients; the gateway principal for gateways it starts. */
+const kafkaAuth = inject('kafkaAuth');
 
 /**
  * One set of users and sessions for every gateway, against the real broker: users live on
@@ -24,7 +28,7 @@ const took: Record<string, number> = {};
 async function gateway(name: string): Promise<string> {
   const port = (await freePorts(1))[0]!;
   const g = await startTestGateway(
-    { PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `${name}-${run}`, LAG_POLL_MS: '1000', LOGIN_ATTEMPTS_PER_MINUTE: '200', STREAMWATCH_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    { PORT: String(port), KAFKA_BROKERS: brokers, ...kafkaSecurityEnv(kafkaAuth.gateway), GATEWAY_ID: `${name}-${run}`, LAG_POLL_MS: '1000', LOGIN_ATTEMPTS_PER_MINUTE: '200', STREAMWATCH_ADMIN_PASSWORD: ADMIN_PASSWORD },
     (_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end('<p>page</p>'),
   );
   gateways.push(g);

@@ -1,10 +1,14 @@
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { kafkajsSecurity, kafkaSecurityEnv } from '../lib/kafka-auth';
 import type { FraudAlert } from '../lib/schemas/fraud-alert';
 import { topics } from '../lib/topics';
 // The test harness borrows the stack's port finder; the gateway itself never imports pipeline/.
 import { freePorts } from '../pipeline/stack/free-ports';
 import { startTestGateway, type TestGateway } from './testing/test-gateway';
+
+/** The superuser for the test's own clients; the gateway principal for gateways it starts. */
+const kafkaAuth = inject('kafkaAuth');
 
 /**
  * fraud.alerts is written in transactions. A read-committed gateway must show committed alerts
@@ -13,7 +17,7 @@ import { startTestGateway, type TestGateway } from './testing/test-gateway';
  */
 const run = Date.now().toString(36);
 const brokers = inject('brokers');
-const kafka = new Kafka({ clientId: 'tx-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+const kafka = new Kafka({ clientId: 'tx-test', brokers: brokers.split(','), ...kafkajsSecurity(kafkaAuth.admin), logLevel: logLevel.NOTHING });
 let gateway: TestGateway | undefined;
 
 const alert = (n: number): FraudAlert => ({
@@ -47,7 +51,7 @@ describe('reading a transactional topic', () => {
     await producer.disconnect();
 
     const port = (await freePorts(1))[0]!;
-    gateway = await startTestGateway({ PORT: String(port), KAFKA_BROKERS: brokers, GATEWAY_ID: `tx-${run}` });
+    gateway = await startTestGateway({ PORT: String(port), KAFKA_BROKERS: brokers, ...kafkaSecurityEnv(kafkaAuth.gateway), GATEWAY_ID: `tx-${run}` });
     const deadline = Date.now() + 30_000;
     while ((await fetch(`http://127.0.0.1:${port}/readyz`)).status !== 200) {
       if (Date.now() > deadline) throw new Error('the gateway never became ready: it stalled on the transaction markers');

@@ -36,8 +36,8 @@ export const schemaRegistry = {
 
 export type SchemaName = keyof typeof schemaRegistry;
 
-/** Value formats that are not JSON records: original bytes with the reason in headers. */
-export const byteFormats = ['DeadLetter', 'LateEvent'] as const;
+/** Value formats that are not JSON records: original bytes (or none, for a notice) with the reason in headers. */
+export const byteFormats = ['DeadLetter', 'DeadLetterNotice', 'LateEvent'] as const;
 
 /** The JSON Schema of what a reader accepts (zod's input side), for other consumers and the check. */
 export function jsonSchemaOf(name: SchemaName): JsonSchema {

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
-import { toolBrokers } from '../stack/stack-config';
+import { toolKafka } from '../stack/stack-config';
+import { kafkajsSecurity } from '../../lib/kafka-auth';
 import { kafkaClientRetry } from '../../lib/kafka-brokers';
 import { kafkaLogCreator } from '../../lib/kafka-client-log';
 import { Simulator, type SimulatorOptions } from './simulator';
@@ -33,7 +34,7 @@ function numberFlag(values: Record<string, unknown>, name: string, fallback: num
   return n;
 }
 
-function parseOptions(argv: string[], env: Record<string, string | undefined>): { brokers: string[]; options: SimulatorOptions } {
+function parseOptions(argv: string[], env: Record<string, string | undefined>): { kafka: ReturnType<typeof toolKafka>; options: SimulatorOptions } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -56,7 +57,7 @@ function parseOptions(argv: string[], env: Record<string, string | undefined>): 
   }
   const drivers = numberFlag(values, 'drivers', 3000, 1, 200_000);
   return {
-    brokers: toolBrokers(values.brokers, env),
+    kafka: toolKafka(values.brokers, env),
     options: {
       drivers,
       requestsPerSecond: numberFlag(values, 'requests-per-second', drivers / 150, 0, 100_000),
@@ -81,7 +82,14 @@ async function main(): Promise<void> {
     console.error(`simulator: ${(err as Error).message}\n\n${usage}`);
     process.exit(2);
   }
-  const kafka = new Kafka({ clientId: 'streamwatch-simulator', brokers: parsed.brokers, logLevel: logLevel.WARN, logCreator: kafkaLogCreator(log), retry: kafkaClientRetry });
+  const kafka = new Kafka({
+    clientId: 'streamwatch-simulator',
+    brokers: parsed.kafka.brokers,
+    ...kafkajsSecurity(parsed.kafka.security),
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(log),
+    retry: kafkaClientRetry,
+  });
   const simulator = new Simulator(kafka, parsed.options, log);
   await simulator.start();
   const report = setInterval(() => log.info({ ...simulator.stats }, 'simulator progress'), 10_000);

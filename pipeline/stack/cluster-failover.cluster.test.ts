@@ -8,6 +8,7 @@ import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkaj
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../../e2e/support/chromium';
+import { kafkajsSecurity } from '../../lib/kafka-auth';
 import { kafkaClientRetry } from '../../lib/kafka-brokers';
 import { flinkJobs } from '../../lib/pipeline-jobs';
 import { SOCKET_PATH, type AlertRecord, type ClientToServerEvents, type ServerToClientEvents } from '../../lib/protocol';
@@ -82,6 +83,7 @@ beforeAll(async () => {
   stack = await startStack(config, say, undefined, (reason) => console.error(`[cluster] ${reason}`));
   twin = await isolatedPipeline({
     brokers: stack.brokers,
+    security: stack.kafkaSecurity,
     jobs: ['surge', 'fraud'],
     settings: config.pipeline,
     topicOverrides: Object.fromEntries(inputs.map((key) => [key, topics[key].name])),
@@ -138,7 +140,8 @@ async function recovered(before?: Map<string, string>): Promise<boolean> {
 function idempotentProducer(brokers: string[]): Producer {
   // Retries as the simulator's producer does (it stands in for it here), only never giving up.
   const retry = { ...kafkaClientRetry, retries: 1000 };
-  const kafka = new Kafka({ clientId: 'cluster-failover-test', brokers, logLevel: logLevel.NOTHING, retry });
+  // As the simulator's principal: what it may write, it writes here.
+  const kafka = new Kafka({ clientId: 'cluster-failover-test', brokers, ...kafkajsSecurity(stack.securityOf('simulator')), logLevel: logLevel.NOTHING, retry });
   return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner, retry });
 }
 
@@ -165,7 +168,7 @@ const STALL_MS = 2500;
  * (the raw pings not written, or Flink's output not written) rather than what a screen saw.
  */
 async function topicWatch(topic: string) {
-  const kafka = new Kafka({ clientId: `cluster-watch-${topic}`, brokers: stack.brokers, logLevel: logLevel.NOTHING, retry: { ...kafkaClientRetry, retries: 1000 } });
+  const kafka = new Kafka({ clientId: `cluster-watch-${topic}`, brokers: stack.brokers, ...kafkajsSecurity(stack.kafkaSecurity), logLevel: logLevel.NOTHING, retry: { ...kafkaClientRetry, retries: 1000 } });
   const consumer = kafka.consumer({ groupId: `cluster-watch-${topic}-${randomUUID()}`, maxWaitTimeInMs: 100 });
   const last = new Map<string, number>();
   const stalls: Span[] = [];
@@ -345,7 +348,7 @@ describe('the cluster topology', () => {
     await producer.connect();
     const started = Date.now();
     const producing = producePaced(producer, outgoing, SPEEDUP).then(() => Date.now() - started);
-    const k = testKafka(stack.brokers);
+    const k = testKafka(stack.brokers, stack.kafkaSecurity);
     const admin = k.kafka.admin();
     await admin.connect();
     const report: string[] = [];

@@ -9,9 +9,12 @@ import { malformedKinds, malformedPayload, type MalformedKind } from '../simulat
 import { Simulator } from '../simulator/simulator';
 import { header, testKafka } from './kafka-test-client';
 
+/** The superuser for the test's own clients; the gateway principal for gateways it starts. */
+const kafkaAuth = inject('kafkaAuth');
+
 /** Real broker, real Flink job (drivers-positions.sql) started by the integration setup. */
 const brokers = inject('brokers').split(',');
-const k = testKafka(brokers);
+const k = testKafka(brokers, kafkaAuth.admin);
 const run = Date.now().toString(36);
 afterAll(() => k.close());
 

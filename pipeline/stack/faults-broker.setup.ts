@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { PLAINTEXT } from '../../lib/kafka-auth';
 import { startTestBroker } from './test-broker';
 
 /**
@@ -8,5 +9,6 @@ import { startTestBroker } from './test-broker';
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const broker = await startTestBroker();
   project.provide('brokers', broker.brokers.join(','));
+  project.provide('kafkaAuth', { admin: PLAINTEXT, gateway: PLAINTEXT });
   return () => broker.stop();
 }

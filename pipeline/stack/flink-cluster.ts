@@ -28,6 +28,8 @@ export interface FlinkClusterOptions {
   readonly log4jConfig: string;
   readonly settings?: PipelineSettings;
   readonly restart?: RestartPolicy;
+  /** The jobs' Kafka credentials, for the JobManager (where a submitted job's main runs); the TaskManagers get them inside the job. */
+  readonly kafkaEnv?: Record<string, string>;
 }
 
 export interface FlinkCluster {
@@ -127,7 +129,7 @@ export async function startFlinkCluster(o: FlinkClusterOptions, supervisor: Supe
     command: 'java',
     cwd: o.dataDir,
     args: [...flinkJvmArgs(jm.jvm, o.distClasspath, 'org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint', properties), '--configDir', confDir, ...jm.dynamic],
-    env,
+    env: flinkJobEnvironment(o.settings, o.kafkaEnv),
     restart: o.restart,
     logFile: join(o.dataDir, 'jobmanager.log'),
     echo: flinkEcho,

@@ -33,6 +33,8 @@ export interface FlinkOptions {
   readonly name?: string;
   /** SQL files to run besides the catalog jobs (benchmark baselines). */
   readonly extraJobFiles?: readonly string[];
+  /** The jobs' Kafka credentials as environment variables (kafka-credentials.ts flinkJobsSecurityEnv); none on a PLAINTEXT cluster. */
+  readonly kafkaEnv?: Record<string, string>;
 }
 
 /**
@@ -57,11 +59,15 @@ export function javaProperties(vars: Record<string, string>): string {
 /** What SqlJobRunner prints once its mini-cluster serves REST. */
 const REST_LINE = /^streamwatch-flink: mini-cluster REST API at (http:\/\/\S+)$/;
 
-/** What every Flink JVM of ours is given besides its classpath: the card-token key for CardToken.java (through the environment only). */
-export function flinkJobEnvironment(settings: PipelineSettings = defaultPipelineSettings): NodeJS.ProcessEnv {
+/**
+ * What every Flink JVM of ours is given besides its classpath, through the environment only:
+ * the card-token key for CardToken.java, and to the JVM that runs the jobs' main the jobs'
+ * Kafka credentials (KafkaSecurity.java).
+ */
+export function flinkJobEnvironment(settings: PipelineSettings = defaultPipelineSettings, kafkaEnv: Record<string, string> = {}): NodeJS.ProcessEnv {
   const cardTokenKey = settings.fraud.cardTokenKey;
   if (!isUsableTokenKey(cardTokenKey)) throw new Error('the card token key must be 16-128 characters of A-Z a-z 0-9 _ -');
-  return { ...process.env, CARD_TOKEN_KEY: cardTokenKey };
+  return { ...process.env, CARD_TOKEN_KEY: cardTokenKey, ...kafkaEnv };
 }
 
 /** The jobs' SQL variables (brokers, topics, checks) written as the runner's --vars file; returns its path. */
@@ -101,7 +107,7 @@ export function jobFileArgs(flinkDir: string, jobs: readonly FlinkJobKey[], extr
  */
 export function startFlink(o: FlinkOptions, supervisor: Supervisor): Supervised {
   const varsFile = writeJobVariables(o.dataDir, o);
-  const env = flinkJobEnvironment(o.settings);
+  const env = flinkJobEnvironment(o.settings, o.kafkaEnv);
   const settings = jobExecutionSettings(o.parallelism, o.checkpointIntervalMs);
   const args = (restoreLatest: boolean): string[] => [
     ...flinkJvmArgs(o.heap, o.classpath, 'io.streamwatch.flink.SqlJobRunner'),

@@ -13,6 +13,9 @@ import { formatScore, scoreFraud } from '../verify/fraud-score';
 import { runningPipeline, type IsolatedPipeline } from './isolated-flink';
 import { header, testKafka } from './kafka-test-client';
 
+/** The superuser for the test's own clients; the gateway principal for gateways it starts. */
+const kafkaAuth = inject('kafkaAuth');
+
 /**
  * The fraud job scored against injected ground truth, live: payments go out in real time
  * (so detection latency means something) with fraud cases among them and 1 % malformed
@@ -21,11 +24,11 @@ import { header, testKafka } from './kafka-test-client';
 
 const RUN_MS = 4 * 60_000;
 const brokers = inject('brokers').split(',');
-const k = testKafka(brokers);
+const k = testKafka(brokers, kafkaAuth.admin);
 let pipeline: IsolatedPipeline;
 
 beforeAll(async () => {
-  pipeline = await runningPipeline({ brokers, jobs: ['fraud', 'kpis'], settings: defaultPipelineSettings });
+  pipeline = await runningPipeline({ brokers, security: kafkaAuth.admin, jobs: ['fraud', 'kpis'], settings: defaultPipelineSettings });
 }, 240_000);
 
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import type { KafkaSecurity } from '../../lib/kafka-auth';
 import { freePorts } from './free-ports';
 import { startStack } from './stack';
 import { loadStackConfig } from './stack-config';
@@ -15,6 +16,8 @@ declare module 'vitest' {
     stackHome: string;
     /** REST API of that stack's Flink mini-cluster. */
     flinkRestUrl: string;
+    /** How tests connect (the superuser) and how a gateway of theirs does (its principal); PLAINTEXT on the fault suite's broker. */
+    kafkaAuth: { admin: KafkaSecurity; gateway: KafkaSecurity };
   }
 }
 
@@ -37,6 +40,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('brokers', stack.brokers.join(','));
   project.provide('stackHome', home);
   project.provide('flinkRestUrl', stack.flinkRestUrl ?? '');
+  project.provide('kafkaAuth', { admin: stack.kafkaSecurity, gateway: stack.securityOf('gateway') });
   return async () => {
     await stack.stop();
     rmSync(home, { recursive: true, force: true });

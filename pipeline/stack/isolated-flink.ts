@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kafkaSecurityEnv, PLAINTEXT, type KafkaSecurity } from '../../lib/kafka-auth';
 import { flinkJobs, type FlinkJobKey, type PipelineSettings } from '../../lib/pipeline-jobs';
 import { topics, type TopicKey, type TopicSpec } from '../../lib/topics';
 import { startFlink } from './flink-jobs';
@@ -44,6 +45,11 @@ export interface IsolatedPipeline {
 
 export interface IsolatedPipelineOptions {
   brokers: string[];
+  /**
+   * How its jobs and topic set-up connect. Its topics and groups carry a prefix no ACL names,
+   * so on an authenticated cluster this is the superuser (a test harness, not a deployment).
+   */
+  security?: KafkaSecurity;
   /** Checkpoints and logs; a temporary directory (removed by stop(), unless KEEP_TEST_DATA is set) when not given. */
   dataDir?: string;
   jobs: readonly FlinkJobKey[];
@@ -98,7 +104,7 @@ export async function isolatedPipeline(options: IsolatedPipelineOptions): Promis
   ) as Record<TopicKey, string>;
   const groups = Object.fromEntries(Object.entries(flinkJobs).map(([k, j]) => [k, `${prefix}-${j.consumerGroup}`]));
   const specs: TopicSpec[] = Object.entries(topics).map(([k, t]) => ({ ...t, name: topicNames[k as TopicKey] }));
-  await ensureTopics(options.brokers, () => undefined, specs);
+  await ensureTopics(options.brokers, () => undefined, specs, options.security);
 
   const root = fileURLToPath(new URL('../..', import.meta.url));
   const module = flinkModule(root);
@@ -137,6 +143,7 @@ export async function isolatedPipeline(options: IsolatedPipelineOptions): Promis
           restoreLatest,
           name: `flink-${prefix}`,
           extraJobFiles: options.extraJobFiles,
+          kafkaEnv: kafkaSecurityEnv(options.security ?? PLAINTEXT),
         },
         supervisor,
       );

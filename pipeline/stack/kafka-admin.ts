@@ -1,12 +1,14 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { kafkajsSecurity, PLAINTEXT, type KafkaSecurity } from '../../lib/kafka-auth';
 import { topicConfigEntries, topics, type TopicSpec } from '../../lib/topics';
 import { StackError } from './preflight';
 import type { Say } from './supervisor';
 
-export function kafkaClient(brokers: string[], clientId: string): Kafka {
+export function kafkaClient(brokers: string[], clientId: string, security: KafkaSecurity = PLAINTEXT): Kafka {
   return new Kafka({
     clientId,
     brokers,
+    ...kafkajsSecurity(security),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 3000,
     retry: { retries: 2, initialRetryTime: 300 },
@@ -20,11 +22,11 @@ export function kafkaClient(brokers: string[], clientId: string): Kafka {
  * nodes, or a node slow to register leaves every topic a replica short (two of two in sync for
  * a write: the next broker death stops writes).
  */
-export async function waitForCluster(brokers: string[], timeoutMs: number, hint: string, nodes = 1): Promise<void> {
+export async function waitForCluster(brokers: string[], timeoutMs: number, hint: string, nodes = 1, security: KafkaSecurity = PLAINTEXT): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = 'no answer';
   while (Date.now() < deadline) {
-    const admin = kafkaClient(brokers, 'streamwatch-stack-probe').admin();
+    const admin = kafkaClient(brokers, 'streamwatch-stack-probe', security).admin();
     try {
       await admin.connect();
       const registered = (await admin.describeCluster()).brokers.length;
@@ -47,11 +49,11 @@ export async function waitForCluster(brokers: string[], timeoutMs: number, hint:
  * more brokers a topic gets three replicas and takes a write once two have it (with producers'
  * acks=all), so one broker can die without losing an acknowledged record or stopping writes.
  */
-export async function ensureTopics(brokers: string[], say: Say, specs: readonly TopicSpec[] = Object.values(topics)): Promise<void> {
+export async function ensureTopics(brokers: string[], say: Say, specs: readonly TopicSpec[] = Object.values(topics), security: KafkaSecurity = PLAINTEXT): Promise<void> {
   // Topics created a moment ago may not be in every metadata answer yet: ask again.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ensureTopicsOnce(brokers, say, specs);
+      return await ensureTopicsOnce(brokers, say, specs, security);
     } catch (err) {
       const unknown = (err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
       if (!unknown || attempt >= 10) throw err;
@@ -66,8 +68,8 @@ export function replication(brokers: number): { replicationFactor: number; minIn
   return { replicationFactor, minInsyncReplicas: Math.min(2, replicationFactor) };
 }
 
-async function ensureTopicsOnce(brokers: string[], say: Say, specs: readonly TopicSpec[]): Promise<void> {
-  const admin: Admin = kafkaClient(brokers, 'streamwatch-stack-admin').admin();
+async function ensureTopicsOnce(brokers: string[], say: Say, specs: readonly TopicSpec[], security: KafkaSecurity): Promise<void> {
+  const admin: Admin = kafkaClient(brokers, 'streamwatch-stack-admin', security).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());

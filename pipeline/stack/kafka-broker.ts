@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { StackError } from './preflight';
@@ -27,6 +27,20 @@ export interface BrokerOptions {
   readonly cluster?: { readonly nodeId: number; readonly controllerPorts: readonly number[]; readonly clusterId: string };
   /** Process name in the stack's output; 'kafka' by default. */
   readonly name?: string;
+  /**
+   * Authentication and authorization (the local stack's, on by default): clients on SCRAM-SHA-512
+   * with these users (made when the storage is formatted), ACLs enforced by StandardAuthorizer,
+   * the nodes among themselves as `admin` (client listener) and `controller` (controller listener,
+   * PLAIN). Without it: PLAINTEXT, no authorizer (tests' own brokers).
+   */
+  readonly auth?: BrokerAuth;
+}
+
+export interface BrokerAuth {
+  readonly admin: { readonly name: string; readonly password: string };
+  readonly controller: { readonly name: string; readonly password: string };
+  /** Every SCRAM user, the admin included. */
+  readonly users: readonly { readonly name: string; readonly password: string }[];
 }
 
 /** How long a killed broker goes unnoticed: the controller fences it after this, moving its leaderships away. */
@@ -40,13 +54,20 @@ export async function startBroker(options: BrokerOptions, supervisor: Supervisor
   const configFile = join(options.dataDir, 'server.properties');
   const logDir = join(options.dataDir, 'data');
   mkdirSync(options.dataDir, { recursive: true });
-  writeFileSync(configFile, serverProperties(options, logDir));
+  // Holds the nodes' own passwords when auth is on: readable by this user only.
+  writeFileSync(configFile, serverProperties(options, logDir), { mode: 0o600 });
+  chmodSync(configFile, 0o600);
   const cp = options.classpath.join(':');
   if (!existsSync(join(logDir, 'meta.properties'))) {
+    // SCRAM users go into the metadata log's bootstrap records: the nodes need the admin's to
+    // talk to each other before anyone could add it.
+    const scram = (options.auth?.users ?? []).flatMap((u) => ['--add-scram', `SCRAM-SHA-512=[name=${u.name},password=${u.password}]`]);
     try {
-      await run('java', ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', options.cluster?.clusterId ?? randomUUID(), '-c', configFile]);
+      await run('java', ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', options.cluster?.clusterId ?? randomUUID(), '-c', configFile, ...scram]);
     } catch (err) {
-      throw new StackError(`Formatting Kafka storage in ${logDir} failed: ${(err as Error).message}`);
+      // The error would quote the command line, passwords and all.
+      const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim().split('\n').slice(-3).join(' ');
+      throw new StackError(`Formatting Kafka storage in ${logDir} failed: ${stderr || 'see above'}`);
     }
   }
   return supervisor.start({
@@ -81,11 +102,7 @@ function serverProperties(o: BrokerOptions, logDir: string): string {
     'process.roles=broker,controller',
     `node.id=${nodeId}`,
     `controller.quorum.voters=${voters.join(',')}`,
-    `listeners=PLAINTEXT://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${o.host}:${o.advertisedPort ?? o.port}`,
-    'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'inter.broker.listener.name=PLAINTEXT',
+    ...listenerProperties(o),
     `log.dirs=${logDir}`,
     // Topics come from the catalog; a typo in a topic name must fail, not create a topic.
     'auto.create.topics.enable=false',
@@ -118,4 +135,38 @@ function serverProperties(o: BrokerOptions, logDir: string): string {
     'log.retention.check.interval.ms=60000',
     '',
   ].join('\n');
+}
+
+function listenerProperties(o: BrokerOptions): string[] {
+  if (!o.auth) {
+    return [
+      `listeners=PLAINTEXT://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}`,
+      `advertised.listeners=PLAINTEXT://${o.host}:${o.advertisedPort ?? o.port}`,
+      'controller.listener.names=CONTROLLER',
+      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      'inter.broker.listener.name=PLAINTEXT',
+    ];
+  }
+  const { admin, controller } = o.auth;
+  const jaas = (module: string, name: string, password: string, extra = ''): string =>
+    `org.apache.kafka.common.security.${module} required username="${name}" password="${password}"${extra};`;
+  return [
+    `listeners=CLIENT://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}`,
+    `advertised.listeners=CLIENT://${o.host}:${o.advertisedPort ?? o.port}`,
+    'controller.listener.names=CONTROLLER',
+    // Nothing unauthenticated: clients and replication on SCRAM, the controller quorum on PLAIN
+    // (SCRAM users live in the metadata the controllers themselves serve).
+    'listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
+    'inter.broker.listener.name=CLIENT',
+    'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+    'listener.name.client.sasl.enabled.mechanisms=SCRAM-SHA-512',
+    `listener.name.client.scram-sha-512.sasl.jaas.config=${jaas('scram.ScramLoginModule', admin.name, admin.password)}`,
+    'sasl.mechanism.controller.protocol=PLAIN',
+    'listener.name.controller.sasl.enabled.mechanisms=PLAIN',
+    `listener.name.controller.plain.sasl.jaas.config=${jaas('plain.PlainLoginModule', controller.name, controller.password, ` user_${controller.name}="${controller.password}"`)}`,
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    `super.users=User:${admin.name};User:${controller.name}`,
+    // What no ACL allows is refused (Kafka's default, stated).
+    'allow.everyone.if.no.acl.found=false',
+  ];
 }

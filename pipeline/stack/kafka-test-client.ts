@@ -1,11 +1,12 @@
 import { Kafka, logLevel, Partitioners, type KafkaMessage, type RecordMetadata } from 'kafkajs';
+import { kafkajsSecurity, PLAINTEXT, type KafkaSecurity } from '../../lib/kafka-auth';
 
 /** A consumed record and the partition it came from. */
 export type ReadMessage = KafkaMessage & { readonly partition: number };
 
 /** Small helpers for integration tests that talk to the real broker. */
-export function testKafka(brokers: string[]) {
-  const kafka = new Kafka({ clientId: 'streamwatch-test', brokers, logLevel: logLevel.NOTHING });
+export function testKafka(brokers: string[], security: KafkaSecurity = PLAINTEXT) {
+  const kafka = new Kafka({ clientId: 'streamwatch-test', brokers, ...kafkajsSecurity(security), logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   let connected: Promise<void> | null = null;
 
@@ -142,4 +143,16 @@ export function testKafka(brokers: string[]) {
 export function header(message: KafkaMessage, name: string): string | undefined {
   const value = message.headers?.[name];
   return value === undefined ? undefined : Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+}
+
+/** A Java client's properties for these credentials: Kafka's own CLI tools (--command-config, --consumer.config) as test oracles. */
+export function javaClientProperties(security: KafkaSecurity): string {
+  const lines = [`security.protocol=${security.protocol}`];
+  if (security.sasl) {
+    const module = security.sasl.mechanism === 'PLAIN' ? 'plain.PlainLoginModule' : 'scram.ScramLoginModule';
+    const quoted = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+    lines.push(`sasl.mechanism=${security.sasl.mechanism}`);
+    lines.push(`sasl.jaas.config=org.apache.kafka.common.security.${module} required username="${quoted(security.sasl.username)}" password="${quoted(security.sasl.password)}";`);
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,9 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { isUsableTokenKey } from '../../lib/card';
+import { kafkaSecurityEnvironment, kafkaSecurityFromEnv, PLAINTEXT, type KafkaSecurity } from '../../lib/kafka-auth';
 import { parseBrokerList } from '../../lib/kafka-brokers';
+import { adminSecurity, KAFKA_CREDENTIALS_FILE, readStackKafkaCredentials } from './kafka-credentials';
 import { defaultPipelineSettings, type PipelineSettings } from '../../lib/pipeline-jobs';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
@@ -11,6 +13,11 @@ const Env = z.object({
   /** single: one broker, a Flink mini-cluster, one gateway. cluster: three brokers, a Flink session cluster (JobManager + two TaskManagers), two gateways behind HAProxy. */
   STACK_TOPOLOGY: z.enum(['single', 'cluster']).default('single'),
   KAFKA_BROKERS: z.string().optional(),
+  /** An external cluster's credentials (lib/kafka-auth.ts); the local cluster makes a principal per service instead. */
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
+  KAFKA_SASL_MECHANISM: z.string().optional(),
+  KAFKA_SECURITY_PROTOCOL: z.string().optional(),
   KAFKA_PORT: port(19092),
   KAFKA_CONTROLLER_PORT: port(19093),
   KAFKA_HEAP: z.string().regex(/^\d+[mg]$/).default('768m'),
@@ -53,6 +60,8 @@ export interface StackConfig {
   readonly topology: 'single' | 'cluster';
   /** Set when KAFKA_BROKERS points at an existing cluster; the local broker is not started. */
   readonly externalBrokers: string[] | null;
+  /** How every part of the stack connects to that cluster (KAFKA_SASL_*); PLAINTEXT when none are set. */
+  readonly externalSecurity: KafkaSecurity;
   readonly host: string;
   readonly kafkaPort: number;
   readonly kafkaControllerPort: number;
@@ -73,10 +82,20 @@ export interface StackConfig {
   readonly opsToken: string | undefined;
 }
 
-/** The brokers a command-line tool talks to: its --brokers flag, else KAFKA_BROKERS, else the local stack's broker. */
-export function toolBrokers(flag: string | undefined, env: Record<string, string | undefined>): string[] {
-  const e = Env.pick({ KAFKA_BROKERS: true, KAFKA_PORT: true }).parse(env);
-  return parseBrokerList(flag ?? e.KAFKA_BROKERS ?? `127.0.0.1:${e.KAFKA_PORT}`);
+/**
+ * The cluster a command-line tool talks to: its --brokers flag, else KAFKA_BROKERS, else the
+ * local stack's broker; as the principal KAFKA_SASL_* name, else (for the local stack) its
+ * admin, whose credentials the stack keeps in its home.
+ */
+export function toolKafka(flag: string | undefined, env: Record<string, string | undefined>, root = process.cwd()): { brokers: string[]; security: KafkaSecurity } {
+  const e = Env.pick({ KAFKA_BROKERS: true, KAFKA_PORT: true, STREAMWATCH_HOME: true }).parse(env);
+  const brokers = parseBrokerList(flag ?? e.KAFKA_BROKERS ?? `127.0.0.1:${e.KAFKA_PORT}`);
+  if (kafkaSecurityEnvironment.some((name) => env[name])) return { brokers, security: kafkaSecurityFromEnv(env) };
+  if (flag === undefined && e.KAFKA_BROKERS === undefined) {
+    const kept = readStackKafkaCredentials(join(resolve(root, e.STREAMWATCH_HOME ?? '.streamwatch'), KAFKA_CREDENTIALS_FILE));
+    if (kept) return { brokers, security: adminSecurity(kept) };
+  }
+  return { brokers, security: PLAINTEXT };
 }
 
 export function loadStackConfig(env: Record<string, string | undefined>, root: string): StackConfig {
@@ -91,6 +110,7 @@ export function loadStackConfig(env: Record<string, string | undefined>, root: s
     buildDir: resolve(root, '.streamwatch/build'),
     topology: e.STACK_TOPOLOGY,
     externalBrokers: e.KAFKA_BROKERS ? brokersFromEnv(e.KAFKA_BROKERS) : null,
+    externalSecurity: kafkaSecurityFromEnv(env),
     host: e.HOST,
     kafkaPort: e.KAFKA_PORT,
     kafkaControllerPort: e.KAFKA_CONTROLLER_PORT,

@@ -6,6 +6,10 @@ import { startFlinkCluster } from './flink-cluster';
 import { jobFileArgs, startFlink, writeJobVariables } from './flink-jobs';
 import { SessionJobs } from './flink-session-jobs';
 import { startBroker } from './kafka-broker';
+import { applyAcls } from './kafka-acls';
+import { adminSecurity, controllerLogin, flinkJobsSecurityEnv, KAFKA_CREDENTIALS_FILE, scramUsers, serviceSecurity, stackKafkaCredentials, type StackKafkaCredentials } from './kafka-credentials';
+import { kafkaSecurityEnv, type KafkaSecurity } from '../../lib/kafka-auth';
+import type { Service } from '../../lib/kafka-access';
 import { ensureTopics, waitForCluster } from './kafka-admin';
 import { keptSecret, stackAdminPassword } from './admin-password';
 import { builtFlinkModule, flinkJobJar, flinkModule } from './flink-module';
@@ -13,7 +17,7 @@ import { requireHaproxy, startLoadBalancer } from './load-balancer';
 import { resolveClasspath } from './maven';
 import { ensureNextBuild } from './next-build';
 import { freePorts } from './free-ports';
-import { requireJava, requireMaven, requirePortFree } from './preflight';
+import { requireJava, requireMaven, requirePortFree, StackError } from './preflight';
 import type { StackConfig } from './stack-config';
 import { defaultRestartPolicy, formatPinoLine, Supervisor, type Say } from './supervisor';
 
@@ -27,6 +31,10 @@ export interface StackParts {
 export interface RunningStack {
   readonly topology: StackConfig['topology'];
   readonly brokers: string[];
+  /** How the stack's tools and tests connect: the local cluster's superuser, or the external cluster's KAFKA_SASL_* principal. */
+  readonly kafkaSecurity: KafkaSecurity;
+  /** How a service of ours connects: its own principal on the local cluster (lib/kafka-access.ts). */
+  securityOf(service: Service): KafkaSecurity;
   /** Where browsers go: the gateway, or in the cluster topology the load balancer in front of the gateways. */
   readonly url: string;
   /** Each gateway's own address (one in the single-node topology). */
@@ -105,7 +113,17 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
   if (parts.gateway && config.nodeEnv === 'production') await ensureNextBuild(config.root, join(config.home, 'logs/build.log'), say);
 
   let brokers: string[];
+  let credentials: StackKafkaCredentials | null = null;
   if (localBroker) {
+    const made = await stackKafkaCredentials(join(config.home, KAFKA_CREDENTIALS_FILE));
+    credentials = made.credentials;
+    const dataDirs = nodePorts.map((_, i) => join(config.home, cluster ? `kafka-${i + 1}` : 'kafka'));
+    if (made.made && dataDirs.some((d) => existsSync(join(d, 'data', 'meta.properties')))) {
+      throw new StackError(
+        `The Kafka data in ${dataDirs.join(', ')} was made before Streamwatch's Kafka principals (it has no users for them). ` +
+          `Delete ${config.home} (or set STREAMWATCH_HOME to a new directory) to start a fresh cluster.`,
+      );
+    }
     brokers = nodePorts.map((n) => `${config.host}:${n.port}`);
     say(
       cluster
@@ -118,26 +136,41 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
         startBroker(
           {
             classpath: kafkaClasspath,
-            dataDir: join(config.home, cluster ? `kafka-${i + 1}` : 'kafka'),
+            dataDir: dataDirs[i]!,
             host: config.host,
             port: node.port,
             controllerPort: node.controllerPort,
             heap: config.kafkaHeap,
             restart: defaultRestartPolicy,
+            auth: { admin: { name: scramUsers(credentials!)[0]!.name, password: credentials!.admin }, controller: controllerLogin(credentials!), users: scramUsers(credentials!) },
             ...(clusterId ? { name: `kafka-${i + 1}`, cluster: { nodeId: i + 1, controllerPorts: nodePorts.map((n) => n.controllerPort), clusterId } } : {}),
           },
           supervisor,
         ),
       ),
     );
-    await waitForCluster(brokers, 90_000, `See ${join(config.home, cluster ? 'kafka-*/broker.log' : 'kafka/broker.log')}.`, nodePorts.length);
+    await waitForCluster(brokers, 90_000, `See ${join(config.home, cluster ? 'kafka-*/broker.log' : 'kafka/broker.log')}.`, nodePorts.length, adminSecurity(credentials));
     say('[stack] Kafka is up');
   } else {
     brokers = config.externalBrokers ?? [`${config.host}:${config.kafkaPort}`];
-    say(`[stack] using the Kafka cluster at ${brokers.join(',')}`);
-    await waitForCluster(brokers, 15_000, 'Check KAFKA_BROKERS (host:port,...) and that the cluster is reachable, or unset it to start the local broker.');
+    say(`[stack] using the Kafka cluster at ${brokers.join(',')}${config.externalSecurity.sasl ? ` as ${config.externalSecurity.sasl.username}` : ''}`);
+    await waitForCluster(
+      brokers,
+      15_000,
+      'Check KAFKA_BROKERS (host:port,...), KAFKA_SASL_* and that the cluster is reachable, or unset KAFKA_BROKERS to start the local broker.',
+      1,
+      config.externalSecurity,
+    );
   }
-  await ensureTopics(brokers, say);
+  const kafkaSecurity = credentials ? adminSecurity(credentials) : config.externalSecurity;
+  const securityOf = (service: Service): KafkaSecurity => (credentials ? serviceSecurity(credentials, service) : config.externalSecurity);
+  await ensureTopics(brokers, say, undefined, kafkaSecurity);
+  if (credentials) {
+    // An external cluster manages its own ACLs (docs/security.md lists what ours need).
+    const acls = await applyAcls(brokers, kafkaSecurity);
+    say(`[stack] Kafka ACLs in place: a principal per service (${acls.created} bindings added, ${acls.removed} removed)`);
+  }
+  const flinkKafkaEnv = credentials ? flinkJobsSecurityEnv(credentials) : kafkaSecurityEnv(config.externalSecurity);
 
   let flinkRestUrl: string | null = null;
   if (parts.flink) {
@@ -163,6 +196,7 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
           log4jConfig: join(flinkJobsModule.dir, 'src/main/resources/log4j2.properties'),
           settings: config.pipeline,
           restart: defaultRestartPolicy,
+          kafkaEnv: flinkKafkaEnv,
         },
         supervisor,
       );
@@ -198,6 +232,7 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
           restPort,
           settings: config.pipeline,
           restart: defaultRestartPolicy,
+          kafkaEnv: flinkKafkaEnv,
         },
         supervisor,
       );
@@ -210,6 +245,7 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
       command: process.execPath,
       args: [...tsNode('pipeline/simulator/cli.ts'), '--brokers', brokers.join(','), '--drivers', String(config.simDrivers), '--seed', String(config.simSeed), ...config.simArgs],
       cwd: config.root,
+      env: { ...process.env, ...kafkaSecurityEnv(securityOf('simulator')) },
       logFile: join(config.home, 'logs/simulator.log'),
       echo: formatPinoLine,
       restart: defaultRestartPolicy,
@@ -235,6 +271,7 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
         env: {
           ...process.env,
           KAFKA_BROKERS: brokers.join(','),
+          ...kafkaSecurityEnv(securityOf('gateway')),
           PORT: String(port),
           HOST: config.host,
           NODE_ENV: config.nodeEnv,
@@ -259,6 +296,8 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
   return {
     topology: config.topology,
     brokers,
+    kafkaSecurity,
+    securityOf,
     url,
     gatewayUrls: gatewayPorts.map((p) => `http://${config.host}:${p}`),
     admin,

@@ -9,6 +9,9 @@ import { recomputeSurge, surgeWindowKey, type RawRecord } from '../verify/surge-
 import { runningPipeline, type IsolatedPipeline } from './isolated-flink';
 import { header, testKafka, type ReadMessage } from './kafka-test-client';
 
+/** The superuser for the test's own clients; the gateway principal for gateways it starts. */
+const kafkaAuth = inject('kafkaAuth');
+
 /**
  * The surge job against an oracle: minutes of simulated city (drivers and riders) go into
  * fresh raw topics shuffled within the allowed lateness, with malformed records and a few
@@ -21,12 +24,12 @@ const DURATION_MS = 5 * 60_000;
 const LATE_EVENTS = 20;
 
 const brokers = inject('brokers').split(',');
-const k = testKafka(brokers);
+const k = testKafka(brokers, kafkaAuth.admin);
 let pipeline: IsolatedPipeline;
 
 beforeAll(async () => {
   // The KPI job reads the same raw topics: with it running, late.events must still hold each late record once.
-  pipeline = await runningPipeline({ brokers, jobs: ['surge', 'kpis'], settings: { ...defaultPipelineSettings, surge: settings } });
+  pipeline = await runningPipeline({ brokers, security: kafkaAuth.admin, jobs: ['surge', 'kpis'], settings: { ...defaultPipelineSettings, surge: settings } });
 }, 240_000);
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
-import { toolBrokers } from '../stack/stack-config';
+import { toolKafka } from '../stack/stack-config';
+import { kafkajsSecurity } from '../../lib/kafka-auth';
 import { FraudAlert } from '../../lib/schemas/fraud-alert';
 import { FraudCase } from '../../lib/schemas/fraud-case';
 import { topics } from '../../lib/topics';
@@ -48,9 +49,9 @@ async function main(): Promise<void> {
     console.log(usage);
     return;
   }
-  const brokers = toolBrokers(values.brokers, process.env);
+  const { brokers, security } = toolKafka(values.brokers, process.env);
   const graceMs = Number(values['grace-ms'] ?? 10_000);
-  const kafka = new Kafka({ clientId: 'streamwatch-score', brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: 'streamwatch-score', brokers, ...kafkajsSecurity(security), logLevel: logLevel.NOTHING });
   const [alertRecords, caseRecords] = await Promise.all([readAll(kafka, topics.fraudAlerts.name), readAll(kafka, topics.fraudGroundTruth.name)]);
   const parse = <T>(schema: { safeParse(v: unknown): { success: boolean; data?: T } }, m: KafkaMessage): T | null => {
     try {

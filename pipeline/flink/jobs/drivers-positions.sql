@@ -23,6 +23,9 @@ CREATE TABLE driver_locations_raw (
   'connector' = 'kafka',
   'topic' = '${topic.driverLocationsRaw}',
   'properties.bootstrap.servers' = '${kafka.bootstrap}',
+  'properties.security.protocol' = '${kafka.security.protocol}',
+  'properties.sasl.mechanism' = '${kafka.sasl.mechanism}',
+  'properties.sasl.jaas.config' = '${kafka.sasl.jaas.config}',
   'properties.group.id' = '${group.driversPositions}',
   'properties.auto.offset.reset' = 'earliest',
   'scan.startup.mode' = 'group-offsets',
@@ -43,6 +46,9 @@ CREATE TABLE driver_positions (
   'connector' = 'upsert-kafka',
   'topic' = '${topic.driversPositions}',
   'properties.bootstrap.servers' = '${kafka.bootstrap}',
+  'properties.security.protocol' = '${kafka.security.protocol}',
+  'properties.sasl.mechanism' = '${kafka.sasl.mechanism}',
+  'properties.sasl.jaas.config' = '${kafka.sasl.jaas.config}',
   'key.format' = 'raw',
   'value.format' = 'json',
   'value.json.encode.decimal-as-plain-number' = 'true'
@@ -55,6 +61,9 @@ CREATE TABLE driver_locations_dlq (
   'connector' = 'kafka',
   'topic' = '${topic.driverLocationsDlq}',
   'properties.bootstrap.servers' = '${kafka.bootstrap}',
+  'properties.security.protocol' = '${kafka.security.protocol}',
+  'properties.sasl.mechanism' = '${kafka.sasl.mechanism}',
+  'properties.sasl.jaas.config' = '${kafka.sasl.jaas.config}',
   'sink.delivery-guarantee' = 'at-least-once',
   'format' = 'raw'
 );

@@ -6,7 +6,7 @@
 --
 -- Card numbers stop here: alerts carry BIN (first 6), last 4 and a keyed token (CardToken
 -- UDF). Invalid payments, and payments behind the watermark, go to dlq.payments, which like
--- raw.payments is in PCI scope: this job owns late routing for payments, and a late payment is
+-- raw.payments is in PCI scope (and a payload-free notice of each to dlq.payments.notices): this job owns late routing for payments, and a late payment is
 -- recorded there only (late.events is not in PCI scope). fraud.alerts is written in Kafka transactions (exactly-once).
 
 -- Functions (json_string, h3_cell, ...) are registered by the runner: udf/SqlFunctions.java.
@@ -25,6 +25,9 @@ CREATE TABLE payments_raw (
   'connector' = 'kafka',
   'topic' = '${topic.paymentsRaw}',
   'properties.bootstrap.servers' = '${kafka.bootstrap}',
+  'properties.security.protocol' = '${kafka.security.protocol}',
+  'properties.sasl.mechanism' = '${kafka.sasl.mechanism}',
+  'properties.sasl.jaas.config' = '${kafka.sasl.jaas.config}',
   'properties.group.id' = '${group.fraud}',
   'properties.auto.offset.reset' = 'earliest',
   'scan.startup.mode' = 'group-offsets',
@@ -53,6 +56,9 @@ CREATE TABLE fraud_alerts (
   'connector' = 'kafka',
   'topic' = '${topic.fraudAlerts}',
   'properties.bootstrap.servers' = '${kafka.bootstrap}',
+  'properties.security.protocol' = '${kafka.security.protocol}',
+  'properties.sasl.mechanism' = '${kafka.sasl.mechanism}',
+  'properties.sasl.jaas.config' = '${kafka.sasl.jaas.config}',
   'key.format' = 'raw',
   'key.fields' = 'alertId',
   'value.format' = 'json',
@@ -71,6 +77,23 @@ CREATE TABLE payments_dlq (
   'connector' = 'kafka',
   'topic' = '${topic.paymentsDlq}',
   'properties.bootstrap.servers' = '${kafka.bootstrap}',
+  'properties.security.protocol' = '${kafka.security.protocol}',
+  'properties.sasl.mechanism' = '${kafka.sasl.mechanism}',
+  'properties.sasl.jaas.config' = '${kafka.sasl.jaas.config}',
+  'sink.delivery-guarantee' = 'at-least-once',
+  'format' = 'raw'
+);
+
+CREATE TABLE payments_dlq_notices (
+  payload BYTES,
+  headers MAP<STRING, BYTES> METADATA
+) WITH (
+  'connector' = 'kafka',
+  'topic' = '${topic.paymentsDlqNotices}',
+  'properties.bootstrap.servers' = '${kafka.bootstrap}',
+  'properties.security.protocol' = '${kafka.security.protocol}',
+  'properties.sasl.mechanism' = '${kafka.sasl.mechanism}',
+  'properties.sasl.jaas.config' = '${kafka.sasl.jaas.config}',
   'sink.delivery-guarantee' = 'at-least-once',
   'format' = 'raw'
 );
@@ -92,6 +115,20 @@ FROM (
     CURRENT_WATERMARK(event_time)                AS wm
   FROM payments_raw
 );
+
+-- What is refused, with why and where from: the dead letter's headers.
+CREATE TEMPORARY VIEW payments_dead AS
+SELECT
+  payload,
+  MAP[
+    'dlq.reason',           CAST(reason AS BYTES),
+    'dlq.source.topic',     CAST(src_topic AS BYTES),
+    'dlq.source.partition', CAST(CAST(src_partition AS STRING) AS BYTES),
+    'dlq.source.offset',    CAST(CAST(src_offset AS STRING) AS BYTES),
+    'dlq.job',              CAST('fraud' AS BYTES)
+  ] AS headers
+FROM payments_checked
+WHERE reason IS NOT NULL;
 
 -- From here on no card number: a token to follow the card by, BIN and last 4 to show.
 CREATE TEMPORARY VIEW payments AS
@@ -197,16 +234,10 @@ FROM (
 );
 
 INSERT INTO payments_dlq
-SELECT
-  payload,
-  MAP[
-    'dlq.reason',           CAST(reason AS BYTES),
-    'dlq.source.topic',     CAST(src_topic AS BYTES),
-    'dlq.source.partition', CAST(CAST(src_partition AS STRING) AS BYTES),
-    'dlq.source.offset',    CAST(CAST(src_offset AS STRING) AS BYTES),
-    'dlq.job',              CAST('fraud' AS BYTES)
-  ]
-FROM payments_checked
-WHERE reason IS NOT NULL;
+SELECT payload, headers FROM payments_dead;
+
+-- The same dead letter without its payload, for the gateway (which may not read dlq.payments).
+INSERT INTO payments_dlq_notices
+SELECT CAST(NULL AS BYTES), headers FROM payments_dead;
 
 END;

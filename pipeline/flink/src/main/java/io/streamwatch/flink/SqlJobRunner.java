@@ -107,7 +107,7 @@ public final class SqlJobRunner {
                     }
                 }
             }
-            for (String statement : SqlScript.statements(script, parsed.vars)) {
+            for (String statement : SqlScript.statements(script, KafkaSecurity.withJobCredentials(parsed.vars, name, System.getenv()))) {
                 TableResult result = tEnv.executeSql(statement);
                 result.getJobClient().ifPresent(client -> {
                     LOG.info("Submitted {} as Flink job {}", job.getFileName(), client.getJobID());
@@ -145,7 +145,7 @@ public final class SqlJobRunner {
                     EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(conf).build());
             SqlFunctions.registerAll(tEnv);
             int inserts = 0;
-            for (String statement : SqlScript.statements(Files.readString(job), parsed.vars)) {
+            for (String statement : SqlScript.statements(Files.readString(job), KafkaSecurity.withJobCredentials(parsed.vars, jobName(job), System.getenv()))) {
                 String upper = statement.stripLeading().toUpperCase(java.util.Locale.ROOT);
                 if (upper.startsWith("EXECUTE STATEMENT SET")) {
                     tEnv.executeSql("EXPLAIN " + statement.stripLeading().substring("EXECUTE ".length())).collect().close();

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { aclRules, gatewayReads, gatewayWrites, mayRead, principalOf, readersOf, services } from './kafka-access';
+import { flinkJobs } from './pipeline-jobs';
+import { topics, type TopicKey } from './topics';
+
+const topicKeys = Object.keys(topics) as TopicKey[];
+const writersOf = (topic: TopicKey): string[] =>
+  aclRules()
+    .filter((r) => r.resource === 'topic' && r.operation === 'write' && r.name === topics[topic].name)
+    .map((r) => r.principal);
+
+describe('the cluster ACLs', () => {
+  it('let only the fraud and KPI jobs read card data (raw.payments), and only the fraud job its dead letters', () => {
+    expect(readersOf('paymentsRaw')).toEqual(['fraud', 'kpis']);
+    expect(readersOf('paymentsDlq')).toEqual([]);
+    expect(writersOf('paymentsDlq')).toEqual([principalOf('fraud')]);
+    expect(mayRead('gateway', 'paymentsDlqNotices')).toBe(true);
+  });
+
+  it('let the gateway read processed topics only, and write alert-actions, audit.events and governance.* only', () => {
+    for (const key of gatewayReads) expect(topics[key].name, key).not.toMatch(/^raw\./);
+    expect(gatewayWrites.map((k) => topics[k].name).sort()).toEqual(['alert-actions', 'audit.events', 'governance.grants', 'governance.sessions', 'governance.users']);
+  });
+
+  it('give every topic exactly one kind of writer: its Flink job, the simulator, or the gateway', () => {
+    for (const key of topicKeys) {
+      const writers = writersOf(key);
+      expect(writers.length, `${key}: ${writers.join(', ')}`).toBe(1);
+    }
+    for (const [job, spec] of Object.entries(flinkJobs)) for (const out of spec.outputs) expect(writersOf(out)).toEqual([principalOf(job as keyof typeof flinkJobs)]);
+  });
+
+  it('name each service its own principal', () => {
+    expect(new Set(services.map(principalOf)).size).toBe(services.length);
+  });
+});
