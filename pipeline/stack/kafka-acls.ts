@@ -1,7 +1,10 @@
-import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes, type AclEntry } from 'kafkajs';
+import kafkajs, { type AclEntry } from 'kafkajs';
 import { aclRules, type AclRule } from '../../lib/kafka-access';
 import type { KafkaSecurity } from '../../lib/kafka-auth';
 import { kafkaClient } from './kafka-admin';
+
+// kafkajs is CommonJS whose export list Node cannot read past its first computed entry: these come off the default export.
+const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
 
 const resourceType = { topic: AclResourceTypes.TOPIC, group: AclResourceTypes.GROUP, 'transactional-id': AclResourceTypes.TRANSACTIONAL_ID } as const;
 const operation = { read: AclOperationTypes.READ, write: AclOperationTypes.WRITE, describe: AclOperationTypes.DESCRIBE } as const;
