@@ -10,6 +10,7 @@ import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { aclRules, jobCredentialSuffix, principalOf, services } from '../lib/kafka-access';
 import { flinkJobs } from '../lib/pipeline-jobs';
 import { topics } from '../lib/topics';
 import { gatewayEnvironment } from '../server/config';
@@ -53,6 +54,32 @@ class KafkaTopic {
     KafkaTopicSchema.parse(this.doc);
   }
 }
+/** Strimzi's KafkaUser (kafka.strimzi.io/v1beta2) as far as we use it: SCRAM, simple authorization. */
+const KafkaUserSchema = z.object({
+  apiVersion: z.literal('kafka.strimzi.io/v1beta2'),
+  kind: z.literal('KafkaUser'),
+  metadata: z.object({ name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(253), labels: z.record(z.string(), z.string()).refine((l) => 'strimzi.io/cluster' in l, 'needs the strimzi.io/cluster label') }),
+  spec: z.strictObject({
+    authentication: z.strictObject({ type: z.enum(['tls', 'tls-external', 'scram-sha-512']) }),
+    authorization: z.strictObject({
+      type: z.literal('simple'),
+      acls: z.array(
+        z.strictObject({
+          resource: z.strictObject({ type: z.enum(['topic', 'group', 'cluster', 'transactionalId']), name: z.string().min(1).optional(), patternType: z.enum(['literal', 'prefix']).optional() }),
+          operations: z.array(z.enum(['Read', 'Write', 'Create', 'Delete', 'Alter', 'Describe', 'ClusterAction', 'AlterConfigs', 'DescribeConfigs', 'IdempotentWrite', 'All'])).min(1),
+          host: z.string().optional(),
+          type: z.enum(['allow', 'deny']).optional(),
+        }),
+      ),
+    }),
+  }),
+});
+class KafkaUser {
+  constructor(private readonly doc: unknown) {}
+  validate(): void {
+    KafkaUserSchema.parse(this.doc);
+  }
+}
 const named = (kind: string, name?: string) => docs.filter((d) => d.kind === kind && (name === undefined || d.metadata.name === name));
 
 /** The Flink Kubernetes Operator's CRD schemas, from its API jar (Maven Central serves up to 1.10.0). */
@@ -80,7 +107,7 @@ describe('deploy/kubernetes', () => {
   it('has only documents valid against their kind’s schema', () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
     const flink = { FlinkDeployment: ajv.compile(flinkCrdSchema('flinkdeployments')), FlinkSessionJob: ajv.compile(flinkCrdSchema('flinksessionjobs')) };
-    const core: Record<string, new (d: never) => { validate(): void }> = { ConfigMap, Secret, Service, Deployment, Ingress, KafkaTopic };
+    const core: Record<string, new (d: never) => { validate(): void }> = { ConfigMap, Secret, Service, Deployment, Ingress, KafkaTopic, KafkaUser };
     const kinds = new Set<string>();
     for (const d of docs) {
       kinds.add(d.kind);
@@ -92,7 +119,7 @@ describe('deploy/kubernetes', () => {
         expect(() => new core[d.kind]!(d as never).validate(), `${d.file} ${d.kind}/${d.metadata.name}`).not.toThrow();
       }
     }
-    expect([...kinds].sort()).toEqual(['ConfigMap', 'Deployment', 'FlinkDeployment', 'FlinkSessionJob', 'Ingress', 'KafkaTopic', 'Secret', 'Service']);
+    expect([...kinds].sort()).toEqual(['ConfigMap', 'Deployment', 'FlinkDeployment', 'FlinkSessionJob', 'Ingress', 'KafkaTopic', 'KafkaUser', 'Secret', 'Service']);
   });
 
   it('would catch a broken document (the checks are not vacuous)', () => {
@@ -106,6 +133,19 @@ describe('deploy/kubernetes', () => {
     const job = structuredClone(named('FlinkSessionJob')[0]!) as unknown as Doc & { spec: { job: { upgradeMode: string } } };
     job.spec.job.upgradeMode = 'whenever';
     expect(ajv.validate(flinkCrdSchema('flinksessionjobs'), job)).toBe(false);
+  });
+
+  it("has a KafkaUser for every service with exactly the catalog's ACLs, and gives each Flink job its own password", () => {
+    const users = named('KafkaUser') as unknown as z.infer<typeof KafkaUserSchema>[];
+    expect(users.map((u) => u.metadata.name).sort()).toEqual(services.map(principalOf).sort());
+    const granted = users.flatMap((u) => u.spec.authorization.acls.flatMap((a) => a.operations.map((op) => `${u.metadata.name} ${op} ${a.resource.type}:${a.resource.name}:${a.resource.patternType}`)));
+    const resource = { topic: 'topic', group: 'group', 'transactional-id': 'transactionalId' };
+    const op = { read: 'Read', write: 'Write', describe: 'Describe' };
+    expect(granted.sort()).toEqual(aclRules().map((r) => `${r.principal} ${op[r.operation]} ${resource[r.resource]}:${r.name}:${r.pattern === 'prefixed' ? 'prefix' : 'literal'}`).sort());
+    const jm = (named('FlinkDeployment')[0]!.spec as { jobManager: { podTemplate: { spec: { containers: { env: { name: string; value?: string; valueFrom?: { secretKeyRef: { name: string } } }[] }[] } } } }).jobManager.podTemplate.spec.containers[0]!.env;
+    for (const job of Object.keys(flinkJobs) as (keyof typeof flinkJobs)[]) {
+      expect(jm.find((e) => e.name === `KAFKA_SASL_PASSWORD_${jobCredentialSuffix(job)}`)?.valueFrom?.secretKeyRef.name, job).toBe(principalOf(job));
+    }
   });
 
   it('has a KafkaTopic for every catalog topic, replicated 3 times with two in sync for a write', () => {
@@ -138,8 +178,11 @@ describe('deploy/kubernetes', () => {
     for (const key of [...Object.keys(config.data!), ...env.map((e) => e.name)]) expect(gatewayEnvironment, key).toContain(key);
     for (const e of env) {
       const ref = e.valueFrom?.secretKeyRef;
-      if (ref) expect(Object.keys(secret.stringData!), `${e.name} from ${ref.name}`).toContain(ref.key);
+      // A KafkaUser's password is in the Secret Strimzi makes for it, under `password`.
+      if (ref && named('KafkaUser', ref.name).length > 0) expect(ref.key, `${e.name} from ${ref.name}`).toBe('password');
+      else if (ref) expect(Object.keys(secret.stringData!), `${e.name} from ${ref.name}`).toContain(ref.key);
     }
+    expect(env.find((e) => e.name === 'KAFKA_SASL_USERNAME')?.value).toBe(principalOf('gateway'));
     expect(container.envFrom).toEqual([{ configMapRef: { name: 'streamwatch-config' } }]);
     expect([container.readinessProbe?.httpGet?.path, container.livenessProbe?.httpGet?.path]).toEqual(['/readyz', '/healthz']);
     expect(Number(config.data!.PORT)).toBe(container.ports![0]!.containerPort);

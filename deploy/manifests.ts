@@ -2,13 +2,16 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { flinkSqlVariables } from '../lib/flink-sql-variables';
-import { defaultPipelineSettings, flinkJobs } from '../lib/pipeline-jobs';
+import { aclRules, jobCredentialSuffix, principalOf, services, type AclRule } from '../lib/kafka-access';
+import { defaultPipelineSettings, flinkJobs, type FlinkJobKey } from '../lib/pipeline-jobs';
 import { topicConfigEntries, topics } from '../lib/topics';
 import { javaProperties, jobExecutionSettings } from '../pipeline/stack/flink-jobs';
 
 /**
  * The Kubernetes manifests that restate our own catalog, generated from it so that nothing is
- * written twice: a Strimzi KafkaTopic per topic of lib/topics.ts, and the Flink session cluster
+ * written twice: a Strimzi KafkaTopic per topic of lib/topics.ts, a Strimzi KafkaUser per
+ * service with its ACLs (lib/kafka-access.ts; SCRAM-SHA-512, the Kafka cluster's listener and
+ * `authorization: simple` are the operator's to set), and the Flink session cluster
  * with one FlinkSessionJob per job of lib/pipeline-jobs.ts (the jobs' SQL and variables in a
  * ConfigMap, the execution settings the local stack uses). `npm run deploy:write` writes them;
  * deploy/manifests.test.ts fails when they are out of date.
@@ -77,7 +80,13 @@ export function flinkYaml(): string {
         'high-availability.type': 'kubernetes',
         'high-availability.storageDir': 's3://streamwatch-flink/ha',
       },
-      jobManager: { replicas: 1, resource: { cpu: 1, memory: '1536m' } },
+      jobManager: {
+        replicas: 1,
+        resource: { cpu: 1, memory: '1536m' },
+        // The jobs' Kafka passwords, for the JobManager only: it runs each session job's main,
+        // which writes them into the job's Kafka tables; the TaskManagers get them inside the job.
+        podTemplate: { spec: { containers: [{ name: 'flink-main-container', env: flinkKafkaEnv() }] } },
+      },
       taskManager: { replicas: 2, resource: { cpu: 2, memory: '4096m' } },
       podTemplate: {
         spec: {
@@ -112,7 +121,51 @@ export function flinkYaml(): string {
   return HEADER + [config, deployment, ...sessionJobs].map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
 }
 
+const strimziResource = { topic: 'topic', group: 'group', 'transactional-id': 'transactionalId' } as const;
+const strimziOperation = { read: 'Read', write: 'Write', describe: 'Describe' } as const;
+
+/** A KafkaUser per service: Strimzi makes its SCRAM password into a Secret named after it (key `password`). */
+export function kafkaUsersYaml(): string {
+  const docs = services.map((service) => {
+    const principal = principalOf(service);
+    const acls = new Map<string, { resource: { type: string; name: string; patternType: string }; operations: string[]; host: string }>();
+    for (const r of aclRules().filter((x: AclRule) => x.principal === principal)) {
+      const resource = { type: strimziResource[r.resource], name: r.name, patternType: r.pattern === 'prefixed' ? 'prefix' : 'literal' };
+      const key = JSON.stringify(resource);
+      const acl = acls.get(key) ?? { resource, operations: [], host: '*' };
+      acl.operations.push(strimziOperation[r.operation]);
+      acls.set(key, acl);
+    }
+    return {
+      apiVersion: 'kafka.strimzi.io/v1beta2',
+      kind: 'KafkaUser',
+      metadata: { name: principal, labels: { 'strimzi.io/cluster': KAFKA_CLUSTER, ...label } },
+      spec: { authentication: { type: 'scram-sha-512' }, authorization: { type: 'simple', acls: [...acls.values()] } },
+    };
+  });
+  return HEADER + docs.map((d) => stringify(d)).join('---\n');
+}
+
+/** A service's credentials from the Secret Strimzi made for its KafkaUser, under the given variable names. */
+export function kafkaCredentialEnv(principal: string, usernameVar = 'KAFKA_SASL_USERNAME', passwordVar = 'KAFKA_SASL_PASSWORD') {
+  return [
+    { name: usernameVar, value: principal },
+    { name: passwordVar, valueFrom: { secretKeyRef: { name: principal, key: 'password' } } },
+  ];
+}
+
+/** Every Kafka table's credentials, per job (KafkaSecurity.java): for the JobManager, where a session job's main runs. */
+function flinkKafkaEnv() {
+  return [
+    { name: 'KAFKA_SECURITY_PROTOCOL', value: 'SASL_PLAINTEXT' },
+    { name: 'KAFKA_SASL_MECHANISM', value: 'SCRAM-SHA-512' },
+    ...(Object.keys(flinkJobs) as FlinkJobKey[]).flatMap((job) =>
+      kafkaCredentialEnv(principalOf(job), `KAFKA_SASL_USERNAME_${jobCredentialSuffix(job)}`, `KAFKA_SASL_PASSWORD_${jobCredentialSuffix(job)}`),
+    ),
+  ];
+}
+
 /** Every generated file, by its path under deploy/kubernetes/. */
 export function generatedManifests(): Record<string, string> {
-  return { 'generated/kafka-topics.yaml': kafkaTopicsYaml(), 'generated/flink.yaml': flinkYaml() };
+  return { 'generated/kafka-topics.yaml': kafkaTopicsYaml(), 'generated/kafka-users.yaml': kafkaUsersYaml(), 'generated/flink.yaml': flinkYaml() };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aclRules, gatewayReads, gatewayWrites, mayRead, principalOf, readersOf, services } from './kafka-access';
+import { aclRules, gatewayReads, gatewayWrites, jobCredentialSuffix, mayRead, principalOf, readersOf, services } from './kafka-access';
 import { flinkJobs } from './pipeline-jobs';
 import { topics, type TopicKey } from './topics';
 
@@ -12,7 +12,7 @@ const writersOf = (topic: TopicKey): string[] =>
 describe('the cluster ACLs', () => {
   it('let only the fraud and KPI jobs read card data (raw.payments), and only the fraud job its dead letters', () => {
     expect(readersOf('paymentsRaw')).toEqual(['fraud', 'kpis']);
-    expect(readersOf('paymentsDlq')).toEqual([]);
+    expect(readersOf('paymentsDlq')).toEqual(['fraud']);
     expect(writersOf('paymentsDlq')).toEqual([principalOf('fraud')]);
     expect(mayRead('gateway', 'paymentsDlqNotices')).toBe(true);
   });
@@ -29,6 +29,11 @@ describe('the cluster ACLs', () => {
       expect(writers.length, `${key}: ${writers.join(', ')}`).toBe(1);
     }
     for (const [job, spec] of Object.entries(flinkJobs)) for (const out of spec.outputs) expect(writersOf(out)).toEqual([principalOf(job as keyof typeof flinkJobs)]);
+  });
+
+  it("suffix a job's credential variables as the Flink runner looks them up (KafkaSecurityTest: drivers-positions.sql → _DRIVERS_POSITIONS)", () => {
+    expect(jobCredentialSuffix('driversPositions')).toBe('DRIVERS_POSITIONS');
+    expect(jobCredentialSuffix('fraud')).toBe('FRAUD');
   });
 
   it('name each service its own principal', () => {

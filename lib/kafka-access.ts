@@ -26,6 +26,14 @@ export function principalOf(service: Service): string {
 
 export const services: readonly Service[] = ['simulator', 'gateway', ...(Object.keys(flinkJobs) as FlinkJobKey[])];
 
+/**
+ * The suffix of a job's own credential variables (KAFKA_SASL_USERNAME_<suffix>): its SQL file's
+ * name in capitals, as KafkaSecurity.java derives it from the file it runs.
+ */
+export function jobCredentialSuffix(job: FlinkJobKey): string {
+  return flinkJobs[job].sqlFile.replace(/\.sql$/, '').toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
 /** What the simulator writes: the raw topics and the fraud it injected. */
 export const simulatorWrites: readonly TopicKey[] = ['driverLocationsRaw', 'rideRequestsRaw', 'paymentsRaw', 'fraudGroundTruth'];
 
@@ -75,7 +83,12 @@ export function aclRules(): AclRule[] {
   for (const job of Object.keys(flinkJobs) as FlinkJobKey[]) {
     const principal = principalOf(job);
     for (const t of flinkJobs[job].inputs) rules.push(topicRule(principal, t, 'read'));
-    for (const t of flinkJobs[job].outputs) rules.push(topicRule(principal, t, 'write'));
+    for (const t of flinkJobs[job].outputs) {
+      rules.push(topicRule(principal, t, 'write'));
+      // An exactly-once sink looks for its own lingering transactions on restart
+      // (DescribeProducers), which Kafka allows only to a topic's readers.
+      rules.push(topicRule(principal, t, 'read'));
+    }
     // Offsets committed on checkpoints; transactions for exactly-once sinks, named after the group.
     rules.push({ principal, resource: 'group', name: flinkJobs[job].consumerGroup, pattern: 'prefixed', operation: 'read' });
     rules.push({ principal, resource: 'transactional-id', name: flinkJobs[job].consumerGroup, pattern: 'prefixed', operation: 'write' });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { ADMIN_PRINCIPAL, CONTROLLER_PRINCIPAL, principalOf, services, type Service } from '../../lib/kafka-access';
+import { ADMIN_PRINCIPAL, CONTROLLER_PRINCIPAL, jobCredentialSuffix, principalOf, services, type Service } from '../../lib/kafka-access';
 import type { KafkaSecurity } from '../../lib/kafka-auth';
 import { flinkJobs, type FlinkJobKey } from '../../lib/pipeline-jobs';
 
@@ -85,7 +85,7 @@ export function controllerLogin(c: StackKafkaCredentials): { name: string; passw
 export function flinkJobsSecurityEnv(c: StackKafkaCredentials, jobs: readonly FlinkJobKey[] = Object.keys(flinkJobs) as FlinkJobKey[]): Record<string, string> {
   const env: Record<string, string> = { KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512' };
   for (const job of jobs) {
-    const suffix = flinkJobs[job].sqlFile.replace(/\.sql$/, '').toUpperCase().replace(/[^A-Z0-9]/g, '_');
+    const suffix = jobCredentialSuffix(job);
     env[`KAFKA_SASL_USERNAME_${suffix}`] = principalOf(job);
     env[`KAFKA_SASL_PASSWORD_${suffix}`] = c.services[job];
   }
