@@ -44,7 +44,9 @@ describe('Flink monitor', () => {
       }
       await monitor.poll();
       const job = monitor.status.jobs.find((j) => j.name === jobName);
-      if (job?.watermark !== null && job?.watermark !== undefined && sentUpTo - job.watermark < 60_000) break;
+      // Every job running (each may take its time to start: four jobs' Kafka clients sign in on two cores).
+      const allRunning = names.every((n) => monitor.status.jobs.some((j) => j.name === n && j.state === 'RUNNING'));
+      if (allRunning && job?.watermark !== null && job?.watermark !== undefined && sentUpTo - job.watermark < 60_000) break;
       if (Date.now() > deadline) throw new Error(`no watermark on ${jobName}: ${JSON.stringify(monitor.status)}`);
       await new Promise((r) => setTimeout(r, 1000));
     }

@@ -93,6 +93,30 @@ describe('lag monitor', () => {
     expect(['caught-up', 'catching-up']).toContain(group(id)!.partitions[0]!.forecast.kind);
   });
 
+  it("times the lag on a topic it may not read by its log end's movement: within a poll of the record's own timestamp, unknown before it watched", async () => {
+    // As the gateway watches a raw topic its principal may not read: no record reader at all.
+    const blind = new LagMonitor({ admin, pollMs: 250, windowSize: 6, log: pino({ level: 'silent' }), readable: () => false });
+    blind.start();
+    try {
+      const end = Number((await admin.fetchTopicOffsets(topic))[0]!.high);
+      await new Promise((r) => setTimeout(r, 2_000));
+      const [watched, before] = [`it-blind-${run}`, `it-blind-backlog-${run}`];
+      await admin.setOffsets({ groupId: watched, topic, partitions: [{ partition: 0, offset: String(end + 5) }] });
+      await admin.setOffsets({ groupId: before, topic, partitions: [{ partition: 0, offset: '10' }] });
+      // The oracle: the record's own timestamp, read as the superuser.
+      const appended = (await timestamps.timestampsAt([{ topic, partition: 0, offset: end + 5 }], () => [0])).get(`${topic}/0`);
+      expect(typeof appended).toBe('number');
+      const of = (id: string) => blind.report.groups.find((g) => g.groupId === id)?.partitions[0];
+      await until('the watched group timed', () => of(watched)?.timeLagMs != null && of(before) !== undefined, 30_000, () => JSON.stringify(blind.report.groups.filter((g) => g.groupId.includes(run))));
+      const error = of(watched)!.timeLagMs! - (blind.report.at - (appended as number));
+      console.log(`[lag] time lag from log-end movement vs the record's timestamp: ${error} ms off (poll 250 ms)`);
+      expect(Math.abs(error)).toBeLessThanOrEqual(600);
+      expect(of(before)!.timeLagMs).toBeNull();
+    } finally {
+      await blind.stop();
+    }
+  });
+
   it('marks a group whose live member is stuck STALL', async () => {
     const id = `it-stalled-${run}`;
     await admin.setOffsets({ groupId: id, topic, partitions: [{ partition: 0, offset: '5' }] });
