@@ -84,19 +84,8 @@ CREATE TABLE payments_dlq (
   'format' = 'raw'
 );
 
-CREATE TABLE payments_dlq_notices (
-  payload BYTES,
-  headers MAP<STRING, BYTES> METADATA
-) WITH (
-  'connector' = 'kafka',
-  'topic' = '${topic.paymentsDlqNotices}',
-  'properties.bootstrap.servers' = '${kafka.bootstrap}',
-  'properties.security.protocol' = '${kafka.security.protocol}',
-  'properties.sasl.mechanism' = '${kafka.sasl.mechanism}',
-  'properties.sasl.jaas.config' = '${kafka.sasl.jaas.config}',
-  'sink.delivery-guarantee' = 'at-least-once',
-  'format' = 'raw'
-);
+-- The same dead letters without their payloads, for the gateway (which may not read dlq.payments).
+CREATE TABLE payments_dlq_notices WITH ('topic' = '${topic.paymentsDlqNotices}') LIKE payments_dlq;
 
 -- The check is built from the Payment schema in lib/schemas (the check.* variables); a valid
 -- payment behind the watermark is refused as late.
@@ -236,7 +225,6 @@ FROM (
 INSERT INTO payments_dlq
 SELECT payload, headers FROM payments_dead;
 
--- The same dead letter without its payload, for the gateway (which may not read dlq.payments).
 INSERT INTO payments_dlq_notices
 SELECT CAST(NULL AS BYTES), headers FROM payments_dead;
 
