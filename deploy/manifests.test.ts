@@ -10,7 +10,7 @@ import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { aclRules, jobCredentialSuffix, principalOf, services } from '../lib/kafka-access';
+import { aclRules, jobCredentialVariables, principalOf, services } from '../lib/kafka-access';
 import { flinkJobs } from '../lib/pipeline-jobs';
 import { topics } from '../lib/topics';
 import { gatewayEnvironment } from '../server/config';
@@ -144,7 +144,7 @@ describe('deploy/kubernetes', () => {
     expect(granted.sort()).toEqual(aclRules().map((r) => `${r.principal} ${op[r.operation]} ${resource[r.resource]}:${r.name}:${r.pattern === 'prefixed' ? 'prefix' : 'literal'}`).sort());
     const jm = (named('FlinkDeployment')[0]!.spec as { jobManager: { podTemplate: { spec: { containers: { env: { name: string; value?: string; valueFrom?: { secretKeyRef: { name: string } } }[] }[] } } } }).jobManager.podTemplate.spec.containers[0]!.env;
     for (const job of Object.keys(flinkJobs) as (keyof typeof flinkJobs)[]) {
-      expect(jm.find((e) => e.name === `KAFKA_SASL_PASSWORD_${jobCredentialSuffix(job)}`)?.valueFrom?.secretKeyRef.name, job).toBe(principalOf(job));
+      expect(jm.find((e) => e.name === jobCredentialVariables(job).password)?.valueFrom?.secretKeyRef.name, job).toBe(principalOf(job));
     }
   });
 

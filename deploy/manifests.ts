@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { flinkSqlVariables } from '../lib/flink-sql-variables';
-import { aclRules, jobCredentialSuffix, principalOf, services, type AclRule } from '../lib/kafka-access';
+import { aclRules, jobCredentialVariables, principalOf, services, type AclRule } from '../lib/kafka-access';
 import { defaultPipelineSettings, flinkJobs, type FlinkJobKey } from '../lib/pipeline-jobs';
 import { topicConfigEntries, topics } from '../lib/topics';
 import { javaProperties, jobExecutionSettings } from '../pipeline/stack/flink-jobs';
@@ -160,7 +160,7 @@ function flinkKafkaEnv() {
     { name: 'KAFKA_SECURITY_PROTOCOL', value: 'SASL_PLAINTEXT' },
     { name: 'KAFKA_SASL_MECHANISM', value: 'SCRAM-SHA-512' },
     ...(Object.keys(flinkJobs) as FlinkJobKey[]).flatMap((job) =>
-      kafkaCredentialEnv(principalOf(job), `KAFKA_SASL_USERNAME_${jobCredentialSuffix(job)}`, `KAFKA_SASL_PASSWORD_${jobCredentialSuffix(job)}`),
+      kafkaCredentialEnv(principalOf(job), jobCredentialVariables(job).username, jobCredentialVariables(job).password),
     ),
   ];
 }

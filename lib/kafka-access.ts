@@ -34,6 +34,12 @@ export function jobCredentialSuffix(job: FlinkJobKey): string {
   return flinkJobs[job].sqlFile.replace(/\.sql$/, '').toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
+/** The environment variables that carry a job's own credentials. */
+export function jobCredentialVariables(job: FlinkJobKey): { readonly username: string; readonly password: string } {
+  const suffix = jobCredentialSuffix(job);
+  return { username: `KAFKA_SASL_USERNAME_${suffix}`, password: `KAFKA_SASL_PASSWORD_${suffix}` };
+}
+
 /** What the simulator writes: the raw topics and the fraud it injected. */
 export const simulatorWrites: readonly TopicKey[] = ['driverLocationsRaw', 'rideRequestsRaw', 'paymentsRaw', 'fraudGroundTruth'];
 

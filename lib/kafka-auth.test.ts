@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { kafkajsSecurity, kafkaSecurityEnv, kafkaSecurityFromEnv } from './kafka-auth';
+import { jaasConfig, kafkajsSecurity, kafkaSecurityEnv, kafkaSecurityFromEnv } from './kafka-auth';
+
+describe('jaasConfig', () => {
+  it('writes the line the Flink runner writes for the same credentials (KafkaSecurityTest)', () => {
+    expect(jaasConfig({ mechanism: 'SCRAM-SHA-512', username: 'flink-dp', password: 'pw-dp' })).toBe(
+      'org.apache.kafka.common.security.scram.ScramLoginModule required username="flink-dp" password="pw-dp";',
+    );
+    // KafkaSecurityTest's quoting case, before its SQL-literal doubling of the quote.
+    expect(jaasConfig({ mechanism: 'PLAIN', username: "o'brien", password: 'a"b\\c' })).toBe(
+      'org.apache.kafka.common.security.plain.PlainLoginModule required username="o\'brien" password="a\\"b\\\\c";',
+    );
+  });
+});
 
 describe('kafkaSecurityFromEnv', () => {
   it('is PLAINTEXT without credentials, SASL_PLAINTEXT and SCRAM-SHA-512 with them', () => {

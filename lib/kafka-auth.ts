@@ -57,6 +57,21 @@ export function kafkaSecurityFromEnv(env: Readonly<Record<string, string | undef
   };
 }
 
+/**
+ * A Java client's or broker's `sasl.jaas.config` line for these credentials (`extra`: more
+ * options, such as a PLAIN listener's `user_<name>="…"`). The Flink runner writes the same line
+ * in Java (KafkaSecurity.java, for the jobs' tables).
+ */
+export function jaasConfig(sasl: KafkaCredentials, extra = ''): string {
+  const module = sasl.mechanism === 'PLAIN' ? 'plain.PlainLoginModule' : 'scram.ScramLoginModule';
+  return `org.apache.kafka.common.security.${module} required username="${jaasQuoted(sasl.username)}" password="${jaasQuoted(sasl.password)}"${extra};`;
+}
+
+/** JAAS quoted strings take backslash escapes. */
+export function jaasQuoted(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
+
 /** The variables that give a child process these credentials (inverse of kafkaSecurityFromEnv). */
 export function kafkaSecurityEnv(security: KafkaSecurity): Record<string, string> {
   return {

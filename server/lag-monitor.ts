@@ -47,11 +47,13 @@ export class LagMonitor {
   private polling: Promise<void> | null = null;
   private latest: LagReport = { at: 0, groups: [] };
   private readonly clock: { now(): number };
+  private readonly readable: (topic: string) => boolean;
   /** Called after every successful poll. */
   onReport: (report: LagReport) => void = () => undefined;
 
   constructor(private readonly o: LagMonitorOptions) {
     this.clock = o.clock ?? Date;
+    this.readable = o.readable ?? (() => true);
   }
 
   get report(): LagReport {
@@ -104,9 +106,8 @@ export class LagMonitor {
         }),
       ),
     );
-    const readable = this.o.readable ?? (() => true);
-    for (const [topic, ends] of endOffsets) if (ends && !readable(topic)) for (const [partition, end] of ends) this.appendTimes.observe(topic, partition, end, at);
-    this.appendTimes.retain((topic) => endOffsets.get(topic) != null && !readable(topic));
+    for (const [topic, ends] of endOffsets) if (ends && !this.readable(topic)) for (const [partition, end] of ends) this.appendTimes.observe(topic, partition, end, at);
+    this.appendTimes.retain((topic) => endOffsets.get(topic) != null && !this.readable(topic));
     type Raw = { key: string; topic: string; partition: number; committed: number | null; end: number };
     const perGroup: { group: (typeof commits)[number]['group']; raw: Raw[] }[] = [];
     for (const { group, committed } of commits) {
@@ -172,10 +173,9 @@ export class LagMonitor {
    */
   private async recordsAt(partitions: readonly { key: string; topic: string; partition: number; committed: number | null; end: number }[], partitionsOf: (topic: string) => number[]): Promise<Map<string, RecordAt>> {
     const found = new Map<string, RecordAt>();
-    const readable = this.o.readable ?? (() => true);
     const toRead = partitions.filter((p) => {
       if (p.committed === null || p.end <= p.committed) return false;
-      if (!readable(p.topic)) return void found.set(p.key, this.appendTimes.appendedAt(p.topic, p.partition, p.committed));
+      if (!this.readable(p.topic)) return void found.set(p.key, this.appendTimes.appendedAt(p.topic, p.partition, p.committed));
       const known = this.atEnd.get(p.key);
       if (known && known.committed === p.committed && known.end === p.end) return void found.set(p.key, 'end');
       return true;

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { jaasConfig, jaasQuoted } from '../../lib/kafka-auth';
 import { StackError } from './preflight';
 import type { Supervised, Supervisor, RestartPolicy } from './supervisor';
 
@@ -138,32 +139,29 @@ function serverProperties(o: BrokerOptions, logDir: string): string {
 }
 
 function listenerProperties(o: BrokerOptions): string[] {
-  if (!o.auth) {
-    return [
-      `listeners=PLAINTEXT://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}`,
-      `advertised.listeners=PLAINTEXT://${o.host}:${o.advertisedPort ?? o.port}`,
-      'controller.listener.names=CONTROLLER',
-      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-      'inter.broker.listener.name=PLAINTEXT',
-    ];
-  }
-  const { admin, controller } = o.auth;
-  const jaas = (module: string, name: string, password: string, extra = ''): string =>
-    `org.apache.kafka.common.security.${module} required username="${name}" password="${password}"${extra};`;
-  return [
-    `listeners=CLIENT://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}`,
-    `advertised.listeners=CLIENT://${o.host}:${o.advertisedPort ?? o.port}`,
+  // Nothing unauthenticated when auth is on: clients and replication on SCRAM, the controller
+  // quorum on PLAIN (SCRAM users live in the metadata the controllers themselves serve).
+  const client = o.auth ? 'CLIENT' : 'PLAINTEXT';
+  const protocol = o.auth ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
+  const listeners = [
+    `listeners=${client}://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}`,
+    `advertised.listeners=${client}://${o.host}:${o.advertisedPort ?? o.port}`,
     'controller.listener.names=CONTROLLER',
-    // Nothing unauthenticated: clients and replication on SCRAM, the controller quorum on PLAIN
-    // (SCRAM users live in the metadata the controllers themselves serve).
-    'listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
-    'inter.broker.listener.name=CLIENT',
+    `listener.security.protocol.map=${client}:${protocol},CONTROLLER:${protocol}`,
+    `inter.broker.listener.name=${client}`,
+  ];
+  if (!o.auth) return listeners;
+  const { admin, controller } = o.auth;
+  const plain = { mechanism: 'PLAIN', username: controller.name, password: controller.password } as const;
+  return [
+    ...listeners,
     'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
     'listener.name.client.sasl.enabled.mechanisms=SCRAM-SHA-512',
-    `listener.name.client.scram-sha-512.sasl.jaas.config=${jaas('scram.ScramLoginModule', admin.name, admin.password)}`,
+    `listener.name.client.scram-sha-512.sasl.jaas.config=${jaasConfig({ mechanism: 'SCRAM-SHA-512', username: admin.name, password: admin.password })}`,
     'sasl.mechanism.controller.protocol=PLAIN',
     'listener.name.controller.sasl.enabled.mechanisms=PLAIN',
-    `listener.name.controller.plain.sasl.jaas.config=${jaas('plain.PlainLoginModule', controller.name, controller.password, ` user_${controller.name}="${controller.password}"`)}`,
+    // A PLAIN listener checks logins against its own user_<name> entries.
+    `listener.name.controller.plain.sasl.jaas.config=${jaasConfig(plain, ` user_${controller.name}="${jaasQuoted(controller.password)}"`)}`,
     'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
     `super.users=User:${admin.name};User:${controller.name}`,
     // What no ACL allows is refused (Kafka's default, stated).

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { ADMIN_PRINCIPAL, CONTROLLER_PRINCIPAL, jobCredentialSuffix, principalOf, services, type Service } from '../../lib/kafka-access';
+import { ADMIN_PRINCIPAL, CONTROLLER_PRINCIPAL, jobCredentialVariables, principalOf, services, type Service } from '../../lib/kafka-access';
 import type { KafkaSecurity } from '../../lib/kafka-auth';
+import type { BrokerAuth } from './kafka-broker';
 import { flinkJobs, type FlinkJobKey } from '../../lib/pipeline-jobs';
 
 /**
@@ -73,9 +74,9 @@ export function scramUsers(c: StackKafkaCredentials): { name: string; password: 
   return [{ name: ADMIN_PRINCIPAL, password: c.admin }, ...services.map((s) => ({ name: principalOf(s), password: c.services[s] }))];
 }
 
-/** The controller listener's PLAIN identity (inter-node only). */
-export function controllerLogin(c: StackKafkaCredentials): { name: string; password: string } {
-  return { name: CONTROLLER_PRINCIPAL, password: c.controller };
+/** What every node of the local cluster is started with: its own logins and the SCRAM users to create. */
+export function brokerAuth(c: StackKafkaCredentials): BrokerAuth {
+  return { admin: { name: ADMIN_PRINCIPAL, password: c.admin }, controller: { name: CONTROLLER_PRINCIPAL, password: c.controller }, users: scramUsers(c) };
 }
 
 /**
@@ -85,9 +86,9 @@ export function controllerLogin(c: StackKafkaCredentials): { name: string; passw
 export function flinkJobsSecurityEnv(c: StackKafkaCredentials, jobs: readonly FlinkJobKey[] = Object.keys(flinkJobs) as FlinkJobKey[]): Record<string, string> {
   const env: Record<string, string> = { KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512' };
   for (const job of jobs) {
-    const suffix = jobCredentialSuffix(job);
-    env[`KAFKA_SASL_USERNAME_${suffix}`] = principalOf(job);
-    env[`KAFKA_SASL_PASSWORD_${suffix}`] = c.services[job];
+    const vars = jobCredentialVariables(job);
+    env[vars.username] = principalOf(job);
+    env[vars.password] = c.services[job];
   }
   return env;
 }

@@ -1,5 +1,5 @@
 import { Kafka, logLevel, Partitioners, type KafkaMessage, type RecordMetadata } from 'kafkajs';
-import { kafkajsSecurity, PLAINTEXT, type KafkaSecurity } from '../../lib/kafka-auth';
+import { jaasConfig, kafkajsSecurity, PLAINTEXT, type KafkaSecurity } from '../../lib/kafka-auth';
 
 /** A consumed record and the partition it came from. */
 export type ReadMessage = KafkaMessage & { readonly partition: number };
@@ -149,10 +149,8 @@ export function header(message: KafkaMessage, name: string): string | undefined 
 export function javaClientProperties(security: KafkaSecurity): string {
   const lines = [`security.protocol=${security.protocol}`];
   if (security.sasl) {
-    const module = security.sasl.mechanism === 'PLAIN' ? 'plain.PlainLoginModule' : 'scram.ScramLoginModule';
-    const quoted = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
     lines.push(`sasl.mechanism=${security.sasl.mechanism}`);
-    lines.push(`sasl.jaas.config=org.apache.kafka.common.security.${module} required username="${quoted(security.sasl.username)}" password="${quoted(security.sasl.password)}";`);
+    lines.push(`sasl.jaas.config=${jaasConfig(security.sasl)}`);
   }
   return `${lines.join('\n')}\n`;
 }

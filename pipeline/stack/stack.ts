@@ -7,7 +7,7 @@ import { jobFileArgs, startFlink, writeJobVariables } from './flink-jobs';
 import { SessionJobs } from './flink-session-jobs';
 import { startBroker } from './kafka-broker';
 import { applyAcls } from './kafka-acls';
-import { adminSecurity, controllerLogin, flinkJobsSecurityEnv, KAFKA_CREDENTIALS_FILE, scramUsers, serviceSecurity, stackKafkaCredentials, type StackKafkaCredentials } from './kafka-credentials';
+import { adminSecurity, brokerAuth, flinkJobsSecurityEnv, KAFKA_CREDENTIALS_FILE, serviceSecurity, stackKafkaCredentials, type StackKafkaCredentials } from './kafka-credentials';
 import { kafkaSecurityEnv, type KafkaSecurity } from '../../lib/kafka-auth';
 import type { Service } from '../../lib/kafka-access';
 import { ensureTopics, waitForCluster } from './kafka-admin';
@@ -117,6 +117,7 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
   if (localBroker) {
     const made = await stackKafkaCredentials(join(config.home, KAFKA_CREDENTIALS_FILE));
     credentials = made.credentials;
+    const auth = brokerAuth(credentials);
     const dataDirs = nodePorts.map((_, i) => join(config.home, cluster ? `kafka-${i + 1}` : 'kafka'));
     if (made.made && dataDirs.some((d) => existsSync(join(d, 'data', 'meta.properties')))) {
       throw new StackError(
@@ -142,7 +143,7 @@ async function bringUp(config: StackConfig, say: Say, parts: StackParts, supervi
             controllerPort: node.controllerPort,
             heap: config.kafkaHeap,
             restart: defaultRestartPolicy,
-            auth: { admin: { name: scramUsers(credentials!)[0]!.name, password: credentials!.admin }, controller: controllerLogin(credentials!), users: scramUsers(credentials!) },
+            auth,
             ...(clusterId ? { name: `kafka-${i + 1}`, cluster: { nodeId: i + 1, controllerPorts: nodePorts.map((n) => n.controllerPort), clusterId } } : {}),
           },
           supervisor,
