@@ -7,6 +7,8 @@ import { FlinkMonitor } from './flink-monitor';
 /** A stand-in for Flink's REST API: one job initializing, one whose checkpoint statistics fail. */
 let server: Server;
 let url: string;
+/** kpis's details and restart count stop answering (a JobManager too busy to answer in time). */
+let kpisDetailsFail = false;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -24,6 +26,7 @@ beforeAll(async () => {
       });
     }
     // kpis restarted twice after losing a TaskManager and resumed from checkpoint 41.
+    if (kpisDetailsFail && req.url?.startsWith('/jobs/c')) return json(500, { errors: ['timed out'] });
     if (req.url === '/jobs/c/checkpoints') {
       return json(200, {
         counts: { completed: 42, failed: 1 },
@@ -59,5 +62,27 @@ describe('FlinkMonitor', () => {
     const byName = new Map(monitor.status.jobs.map((j) => [j.name, j]));
     expect(byName.get('kpis')).toMatchObject({ restarts: 2, restoredFrom: { checkpointId: 41, at: 4000 }, tasksRunning: 2, tasksTotal: 4 });
     expect(byName.get('fraud')).toMatchObject({ restarts: 0, restoredFrom: null });
+  });
+
+  it('keeps what it last knew of a job whose details stop answering, instead of zero restarts and checkpoints', async () => {
+    const monitor = new FlinkMonitor({ restUrl: url, pollMs: 1000, log: pino({ level: 'silent' }) });
+    await monitor.poll();
+    kpisDetailsFail = true;
+    try {
+      await monitor.poll();
+    } finally {
+      kpisDetailsFail = false;
+    }
+    const kpis = monitor.status.jobs.find((j) => j.name === 'kpis');
+    expect(kpis).toMatchObject({ restarts: 2, restoredFrom: { checkpointId: 41 }, checkpoints: { completed: 42 } });
+    // A fresh monitor, which knew nothing before, has nothing to keep.
+    const fresh = new FlinkMonitor({ restUrl: url, pollMs: 1000, log: pino({ level: 'silent' }) });
+    kpisDetailsFail = true;
+    try {
+      await fresh.poll();
+    } finally {
+      kpisDetailsFail = false;
+    }
+    expect(fresh.status.jobs.find((j) => j.name === 'kpis')).toMatchObject({ restarts: 0, restoredFrom: null, checkpoints: { completed: 0 } });
   });
 });

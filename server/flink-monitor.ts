@@ -80,7 +80,10 @@ export class FlinkMonitor {
   private async jobStatus(job: JobsOverview['jobs'][number]): Promise<FlinkJobStatus> {
     // A job still initializing has no checkpoint statistics yet (Flink answers 500), and one
     // job's details failing must not hide the others: it shows with what the overview said.
-    const details = job.state === 'RUNNING' ? await this.jobDetails(job).catch(() => null) : null;
+    // What was last known of the same job stands meanwhile (a restarting job has no details, and a
+    // busy JobManager times a request out): its restarts and checkpoints do not blink to zero.
+    const previous = this.latest.jobs.find((j) => j.id === job.jid);
+    const details = (job.state === 'RUNNING' ? await this.jobDetails(job, previous).catch(() => null) : null) ?? previous;
     return {
       id: job.jid,
       name: job.name,
@@ -98,11 +101,14 @@ export class FlinkMonitor {
     };
   }
 
-  private async jobDetails(job: JobsOverview['jobs'][number]): Promise<Omit<FlinkJobStatus, 'id' | 'name' | 'state' | 'startedAt' | 'tasksRunning' | 'tasksTotal'>> {
+  private async jobDetails(job: JobsOverview['jobs'][number], previous: FlinkJobStatus | undefined): Promise<Omit<FlinkJobStatus, 'id' | 'name' | 'state' | 'startedAt' | 'tasksRunning' | 'tasksTotal'>> {
     const [checkpoints, details, restarts] = await Promise.all([
       this.get<Checkpoints>(`/jobs/${job.jid}/checkpoints`),
       this.get<JobDetails>(`/jobs/${job.jid}`),
-      this.get<{ id: string; value: string }[]>(`/jobs/${job.jid}/metrics?get=numRestarts`).catch(() => []),
+      this.get<{ id: string; value: string }[]>(`/jobs/${job.jid}/metrics?get=numRestarts`).then(
+        (metrics) => Number(metrics[0]?.value ?? NaN),
+        () => NaN,
+      ),
     ]);
     const restored = checkpoints.latest.restored;
     const last = checkpoints.latest.completed;
@@ -127,7 +133,7 @@ export class FlinkMonitor {
         lastCompletedAt: last?.latest_ack_timestamp ?? null,
         lastDurationMs: last?.end_to_end_duration ?? null,
       },
-      restarts: Number(restarts[0]?.value ?? 0) || 0,
+      restarts: Number.isFinite(restarts) ? restarts : (previous?.restarts ?? 0),
       restoredFrom: restored ? { checkpointId: restored.id, at: restored.restore_timestamp } : null,
       recordsIn: details.vertices.reduce((sum, v) => sum + v.metrics['read-records'], 0),
       recordsOut: details.vertices.reduce((sum, v) => sum + v.metrics['write-records'], 0),

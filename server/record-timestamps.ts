@@ -1,5 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { SOLE_MEMBER_GROUP_TIMING } from './sole-member-group';
 
 export interface OffsetRequest {
   readonly topic: string;
@@ -83,7 +84,7 @@ export class RecordTimestamps {
     this.topics = new Set([...this.topics, ...wanted]);
     await this.consumer?.disconnect();
     const generation = ++this.generation;
-    const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 50, maxBytesPerPartition: 64 * 1024 });
+    const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 50, maxBytesPerPartition: 64 * 1024, ...SOLE_MEMBER_GROUP_TIMING });
     // A crash kafkajs does not restart from leaves nothing to read with: the next poll builds anew.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || this.consumer !== consumer) return;

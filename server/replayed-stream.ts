@@ -2,6 +2,7 @@ import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { kafkaClientRetry } from '../lib/kafka-brokers';
 import { CatchUp } from './catch-up';
+import { SOLE_MEMBER_GROUP_TIMING } from './sole-member-group';
 
 /** What every ingest built on a ReplayedStream is given. */
 export interface IngestBase {
@@ -173,7 +174,7 @@ export class ReplayedStream {
       // crashed one's session in the old group (nothing is committed, the group only assigns).
       groupId: this.incarnation++ === 0 ? this.o.groupId : `${this.o.groupId}-r${this.incarnation - 1}`,
       maxWaitTimeInMs: this.o.maxWaitTimeInMs ?? 100,
-      sessionTimeout: 15_000,
+      ...SOLE_MEMBER_GROUP_TIMING,
       // Every crash is this stream's to recover from (one backoff, one degraded state, one
       // count), not kafkajs's for some errors and nobody's for the others. Patched, kafkajs
       // follows a dead leader's partitions and a dead coordinator's group on its own once the

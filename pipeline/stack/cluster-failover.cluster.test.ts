@@ -419,7 +419,8 @@ describe('the cluster topology', () => {
       const shownRestarted = await waitFor(
         'the lag page showing every job running, restarted',
         () => page.latest()!.jobs.every((j) => j.state === 'RUNNING' && !j.recovering) && page.latest()!.jobs.some((j) => j.restarts.startsWith('restarted')),
-        30_000,
+        60_000,
+        () => `the page showed ${JSON.stringify(page.latest()!.jobs)}`,
       );
       const duringRecovery = page.samples.filter((x) => x.at > tmKilledAt).flatMap((x) => x.jobs.filter((j) => j.state !== 'RUNNING' || j.recovering).map((j) => `${j.name} ${j.recovering ? 'recovering' : j.state}`));
       report.push(
