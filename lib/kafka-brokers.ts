@@ -26,3 +26,15 @@ export function parseBrokerList(value: string): string[] {
  * 8.5 s, longer than fencing takes, before a send is given up.
  */
 export const kafkaClientRetry = { initialRetryTime: 100, maxRetryTime: 1000, retries: 10 } as const;
+
+/**
+ * Timing for a consumer group that has exactly one member (the gateway's groups, one per
+ * consumer: it commits nothing, the group only assigns partitions; a test's watcher).
+ *
+ * When a group's coordinator dies, the consumer rejoins the moved group as a new member, and the
+ * new coordinator holds the join open for the old identity until the rebalance timeout (kafkajs's
+ * default is 60 s) or the old session ends: measured 8.7-18 s of a stream not live after a broker
+ * was killed. The old identity is this same consumer and cannot come back, so the join is not
+ * held for it longer than a few seconds.
+ */
+export const SOLE_MEMBER_GROUP_TIMING = { sessionTimeout: 15_000, rebalanceTimeout: 3_000, heartbeatInterval: 1_000 } as const;

@@ -1,6 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { SOLE_MEMBER_GROUP_TIMING } from './sole-member-group';
+import { SOLE_MEMBER_GROUP_TIMING } from '../lib/kafka-brokers';
 
 export interface OffsetRequest {
   readonly topic: string;

@@ -1,8 +1,7 @@
 import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
-import { kafkaClientRetry } from '../lib/kafka-brokers';
+import { kafkaClientRetry, SOLE_MEMBER_GROUP_TIMING } from '../lib/kafka-brokers';
 import { CatchUp } from './catch-up';
-import { SOLE_MEMBER_GROUP_TIMING } from './sole-member-group';
 
 /** What every ingest built on a ReplayedStream is given. */
 export interface IngestBase {

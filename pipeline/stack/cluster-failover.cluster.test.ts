@@ -9,7 +9,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../../e2e/support/chromium';
 import { kafkajsSecurity } from '../../lib/kafka-auth';
-import { kafkaClientRetry } from '../../lib/kafka-brokers';
+import { kafkaClientRetry, SOLE_MEMBER_GROUP_TIMING } from '../../lib/kafka-brokers';
 import { flinkJobs } from '../../lib/pipeline-jobs';
 import { SOCKET_PATH, type AlertRecord, type ClientToServerEvents, type ServerToClientEvents } from '../../lib/protocol';
 import { topics, type TopicKey } from '../../lib/topics';
@@ -169,7 +169,7 @@ const STALL_MS = 2500;
  */
 async function topicWatch(topic: string) {
   const kafka = new Kafka({ clientId: `cluster-watch-${topic}`, brokers: stack.brokers, ...kafkajsSecurity(stack.kafkaSecurity), logLevel: logLevel.NOTHING, retry: { ...kafkaClientRetry, retries: 1000 } });
-  const consumer = kafka.consumer({ groupId: `cluster-watch-${topic}-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({ groupId: `cluster-watch-${topic}-${randomUUID()}`, maxWaitTimeInMs: 100, ...SOLE_MEMBER_GROUP_TIMING });
   const last = new Map<string, number>();
   const stalls: Span[] = [];
   await consumer.connect();
@@ -383,8 +383,11 @@ describe('the cluster topology', () => {
         const killedAt = Date.now();
         expect(stack.signal(`kafka-${node}`, 'SIGKILL')).not.toBeNull();
         killedNodes.push(node);
-        await pause(3000);
-        const isrBack = await waitFor('every partition back at three in-sync replicas', () => fullIsr(admin).catch(() => false), 180_000, explainIsr);
+        // Before the cluster fences the dead node its partitions still list it in sync: "back" is
+        // once the supervisor has restarted it and it has caught up.
+        const restartsBefore = stack.restarts()[`kafka-${node}`] ?? 0;
+        await waitFor('the killed node restarted', () => (stack.restarts()[`kafka-${node}`] ?? 0) > restartsBefore, 60_000);
+        await waitFor('every partition back at three in-sync replicas', () => fullIsr(admin).catch(() => false), 180_000, explainIsr);
         const isrAt = Date.now();
         await waitFor('every driver updated again on both gateways', () => drivers.every((d, i) => d.updatedSince(active[i]!, isrAt)), 60_000);
         await waitFor('neither gateway degraded', () => drivers.every((d) => d.steady()), 60_000);
@@ -397,7 +400,7 @@ describe('the cluster topology', () => {
           `Kafka node ${node}${round === 1 ? ' (controller)' : ''} killed at ${at(killedAt)}: longest a driver went without an update ${secs(stall)} ` +
             `(its raw pings ${secs(longest(rawWatch.stalls, killedAt, to))}, Flink's drivers.positions ${secs(longest(positionsWatch.stalls, killedAt, to))}), ` +
             `a gateway degraded for ${secs(degraded)}, the browser not live for ${secs(longest(shown.spans, killedAt, to))}${shown.shown.length ? ` (${shown.shown.join('; ')})` : ''}, ` +
-            `three in sync again ${secs(isrBack + 3000)} after the kill`,
+            `three in sync again ${secs(isrAt - killedAt)} after the kill`,
         );
         say(`[cluster] ${report.at(-1)}${stall > BROKER_FAILOVER_AIM_MS ? ` (over the aim of ${secs(BROKER_FAILOVER_AIM_MS)})` : ''}`);
         expect(stall, `drivers stalled after Kafka node ${node} died`).toBeLessThanOrEqual(BROKER_FAILOVER_BOUND_MS);
@@ -537,8 +540,14 @@ describe('the cluster topology', () => {
 /** Partitions seen with fewer than three replicas in sync by the last fullIsr(), for a timeout's message. */
 let shortIsr: string[] = [];
 
+/**
+ * Every partition at three in-sync replicas: the catalog's topics and Kafka's own, whose writes
+ * (a group's join, a transaction's state) need two replicas in sync as much as a record's do. A
+ * node killed while the last one killed is still catching up on these would take the cluster
+ * below min.insync.replicas, which is two failures, not the one this test is about.
+ */
 async function fullIsr(admin: Admin): Promise<boolean> {
-  const { topics: meta } = await admin.fetchTopicMetadata({ topics: Object.values(topics).map((t) => t.name) });
+  const { topics: meta } = await admin.fetchTopicMetadata({ topics: [...Object.values(topics).map((t) => t.name), '__consumer_offsets', '__transaction_state'] });
   shortIsr = meta.flatMap((t) => t.partitions.filter((p) => p.isr.length !== 3).map((p) => `${t.name}-${p.partitionId} leader ${p.leader} isr [${p.isr.join(',')}]`));
   return shortIsr.length === 0;
 }
