@@ -12,6 +12,7 @@ import { LagMonitor } from './lag-monitor';
 import { GroupDirectory } from './group-protocol-client';
 import { RecordTimestamps } from './record-timestamps';
 import { javaClientProperties } from '../pipeline/stack/kafka-test-client';
+import { kafkaTool } from '../pipeline/stack/kafka-tool';
 import { resolveClasspath } from '../pipeline/stack/maven';
 import { until } from './testing/until';
 
@@ -176,12 +177,7 @@ describe('lag monitor', () => {
         return g?.state === 'Stable' && g.members === 1;
       }, 60_000);
       // The oracle: kafka-consumer-groups.sh --describe --state.
-      const oracle = await new Promise<string>((resolve, reject) => {
-        const cmd = spawn('java', ['-Xmx256m', '-cp', classpath, 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', '--bootstrap-server', bootstrap, '--command-config', clientConfig, '--describe', '--group', id, '--state'], { stdio: ['ignore', 'pipe', 'pipe'] });
-        let out = '';
-        cmd.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-        cmd.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`ConsumerGroupCommand exited ${code}: ${out}`))));
-      });
+      const oracle = await kafkaTool('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', ['--bootstrap-server', bootstrap, '--describe', '--group', id, '--state'], kafkaAuth.admin);
       const row = oracle.split('\n').find((l) => l.includes(id))!.trim().split(/\s+/);
       const header = oracle.split('\n').find((l) => l.includes('STATE'))!.trim().split(/\s+/);
       const field = (name: string) => row[header.indexOf(name)];

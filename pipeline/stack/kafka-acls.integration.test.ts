@@ -1,16 +1,11 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners, type KafkaConfig } from 'kafkajs';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { ADMIN_PRINCIPAL, principalOf, readersOf } from '../../lib/kafka-access';
 import { kafkajsSecurity, PLAINTEXT, type KafkaSecurity } from '../../lib/kafka-auth';
 import { topics } from '../../lib/topics';
-import { javaClientProperties } from './kafka-test-client';
 import { KAFKA_CREDENTIALS_FILE, readStackKafkaCredentials, serviceSecurity } from './kafka-credentials';
-import { resolveClasspath } from './maven';
+import { kafkaTool } from './kafka-tool';
 
 /**
  * The local stack's Kafka as an attacker and as each service meet it: no way in without a
@@ -22,7 +17,6 @@ const kafkaAuth = inject('kafkaAuth');
 const credentials = readStackKafkaCredentials(join(inject('stackHome'), KAFKA_CREDENTIALS_FILE))!;
 const run = Date.now().toString(36);
 const clients: Kafka[] = [];
-const scratch = mkdtempSync(join(tmpdir(), 'streamwatch-acl-it-'));
 
 function client(security: KafkaSecurity, extra: Partial<KafkaConfig> = {}): Kafka {
   const kafka = new Kafka({ clientId: `acl-it-${run}`, brokers, ...kafkajsSecurity(security), logLevel: logLevel.NOTHING, retry: { retries: 1, initialRetryTime: 100 }, connectionTimeout: 3000, ...extra });
@@ -70,10 +64,6 @@ async function tryWrite(security: KafkaSecurity, topic: string): Promise<string>
   }
 }
 
-afterAll(async () => {
-  rmSync(scratch, { recursive: true, force: true });
-});
-
 describe("the local stack's Kafka", () => {
   it('refuses a client without credentials, and one with a wrong password', async () => {
     const anonymous = client(PLAINTEXT).admin();
@@ -108,18 +98,8 @@ describe("the local stack's Kafka", () => {
   });
 
   it("enforces the catalog's ACLs, as Kafka's AclCommand lists them: raw.payments read by the fraud and KPI jobs only", async () => {
-    const root = fileURLToPath(new URL('../..', import.meta.url));
-    const classpath = (await resolveClasspath({ label: 'Kafka', dir: join(root, 'pipeline/stack/kafka'), cacheDir: join(root, '.streamwatch/build/kafka') }, () => undefined)).join(':');
-    const config = join(scratch, 'admin.properties');
-    writeFileSync(config, javaClientProperties(kafkaAuth.admin), { mode: 0o600 });
     expect(kafkaAuth.admin.sasl?.username).toBe(ADMIN_PRINCIPAL);
-    const listing = await new Promise<string>((resolve, reject) => {
-      const cmd = spawn('java', ['-Xmx256m', '-cp', classpath, 'org.apache.kafka.tools.AclCommand', '--bootstrap-server', brokers[0]!, '--command-config', config, '--list', '--topic', topics.paymentsRaw.name], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      cmd.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      cmd.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      cmd.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`AclCommand exited ${code}: ${out}`))));
-    });
+    const listing = await kafkaTool('org.apache.kafka.tools.AclCommand', ['--bootstrap-server', brokers[0]!, '--list', '--topic', topics.paymentsRaw.name], kafkaAuth.admin);
     const readers = [...listing.matchAll(/principal=User:([^,]+), host=\*, operation=READ, permissionType=ALLOW/g)].map((m) => m[1]).sort();
     console.log(`[acls] AclCommand --list --topic ${topics.paymentsRaw.name}: readers ${readers.join(', ')}`);
     expect(readers).toEqual(readersOf('paymentsRaw').map(principalOf).sort());
