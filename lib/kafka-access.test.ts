@@ -17,10 +17,10 @@ describe('the cluster ACLs', () => {
     expect(mayRead('gateway', 'paymentsDlqNotices')).toBe(true);
   });
 
-  it('let the gateway read processed topics only, and write alert-actions, audit.events and governance.* only', () => {
+  it('let the gateway read processed topics only, and write alert-actions, audit.events, governance.* and lag.history only', () => {
     for (const key of gatewayReads) expect(topics[key].name, key).not.toMatch(/^raw\./);
-    expect([...gatewayWrites].sort()).toEqual(['accessGrants', 'alertActions', 'auditEvents', 'sessionEvents', 'userAccounts']);
-    for (const key of gatewayWrites) expect(topics[key].name, key).toMatch(/^(alert-actions|audit\.events|governance\..+)$/);
+    expect([...gatewayWrites].sort()).toEqual(['accessGrants', 'alertActions', 'auditEvents', 'lagHistory', 'sessionEvents', 'userAccounts']);
+    for (const key of gatewayWrites) expect(topics[key].name, key).toMatch(/^(alert-actions|audit\.events|governance\..+|lag\.history)$/);
   });
 
   it('give every topic exactly one kind of writer: its Flink job, the simulator, or the gateway', () => {

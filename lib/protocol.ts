@@ -1,6 +1,7 @@
 import type { Action, Role, Stream, TokenPanel } from './access';
 import type { TriageState } from './alert-workflow';
 import type { AuditEvent } from './schemas/audit-event';
+import type { LagHistorySnapshot } from './lag/lag-history';
 import type { LagReport } from './lag/lag-report';
 import type { PipelineStatus } from './pipeline-status';
 import type { AlertActionRequest } from './schemas/alert-action';
@@ -160,6 +161,8 @@ export interface ServerToClientEvents {
   'gateway:status': (status: GatewayStatus) => void;
   /** The whole lag report, on subscribe and after every poll (it is small). */
   'lag:report': (report: LagReport) => void;
+  /** The last 24 hours of each group's lag (lag.history), on subscribe, before the report. */
+  'lag:history': (history: LagHistorySnapshot) => void;
   /** Flink job health, on subscribe and after every poll. */
   'pipeline:status': (status: PipelineStatus) => void;
   /** Topic offsets and quarantined records, on pipeline subscribe and after every poll. */

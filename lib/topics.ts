@@ -189,6 +189,17 @@ export const topics = {
     retentionMs: 365 * 24 * HOUR,
     description: 'Sign-ins, token issue and revoke, alert actions, subscriptions to sensitive streams.',
   },
+  lagHistory: {
+    name: 'lag.history',
+    key: 'groupId and minute',
+    valueSchema: 'LagHistoryPoint',
+    partitions: 1,
+    // One record per group and minute, written by every gateway under the same key: compaction
+    // keeps one, and nothing older than the trend's 24 hours (and an hour to spare) is kept.
+    cleanupPolicy: 'compact,delete',
+    retentionMs: 25 * HOUR,
+    description: "Each consumer group's largest lag per minute: the lag page's 24-hour trend, the same on every gateway and after a restart.",
+  },
 } as const satisfies Record<string, TopicSpec>;
 
 export type TopicKey = keyof typeof topics;

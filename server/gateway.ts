@@ -26,6 +26,7 @@ import type { GatewayConfig } from './config';
 import { DriverIngest } from './driver-ingest';
 import { DriverView } from './driver-view';
 import { FlinkMonitor } from './flink-monitor';
+import { LagHistoryStore } from './lag-history-store';
 import { LagMonitor } from './lag-monitor';
 import { PipelineDataMonitor } from './pipeline-data';
 import { GroupDirectory } from './group-protocol-client';
@@ -102,11 +103,12 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     readable: (topic) => gatewayReadableTopics.has(topic),
   });
   const pipelineData = new PipelineDataMonitor({ kafka, groupId: `${groupBase}-quarantine`, admin, pollMs: config.lagPollMs, log, pseudonymKey: access.pseudonymKey, clock, count: countRecord });
+  const lagHistory = new LagHistoryStore({ kafka, groupId: `${groupBase}-lag-history`, log, count: countRecord, write: (key, value) => send(topics.lagHistory.name, key, value), clock });
   const auditView = new AuditView();
   const audit = new AuditLog({ producer, gatewayId: config.gatewayId, log, onWritten: (outcome) => metrics.auditWrites.inc({ outcome }), clock });
   const governance = new GovernanceIngest({ kafka, groupId: `${groupBase}-governance`, grants: access.grants, audit: auditView, users: access.users, sessionEnds: access.sessionEnds, log, count: countRecord });
   // Every topic the gateway replays into a view: each rebuilt after a crash, each degraded on its own.
-  const streams = [ingest.stream, alertIngest.stream, analyticsIngest.stream, governance.grantStream, governance.userStream, governance.sessionStream, governance.auditStream, pipelineData.stream];
+  const streams = [ingest.stream, alertIngest.stream, analyticsIngest.stream, governance.grantStream, governance.userStream, governance.sessionStream, governance.auditStream, pipelineData.stream, lagHistory.stream];
   const degradedStreams = (): string[] => streams.filter((st) => st.degraded).map((st) => st.name);
   const publishGrant = async (grant: AccessGrant): Promise<void> => {
     await send(topics.accessGrants.name, grant.grantId, JSON.stringify(grant));
@@ -148,6 +150,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     isReady: ready,
     degradedStreams,
     lagReport: () => lag.report,
+    lagHistory: () => lagHistory.snapshot(),
     pipelineStatus: () => flink.status,
     pipelineData: () => pipelineData.data,
     alerts,
@@ -180,8 +183,12 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   await ingest.start();
   await alertIngest.start();
   await analyticsIngest.start();
+  await lagHistory.start();
+  // A page that opened before the gateway had read lag.history to its end gets it again then.
+  void lagHistory.stream.whenReady().then(() => socket.publishLagHistory());
   lag.onReport = (report) => {
     metrics.recordLag(report);
+    lagHistory.record(report);
     socket.publishLag(report);
   };
   lag.start();
@@ -213,6 +220,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
       flink.stop();
       await pipelineData.stop();
       await lag.stop();
+      await lagHistory.stop();
       await timestamps.stop();
       await socket.close();
       await ingest.stop();

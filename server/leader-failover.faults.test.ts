@@ -10,6 +10,7 @@ import { kafkaClientRetry } from '../lib/kafka-brokers';
 import { topics } from '../lib/topics';
 import { freePortRun } from '../pipeline/stack/free-ports';
 import { BROKER_SESSION_TIMEOUT_MS } from '../pipeline/stack/kafka-broker';
+import { activeController } from '../pipeline/stack/kafka-tool';
 import { startStack, type RunningStack } from '../pipeline/stack/stack';
 import { loadStackConfig } from '../pipeline/stack/stack-config';
 import { ReplayedStream } from './replayed-stream';
@@ -123,7 +124,7 @@ describe('replayed streams when a Kafka node dies', () => {
     try {
       await waitFor(() => arrivals.allSince(Date.now() - 1000, partitions), 60_000, 'every stream reading every partition');
       for (let node = 1; node <= NODES; node++) {
-        const controller = (await admin.describeCluster()).controller === node;
+        const controller = (await activeController(stack.brokers.join(','), stack.kafkaSecurity)) === node;
         const killedAt = Date.now();
         expect(stack.signal(`kafka-${node}`, 'SIGKILL')).not.toBeNull();
         await waitFor(() => acks.some((a) => a > killedAt + 500), 60_000, 'the producer getting through again');

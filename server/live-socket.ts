@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
+import type { LagHistorySnapshot } from '../lib/lag/lag-history';
 import type { LagReport } from '../lib/lag/lag-report';
 import type { PipelineStatus } from '../lib/pipeline-status';
 import { SOCKET_PATH, type ClientToServerEvents, type PipelineData, type ServerToClientEvents } from '../lib/protocol';
@@ -26,6 +27,8 @@ export interface LiveSocketOptions extends Pick<AlertsSocketOptions, 'alerts' | 
   /** Names of the gateway's streams that are not receiving from Kafka. */
   readonly degradedStreams: () => readonly string[];
   readonly lagReport: () => LagReport;
+  /** The lag trend's last 24 hours (lag.history). */
+  readonly lagHistory: () => LagHistorySnapshot;
   readonly pipelineStatus: () => PipelineStatus;
   readonly pipelineData: () => PipelineData;
   readonly analytics: AnalyticsView;
@@ -58,7 +61,7 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
   const drivers = new DriverStream(io, { view: o.view, backlog: o.backlog, metrics: o.metrics, log: o.log });
   const alerts = new AlertsSocket(io, { ...common, alerts: o.alerts, submitAlertAction: o.submitAlertAction, recordAlertAction: o.recordAlertAction, log: o.log });
   const analytics = new AnalyticsSocket(io, { ...common, analytics: o.analytics });
-  const lag = new LagSocket(io, { ...common, report: o.lagReport });
+  const lag = new LagSocket(io, { ...common, report: o.lagReport, history: o.lagHistory });
   const pipeline = new PipelineSocket(io, { ...common, status: o.pipelineStatus, data: o.pipelineData });
   const audit = new AuditSocket(io, { ...common, audit: o.audit });
 
@@ -91,6 +94,7 @@ export function attachLiveSocket(httpServer: HttpServer, o: LiveSocketOptions) {
     publishPipeline: (s: PipelineStatus): void => pipeline.publishStatus(s),
     publishPipelineData: (data: PipelineData): void => pipeline.publishData(data),
     publishLag: (report: LagReport): void => lag.publish(report),
+    publishLagHistory: (): void => lag.publishHistory(),
     close: async () => {
       o.access.stop();
       clearInterval(analyticsTicks);

@@ -1,4 +1,5 @@
 import { maySubscribe, principalMaySubscribe } from '../lib/access';
+import type { LagHistorySnapshot } from '../lib/lag/lag-history';
 import type { LagReport } from '../lib/lag/lag-report';
 import type { PipelineStatus } from '../lib/pipeline-status';
 import { showPipelineData } from '../lib/protection';
@@ -17,18 +18,20 @@ interface OpsOptions {
   readonly metrics: GatewayMetrics;
 }
 
-/** Consumer lag: the latest report on subscribe, then each new one (it is small). */
+/** Consumer lag: the 24-hour history and the latest report on subscribe, then each new report (it is small). */
 export class LagSocket {
   constructor(
     private readonly io: LiveServer,
-    private readonly o: OpsOptions & { readonly report: () => LagReport },
+    private readonly o: OpsOptions & { readonly report: () => LagReport; readonly history: () => LagHistorySnapshot },
   ) {}
 
   attach(socket: LiveClient): void {
     socket.on('lag:subscribe', () => {
       if (!this.o.access.maySubscribe(socket, 'lag')) return;
       void socket.join(LAG_ROOM);
+      socket.emit('lag:history', this.o.history());
       socket.emit('lag:report', this.o.report());
+      this.o.metrics.messagesOut.inc({ event: 'lag:history' });
       this.o.metrics.messagesOut.inc({ event: 'lag:report' });
     });
     socket.on('lag:unsubscribe', () => void socket.leave(LAG_ROOM));
@@ -37,6 +40,14 @@ export class LagSocket {
   publish(report: LagReport): void {
     this.io.to(LAG_ROOM).emit('lag:report', report);
     this.o.metrics.messagesOut.inc({ event: 'lag:report' }, roomSize(this.io, LAG_ROOM));
+  }
+
+  /** The history again, to pages that subscribed before the gateway had read all of it. */
+  publishHistory(): void {
+    const n = roomSize(this.io, LAG_ROOM);
+    if (n === 0) return;
+    this.io.to(LAG_ROOM).emit('lag:history', this.o.history());
+    this.o.metrics.messagesOut.inc({ event: 'lag:history' }, n);
   }
 }
 

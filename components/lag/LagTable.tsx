@@ -34,7 +34,7 @@ export function LagTable() {
           <th className="px-4 py-2 font-medium">Status</th>
           <th className="px-4 py-2 text-right font-medium">Offset lag</th>
           <th className="px-4 py-2 text-right font-medium">Time lag</th>
-          <th className="px-4 py-2 font-medium">Trend (lag)</th>
+          <th className="px-4 py-2 font-medium">Trend (lag, 24 h)</th>
           <th className="px-4 py-2 font-medium">Forecast</th>
           <th className="px-4 py-2 font-medium">Members</th>
         </tr>
@@ -76,8 +76,8 @@ function GroupRow({ group, points }: { group: GroupLag; points: readonly LagPoin
       <td className="px-4 py-2 text-right tabular-nums" data-testid="lag.time">
         {group.maxTimeLagMs === null ? '—' : formatAge(group.maxTimeLagMs)}
       </td>
-      <td className="px-4 py-2" data-testid="lag.trend" data-points={points.length}>
-        <LineChart width={120} height={28} data={points as LagPoint[]} aria-label={`Lag over the last ${points.length} polls`}>
+      <td className="px-4 py-2" data-testid="lag.trend" data-points={points.length} data-from={points[0]?.at}>
+        <LineChart width={120} height={28} data={points as LagPoint[]} aria-label={`Lag over the last ${points.length > 1 ? formatAge(points.at(-1)!.at - points[0]!.at) : 'poll'}`}>
           <YAxis hide domain={[0, 'dataMax']} />
           <Line type="linear" dataKey="lag" stroke={group.status === 'OK' ? '#22c55e' : '#f87171'} strokeWidth={1.5} dot={false} isAnimationActive={false} />
         </LineChart>

@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useState, useSyncExternalStore } from 'react';
+import type { LagHistorySnapshot } from '../../lib/lag/lag-history';
 import type { LagReport } from '../../lib/lag/lag-report';
 import type { PipelineStatus } from '../../lib/pipeline-status';
 import type { AnalyticsState, GatewayStatus, PipelineData, SessionInfo } from '../../lib/protocol';
@@ -15,7 +16,7 @@ function useLatest<T>(store: LatestValueStore<T> | null): T | null {
   return useSyncExternalStore(store ? store.subscribe : noopSubscribe, store ? store.getSnapshot : none, none);
 }
 
-type ValueEvent = 'lag:report' | 'pipeline:status' | 'pipeline:data' | 'analytics:state' | 'gateway:status' | 'session:info';
+type ValueEvent = 'lag:report' | 'lag:history' | 'pipeline:status' | 'pipeline:data' | 'analytics:state' | 'gateway:status' | 'session:info';
 type SubscribeEvent = 'lag:subscribe' | 'pipeline:subscribe' | 'analytics:subscribe';
 
 /**
@@ -81,8 +82,14 @@ export function useAccessProblem(): AccessProblem | null {
   return useLatest(inBrowser() ? accessProblemStore() : null);
 }
 
-/** The consumer-lag report stream (the gateway sends it after every poll). */
-export const lagStore = streamStore<LagReport>('lag:subscribe', 'lag:report');
+/** The lag trend's last 24 hours, which the gateway sends on the lag subscription, before the report. */
+export const lagHistoryStore = streamStore<LagHistorySnapshot>(null, 'lag:history');
+const lagReportStore = streamStore<LagReport>('lag:subscribe', 'lag:report');
+/** The consumer-lag report stream (the gateway sends it after every poll); the history listens before it subscribes. */
+export const lagStore = (): LatestValueStore<LagReport> => {
+  lagHistoryStore();
+  return lagReportStore();
+};
 /** Flink job health (the gateway polls the mini-cluster's REST API). */
 export const pipelineStore = streamStore<PipelineStatus>('pipeline:subscribe', 'pipeline:status');
 /** Topic sizes and quarantined records (sent to pipeline subscribers with the Flink status). */

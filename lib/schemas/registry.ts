@@ -5,6 +5,7 @@ import { AuditEvent } from './audit-event';
 import { DriverLocation, DriverPosition } from './driver-location';
 import { FraudAlert } from './fraud-alert';
 import { FraudCase } from './fraud-case';
+import { LagHistoryPoint } from './lag-history-point';
 import { OpsKpis } from './ops-kpis';
 import { Payment } from './payment';
 import { RideRequest } from './ride-request';
@@ -32,6 +33,7 @@ export const schemaRegistry = {
   AuditEvent: { version: 3, schema: AuditEvent },
   UserAccount: { version: 1, schema: UserAccount },
   SessionEvent: { version: 1, schema: SessionEvent },
+  LagHistoryPoint: { version: 1, schema: LagHistoryPoint },
 } as const satisfies Record<string, { version: number; schema: z.ZodType }>;
 
 export type SchemaName = keyof typeof schemaRegistry;

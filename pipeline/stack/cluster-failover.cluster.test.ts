@@ -20,6 +20,7 @@ import { freePortRun, freePorts } from './free-ports';
 import { isolatedPipeline, jobsRunning, type IsolatedPipeline } from './isolated-flink';
 import { BROKER_SESSION_TIMEOUT_MS } from './kafka-broker';
 import { testKafka } from './kafka-test-client';
+import { activeController } from './kafka-tool';
 import { GATEWAY_COOKIE } from './load-balancer';
 import { startStack, type RunningStack } from './stack';
 import { loadStackConfig, type StackConfig } from './stack-config';
@@ -388,7 +389,8 @@ describe('the cluster topology', () => {
       for (let round = 1; round <= 3; round++) {
         // A node may die only while every partition has its other two replicas in sync.
         await waitFor('every partition at three in-sync replicas before the kill', () => fullIsr(admin).catch(() => false), 120_000, explainIsr);
-        const node = round === 1 ? (await admin.describeCluster()).controller! : await leaderOf(admin, topics.driversPositions.name, round - 2);
+        const controller = await activeController(stack.brokers.join(','), stack.kafkaSecurity);
+        const node = round === 1 ? controller : await leaderOf(admin, topics.driversPositions.name, round - 2);
         const active = drivers.map((d) => d.activeAt(Date.now()));
         const killedAt = Date.now();
         expect(stack.signal(`kafka-${node}`, 'SIGKILL')).not.toBeNull();
@@ -413,7 +415,7 @@ describe('the cluster topology', () => {
         if (worst) say(`[cluster] round ${round}: the longest-stalled driver ${worst}, its gaps after the kill: raw pings ${stallOf(rawWatch.stalls, worst, killedAt, to)}, drivers.positions ${stallOf(positionsWatch.stalls, worst, killedAt, to)}, screens ${drivers.map((d) => stallOf(d.stalls, worst, killedAt, to)).join(' / ')}`);
         say(`[cluster] round ${round}: stalls ${drivers.map((d) => d.stalls.filter(([a, b]) => b >= killedAt && a <= to).length).join('/')} drivers, degraded spans ${JSON.stringify(drivers.map((d) => d.degraded.filter(([a, b]) => b >= killedAt && a <= to).map(([a, b]) => [a - killedAt, b - killedAt])))} ms after the kill`);
         report.push(
-          `Kafka node ${node}${round === 1 ? ' (controller)' : ''} killed at ${at(killedAt)}: longest a driver went without an update ${secs(stall)} ` +
+          `Kafka node ${node}${node === controller ? ' (the active controller)' : ''} killed at ${at(killedAt)}: longest a driver went without an update ${secs(stall)} ` +
             `(its raw pings ${secs(longest(rawWatch.stalls, killedAt, to))}, Flink's drivers.positions ${secs(longest(positionsWatch.stalls, killedAt, to))}), ` +
             `a gateway degraded for ${secs(degraded)}, the browser not live for ${secs(longest(shown.spans, killedAt, to))}${shown.shown.length ? ` (${shown.shown.join('; ')})` : ''}, ` +
             `${dropped ? `out of the in-sync replicas ${secs(dropped - killedAt)} after the kill, ` : ''}three in sync again ${secs(isrAt - killedAt)} after it`,

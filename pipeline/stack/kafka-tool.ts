@@ -22,7 +22,8 @@ export async function kafkaTool(mainClass: string, args: readonly string[], secu
   writeFileSync(config, javaClientProperties(security), { mode: 0o600 });
   try {
     return await new Promise<string>((resolve, reject) => {
-      const cmd = spawn('java', ['-Xmx256m', '-cp', classpath, mainClass, ...args, configFlag, config], { stdio: ['ignore', 'pipe', 'pipe'] });
+      // The sign-in first: a tool with subcommands takes its global options before them.
+      const cmd = spawn('java', ['-Xmx256m', '-cp', classpath, mainClass, configFlag, config, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       cmd.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -33,4 +34,16 @@ export async function kafkaTool(mainClass: string, args: readonly string[], secu
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * The node leading the KRaft controller quorum (the active controller), as
+ * kafka-metadata-quorum.sh describes it. Kafka's clients cannot tell: in KRaft a broker names a
+ * random live broker as the "controller" in its metadata (kafkajs's describeCluster shows that).
+ */
+export async function activeController(bootstrap: string, security: KafkaSecurity): Promise<number> {
+  const out = await kafkaTool('org.apache.kafka.tools.MetadataQuorumCommand', ['--bootstrap-server', bootstrap, 'describe', '--status'], security);
+  const leader = /LeaderId:\s+(\d+)/.exec(out);
+  if (!leader) throw new Error(`kafka-metadata-quorum named no leader: ${out.slice(0, 500)}`);
+  return Number(leader[1]);
 }
