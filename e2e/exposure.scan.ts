@@ -14,9 +14,9 @@ import { KAFKA_CREDENTIALS_FILE, readStackKafkaCredentials, scramUsers } from '.
  */
 const HOME = E2E_HOME;
 /** One log per process of the stack: each must exist and be read. */
-const STACK_LOGS = ['logs/gateway.log', 'logs/simulator.log', 'kafka/broker.log', 'flink/flink.log'];
-/** Those that always write at start (the broker's log4j default prints errors only). */
-const SPEAKING = new Set(['logs/gateway.log', 'logs/simulator.log', 'flink/flink.log']);
+const STACK_LOGS = ['logs/gateway.log', 'logs/simulator.log', 'kafka/broker.log', 'kafka/state-changes.log', 'flink/flink.log'];
+/** Those that always write at start (the broker's stdout carries errors only). */
+const SPEAKING = new Set(['logs/gateway.log', 'logs/simulator.log', 'kafka/state-changes.log', 'flink/flink.log']);
 
 test("no card number, raw rider id or gateway token in any socket frame, page, navigation, Referer or log line of the run, and no CSP violation", () => {
   const journeys = readdirSync(SCAN_DIR).map((f) => JSON.parse(readFileSync(join(SCAN_DIR, f), 'utf8')) as { title: string; frames: number; frameBytes: number; pages: number; navigations: number; referers: number; cspViolations: string[]; findings: { kind: string; value: string; where: string }[] });
