@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners, type Consumer } from 'kafkajs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -12,8 +11,7 @@ import { LagMonitor } from './lag-monitor';
 import { GroupDirectory } from './group-protocol-client';
 import { RecordTimestamps } from './record-timestamps';
 import { javaClientProperties } from '../pipeline/stack/kafka-test-client';
-import { kafkaTool } from '../pipeline/stack/kafka-tool';
-import { resolveClasspath } from '../pipeline/stack/maven';
+import { kafkaClasspath, kafkaTool } from '../pipeline/stack/kafka-tool';
 import { until } from './testing/until';
 
 /** The superuser for the test's own clients; the gateway principal for gateways it starts. */
@@ -161,8 +159,7 @@ describe('lag monitor', () => {
 
   it("describes a KIP-848 consumer-protocol group as Kafka's ConsumerGroupCommand does (state, members)", async () => {
     const id = `it-kip848-${run}`;
-    const root = fileURLToPath(new URL('..', import.meta.url));
-    const classpath = (await resolveClasspath({ label: 'Kafka', dir: join(root, 'pipeline/stack/kafka'), cacheDir: join(root, '.streamwatch/build/kafka') }, () => undefined)).join(':');
+    const classpath = await kafkaClasspath();
     const bootstrap = inject('brokers').split(',')[0]!;
     // Kafka's own console consumer, on the new protocol.
     // Kafka's tools sign in as the tests do (the stack's superuser).

@@ -1,3 +1,4 @@
+import type { LagHistoryPoint } from '../schemas/lag-history-point';
 import type { LagReport } from './lag-report';
 
 export interface LagPoint {
@@ -38,10 +39,8 @@ export interface LagHistorySnapshot {
   readonly groups: readonly { readonly groupId: string; readonly points: readonly LagPoint[] }[];
 }
 
-/** A minute's point for one group, as lag.history holds it. */
-export interface MinutePoint extends LagPoint {
-  readonly groupId: string;
-}
+/** A minute's point for one group: lag.history's record. */
+export type MinutePoint = LagHistoryPoint;
 
 /** lag.history's record key: one per group and minute, the same on every gateway. */
 export function lagHistoryKey(point: { readonly groupId: string; readonly at: number }): string {

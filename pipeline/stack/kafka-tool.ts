@@ -9,6 +9,11 @@ import { resolveClasspath } from './maven';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
+/** The Kafka jars the stack runs, as a Java classpath: for Kafka's own tools in tests. */
+export async function kafkaClasspath(): Promise<string> {
+  return (await resolveClasspath({ label: 'Kafka', dir: join(root, 'pipeline/stack/kafka'), cacheDir: join(root, '.streamwatch/build/kafka') }, () => undefined)).join(':');
+}
+
 /**
  * Runs one of Kafka's own command-line tools (the class behind kafka-acls.sh,
  * kafka-consumer-groups.sh, kafka-metadata-quorum.sh...) from the jars the stack runs, signed in
@@ -16,7 +21,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
  * Resolves with what it printed on stdout; rejects with all it printed when it exits non-zero.
  */
 export async function kafkaTool(mainClass: string, args: readonly string[], security: KafkaSecurity, configFlag = '--command-config'): Promise<string> {
-  const classpath = (await resolveClasspath({ label: 'Kafka', dir: join(root, 'pipeline/stack/kafka'), cacheDir: join(root, '.streamwatch/build/kafka') }, () => undefined)).join(':');
+  const classpath = await kafkaClasspath();
   const scratch = mkdtempSync(join(tmpdir(), 'streamwatch-kafka-tool-'));
   const config = join(scratch, 'client.properties');
   writeFileSync(config, javaClientProperties(security), { mode: 0o600 });
