@@ -90,6 +90,25 @@ const gatewayRules: AlertRule[] = [
     },
   },
   {
+    alert: 'StreamwatchNotificationsUndelivered',
+    expr: 'sum by (sink) (increase(streamwatch_notification_attempts_total{outcome="abandoned"}[15m])) > 0',
+    labels: { severity: 'critical' },
+    annotations: {
+      summary: 'Notifications to {{ $labels.sink }} were given up',
+      description: 'The sink refused or did not answer until the delivery deadline (NOTIFY_DEADLINE_MS): people were not told of a lag status change, a Flink job, a fraud alert or a stale stream. Each attempt is in the audit trail.',
+    },
+  },
+  {
+    alert: 'StreamwatchNotificationsFailing',
+    expr: 'sum by (sink) (increase(streamwatch_notification_attempts_total{outcome="failed"}[10m])) > 5',
+    for: '5m',
+    labels: { severity: 'warning' },
+    annotations: {
+      summary: 'Notifications to {{ $labels.sink }} keep failing',
+      description: 'The notifier retries with backoff; the sink is down or refuses the messages.',
+    },
+  },
+  {
     alert: 'StreamwatchGatewayEventLoopSlow',
     expr: 'max by (instance) (streamwatch_nodejs_eventloop_lag_p99_seconds) > 0.1',
     for: '5m',

@@ -17,10 +17,10 @@ describe('the cluster ACLs', () => {
     expect(mayRead('gateway', 'paymentsDlqNotices')).toBe(true);
   });
 
-  it('let the gateway read processed topics only, and write alert-actions, audit.events, governance.* and lag.history only', () => {
+  it('let the gateway read processed topics only, and write alert-actions, audit.events, governance.*, lag.history and notifications only', () => {
     for (const key of gatewayReads) expect(topics[key].name, key).not.toMatch(/^raw\./);
-    expect([...gatewayWrites].sort()).toEqual(['accessGrants', 'alertActions', 'auditEvents', 'lagHistory', 'sessionEvents', 'userAccounts']);
-    for (const key of gatewayWrites) expect(topics[key].name, key).toMatch(/^(alert-actions|audit\.events|governance\..+|lag\.history)$/);
+    expect([...gatewayWrites].sort()).toEqual(['accessGrants', 'alertActions', 'auditEvents', 'lagHistory', 'notifications', 'sessionEvents', 'userAccounts']);
+    for (const key of gatewayWrites) expect(topics[key].name, key).toMatch(/^(alert-actions|audit\.events|governance\..+|lag\.history|notifications)$/);
   });
 
   it('give every topic exactly one kind of writer: its Flink job, the simulator, or the gateway', () => {

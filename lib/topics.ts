@@ -200,6 +200,17 @@ export const topics = {
     retentionMs: 25 * HOUR,
     description: "Each consumer group's largest lag per minute: the lag page's 24-hour trend, the same on every gateway and after a restart.",
   },
+  notifications: {
+    name: 'notifications',
+    key: 'subject',
+    valueSchema: 'NotificationRecord',
+    // One partition: the gateways' notifier group assigns it to one of them, the sender.
+    partitions: 1,
+    // The last word on each subject; a fraud alert's subject is done with once told, so a week bounds them.
+    cleanupPolicy: 'compact,delete',
+    retentionMs: 7 * 24 * HOUR,
+    description: 'What the notifier last announced about each consumer group, Flink job, fraud alert and processed stream, and which sinks acknowledged it.',
+  },
 } as const satisfies Record<string, TopicSpec>;
 
 export type TopicKey = keyof typeof topics;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { roles } from '../lib/access';
 import { kafkaSecurityFromEnv, type KafkaSecurity } from '../lib/kafka-auth';
 import { parseBrokerList } from '../lib/kafka-brokers';
+import { sinksFromEnv, type SinkSpec } from '../lib/notifications/payloads';
 import type { AccessSettings } from './auth/access-control';
 
 /**
@@ -67,6 +68,16 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Bearer token for /metrics and the detailed /readyz; unset, they answer loopback clients only. */
   OPS_TOKEN: z.string().min(16).optional(),
+  /** JSON webhooks told of lag status changes, Flink jobs leaving RUNNING, fraud alerts and stale streams (comma separated). */
+  NOTIFY_WEBHOOK_URLS: z.string().optional(),
+  /** A Slack-compatible incoming webhook, told the same. */
+  NOTIFY_SLACK_WEBHOOK_URL: z.string().optional(),
+  /** Fraud alerts at or above this score are announced. */
+  NOTIFY_FRAUD_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.8),
+  /** A notification no sink acknowledged within this long is given up (recorded and counted). */
+  NOTIFY_DEADLINE_MS: z.coerce.number().int().min(10_000).default(60 * 60_000),
+  /** Retries of a failed delivery start a second apart and double up to this. */
+  NOTIFY_RETRY_MAX_MS: z.coerce.number().int().min(1000).default(60_000),
 });
 
 /** Every environment variable this module reads (docs/configuration.md must list each). */
@@ -101,6 +112,8 @@ export interface GatewayConfig {
   readonly access: AccessSettings;
   /** Required (as a bearer token) for /metrics and the detailed /readyz; null: loopback clients only. */
   readonly opsToken: string | null;
+  /** Where notifications go; none: the gateway does not join the notifier group. */
+  readonly notify: { readonly sinks: readonly SinkSpec[]; readonly fraudMinScore: number; readonly deadlineMs: number; readonly retryMaxMs: number };
 }
 
 export function loadConfig(env: Record<string, string | undefined>): GatewayConfig {
@@ -117,6 +130,12 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
   let kafkaSecurity: KafkaSecurity;
   try {
     kafkaSecurity = kafkaSecurityFromEnv(env);
+  } catch (err) {
+    throw new Error(`invalid gateway configuration:\n  ${(err as Error).message}`, { cause: err });
+  }
+  let sinks: SinkSpec[];
+  try {
+    sinks = sinksFromEnv(e.NOTIFY_WEBHOOK_URLS, e.NOTIFY_SLACK_WEBHOOK_URL);
   } catch (err) {
     throw new Error(`invalid gateway configuration:\n  ${(err as Error).message}`, { cause: err });
   }
@@ -142,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     logLevel: e.LOG_LEVEL,
     serveUi: e.SERVE_UI === 'true',
     opsToken: e.OPS_TOKEN ?? null,
+    notify: { sinks, fraudMinScore: e.NOTIFY_FRAUD_MIN_SCORE, deadlineMs: e.NOTIFY_DEADLINE_MS, retryMaxMs: e.NOTIFY_RETRY_MAX_MS },
     publicUrl,
     access: {
       stateDir: e.STATE_DIR,

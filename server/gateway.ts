@@ -11,6 +11,7 @@ import type { AccessGrant } from '../lib/schemas/access-grant';
 import { sessionEventKey } from '../lib/schemas/session-event';
 import { topics } from '../lib/topics';
 import { flinkGroupLiveness } from '../lib/lag/flink-liveness';
+import { flinkObservations, fraudObservations, lagObservations, streamObservations } from '../lib/notifications/observations';
 import { submitAlertAction } from './alert-actions';
 import { AuditLog, AuditView } from './audit';
 import { AccessControl } from './auth/access-control';
@@ -26,6 +27,7 @@ import type { GatewayConfig } from './config';
 import { DriverIngest } from './driver-ingest';
 import { DriverView } from './driver-view';
 import { FlinkMonitor } from './flink-monitor';
+import { Notifier } from './notifier';
 import { LagHistoryStore } from './lag-history-store';
 import { LagMonitor } from './lag-monitor';
 import { PipelineDataMonitor } from './pipeline-data';
@@ -38,6 +40,13 @@ import { handleOps } from './ops-routes';
 
 /** Topics whose records the gateway's principal may read (lib/kafka-access.ts). */
 const gatewayReadableTopics = new Set<string>(gatewayReads.map((key) => topics[key].name));
+
+/** The gateways' notifier group: the member given the notifications partition sends them. */
+const NOTIFIER_GROUP = `${GATEWAY_GROUP_PREFIX}notifier`;
+/** How often the sender compares what it sees with what it last said. */
+const NOTIFY_OBSERVE_MS = 1_000;
+/** Fraud alerts older than this when first seen are not announced (a new sender does not page about last week). */
+const FRAUD_NOTIFY_MAX_AGE_MS = 10 * 60_000;
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -107,6 +116,22 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   const auditView = new AuditView();
   const audit = new AuditLog({ producer, gatewayId: config.gatewayId, log, onWritten: (outcome) => metrics.auditWrites.inc({ outcome }), clock });
   const governance = new GovernanceIngest({ kafka, groupId: `${groupBase}-governance`, grants: access.grants, audit: auditView, users: access.users, sessionEnds: access.sessionEnds, log, count: countRecord });
+  const notifier = config.notify.sinks.length > 0 ? new Notifier({
+    kafka,
+    groupId: NOTIFIER_GROUP,
+    sinks: config.notify.sinks,
+    source: config.gatewayId,
+    write: (key, value) => send(topics.notifications.name, key, value),
+    log: log.child({ component: 'notifier' }),
+    onAttempt: (a) => {
+      metrics.notificationAttempts.inc({ sink: a.sink, outcome: a.outcome });
+      audit.record({ actor: 'notifier', action: 'notification-send', target: a.sink, outcome: a.outcome === 'ok' ? 'ok' : 'failed', from: config.gatewayId.slice(0, 64), detail: `${a.outcome}: ${a.eventId}: ${a.detail}`.slice(0, 500) });
+    },
+    onRecorded: (r) => metrics.notificationsRecorded.inc({ kind: r.kind, announced: String(r.notify) }),
+    clock,
+    deadlineMs: config.notify.deadlineMs,
+    retryMs: { initial: 1_000, max: config.notify.retryMaxMs },
+  }) : null;
   // Every topic the gateway replays into a view: each rebuilt after a crash, each degraded on its own.
   const streams = [ingest.stream, alertIngest.stream, analyticsIngest.stream, governance.grantStream, governance.userStream, governance.sessionStream, governance.auditStream, pipelineData.stream, lagHistory.stream];
   const degradedStreams = (): string[] => streams.filter((st) => st.degraded).map((st) => st.name);
@@ -196,6 +221,19 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   flink.start();
   pipelineData.onData = (data) => socket.publishPipelineData(data);
   await pipelineData.start();
+  await notifier?.start();
+  const receivedAt = (topic: string): number => (topic === topics.driversPositions.name ? ingest.stream : analyticsIngest.stream).receivedAt(topic);
+  const observing = notifier
+    ? setInterval(() => {
+        const now = clock.now();
+        notifier.observe([
+          ...(lag.report.at > 0 ? lagObservations(lag.report) : []),
+          ...(flink.status.at > 0 ? flinkObservations(flink.status) : []),
+          ...fraudObservations(alerts.snapshot().map((a) => a.alert), config.notify.fraudMinScore, now, FRAUD_NOTIFY_MAX_AGE_MS),
+          ...streamObservations(receivedAt, now),
+        ]);
+      }, NOTIFY_OBSERVE_MS)
+    : null;
   const expiry = setInterval(() => {
     access.sessionEnds.prune(clock.now());
     const expired = view.expireOlderThan(clock.now() - config.driverTtlMs);
@@ -213,10 +251,14 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     lag,
     flink,
     pipelineData,
+    /** Null when no sink is configured. */
+    notifier,
     access,
     audit: auditView,
     close: async () => {
       clearInterval(expiry);
+      if (observing) clearInterval(observing);
+      await notifier?.stop();
       flink.stop();
       await pipelineData.stop();
       await lag.stop();

@@ -81,6 +81,18 @@ export function createMetrics() {
     labelNames: ['reason'] as const,
     registers: [registry],
   });
+  const notificationsRecorded = new Counter({
+    name: 'streamwatch_notifications_recorded_total',
+    help: 'Changes the notifier recorded, by kind and whether they were announced (false: a healthy baseline)',
+    labelNames: ['kind', 'announced'] as const,
+    registers: [registry],
+  });
+  const notificationAttempts = new Counter({
+    name: 'streamwatch_notification_attempts_total',
+    help: 'Attempts to deliver a notification, by sink and outcome (ok, failed: retried, abandoned: given up)',
+    labelNames: ['sink', 'outcome'] as const,
+    registers: [registry],
+  });
   const auditWrites = new Counter({
     name: 'streamwatch_audit_events_written_total',
     help: 'Audit events written to audit.events, by outcome',
@@ -118,6 +130,8 @@ export function createMetrics() {
     socketsCut,
     framesRefused,
     auditWrites,
+    notificationsRecorded,
+    notificationAttempts,
     ingestRecords,
     socketClients,
     messagesOut,

@@ -95,6 +95,8 @@ export class ReplayedStream {
    * tail starts, then past each record handed over. */
   private readonly next = new Map<string, bigint>();
   private readonly counts = { records: 0, invalid: 0, failed: 0, rebuilds: 0 };
+  /** When a record of each topic last arrived (bounded by the topics read). */
+  private readonly lastRecordAt = new Map<string, number>();
   /** Consumers made so far: each joins a group of its own. */
   private incarnation = 0;
 
@@ -128,6 +130,11 @@ export class ReplayedStream {
 
   get stats(): { records: number; invalid: number; failed: number; rebuilds: number } {
     return { ...this.counts };
+  }
+
+  /** When a record of `topic` last arrived here (epoch ms; 0: none yet). */
+  receivedAt(topic: string): number {
+    return this.lastRecordAt.get(topic) ?? 0;
   }
 
   async start(): Promise<void> {
@@ -220,6 +227,7 @@ export class ReplayedStream {
     // A fetch in flight when a seek landed can still deliver what came before it.
     const fresh = mark !== undefined && BigInt(messages[0]!.offset) < mark ? messages.filter((m) => BigInt(m.offset) >= mark) : messages;
     for (const message of fresh) this.take(topic, partition, message);
+    if (fresh.length > 0) this.lastRecordAt.set(topic, this.clock.now());
     const after = BigInt(last.offset) + 1n;
     if (mark === undefined || after > mark) this.next.set(key, after);
   }

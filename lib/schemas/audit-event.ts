@@ -18,6 +18,8 @@ export const auditActions = [
   'user-sign-out',
   // v3: a wall or embed address's token exchanged for its screen cookie.
   'screen-open',
+  // v4: each attempt to deliver a notification to a sink (webhook, Slack).
+  'notification-send',
 ] as const;
 
 /** One sensitive action on audit.events: who did what to what, when and from where. */

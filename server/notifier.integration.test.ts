@@ -1,0 +1,135 @@
+import { createServer, type Server } from 'node:http';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { kafkajsSecurity, kafkaSecurityEnv } from '../lib/kafka-auth';
+import type { FraudAlert } from '../lib/schemas/fraud-alert';
+import { topics } from '../lib/topics';
+// The test harness borrows the stack's port finder; the gateway itself never imports pipeline/.
+import { freePorts } from '../pipeline/stack/free-ports';
+import { startTestGateway, type TestGateway } from './testing/test-gateway';
+import { until } from './testing/until';
+
+/**
+ * Notifications with two gateways on the real broker: a local HTTP receiver gets exactly one
+ * message per fraud alert at or above the threshold, none below it; after being down for a
+ * minute it gets what happened meanwhile, once; when the sending gateway stops, the other
+ * takes over and sends the rest, again once, and nothing twice. Every attempt is audited.
+ */
+const kafkaAuth = inject('kafkaAuth');
+const brokers = inject('brokers');
+const run = Date.now().toString(36);
+const kafka = new Kafka({ clientId: `notifier-it-${run}`, brokers: brokers.split(','), ...kafkajsSecurity(kafkaAuth.admin), logLevel: logLevel.NOTHING });
+const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+const gateways = new Map<string, TestGateway>();
+/** Every message the receiver took, in order: the event id and what it was about. */
+const received: { eventId: string; subject: string }[] = [];
+let receiver: Server | null = null;
+let receiverPort = 0;
+
+const ours = () => received.filter((m) => m.subject.startsWith(`fraud:it-${run}-`));
+const countsById = () => ours().reduce((m, r) => m.set(r.subject, (m.get(r.subject) ?? 0) + 1), new Map<string, number>());
+
+function receiverUp(): Promise<void> {
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      const m = JSON.parse(body) as { eventId: string; subject: string };
+      received.push({ eventId: m.eventId, subject: m.subject });
+      res.writeHead(204).end();
+    });
+  });
+  return new Promise((resolve) => receiver!.listen(receiverPort, '127.0.0.1', resolve));
+}
+
+function receiverDown(): Promise<void> {
+  const r = receiver!;
+  receiver = null;
+  r.closeAllConnections();
+  return new Promise((resolve) => r.close(() => resolve()));
+}
+
+async function gateway(name: string): Promise<TestGateway> {
+  const [port] = await freePorts(1);
+  const g = await startTestGateway({
+    PORT: String(port),
+    KAFKA_BROKERS: brokers,
+    ...kafkaSecurityEnv(kafkaAuth.gateway),
+    GATEWAY_ID: `${name}-${run}`,
+    NOTIFY_WEBHOOK_URLS: `http://127.0.0.1:${receiverPort}/hook`,
+    NOTIFY_FRAUD_MIN_SCORE: '0.8',
+    NOTIFY_RETRY_MAX_MS: '4000',
+  });
+  gateways.set(name, g);
+  return g;
+}
+
+const alert = (n: number, score: number): FraudAlert => ({
+  alertId: `it-${run}-${n}`,
+  rule: 'card-testing',
+  score,
+  cardToken: 'tok_5f2c9a81d3',
+  bin: '411111',
+  last4: '1111',
+  paymentIds: [`pay-${n}`],
+  eventTime: Date.now() - 2_000,
+  detectedAt: Date.now() - 1_000,
+});
+
+async function publish(...alerts: FraudAlert[]): Promise<void> {
+  await producer.send({ topic: topics.fraudAlerts.name, messages: alerts.map((a) => ({ key: a.alertId, value: JSON.stringify(a) })) });
+}
+
+/** The gateway that holds the sender role. */
+const speaker = () => [...gateways].find(([, g]) => g.notifier?.speaking);
+
+beforeAll(async () => {
+  receiverPort = (await freePorts(1))[0]!;
+  await receiverUp();
+  await producer.connect();
+  await Promise.all([gateway('gw-a'), gateway('gw-b')]);
+  await until('one of the two gateways the sender', () => speaker() !== undefined, 30_000);
+}, 60_000);
+
+afterAll(async () => {
+  for (const g of gateways.values()) await g.close();
+  await producer.disconnect();
+  if (receiver) await receiverDown();
+});
+
+describe('notifications from two gateways', () => {
+  it('reach the receiver once per alert above the threshold, after an outage of a minute and a change of sender too', async () => {
+    const both = [...gateways.values()];
+    expect(both.filter((g) => g.notifier?.speaking)).toHaveLength(1);
+
+    await publish(alert(1, 0.95), alert(2, 0.5), alert(3, 0.81));
+    await until('alerts 1 and 3 received', () => countsById().size === 2, 20_000);
+
+    // The receiver is down (connections refused) for a minute while two more alerts arrive.
+    await receiverDown();
+    await publish(alert(4, 0.9), alert(5, 0.99));
+    await new Promise((r) => setTimeout(r, 60_000));
+    await receiverUp();
+    await until('alerts 4 and 5 received after the outage', () => countsById().size === 4, 30_000);
+
+    // The sender stops; the other gateway takes over and sends what comes next.
+    const [name, sender] = speaker()!;
+    await sender.close();
+    gateways.delete(name);
+    const successor = [...gateways.values()][0]!;
+    await until('the other gateway the sender', () => successor.notifier?.speaking === true, 30_000);
+    await publish(alert(6, 0.85));
+    await until('alert 6 received from the successor', () => countsById().size === 5, 20_000);
+    // Time for any duplicate to show.
+    await new Promise((r) => setTimeout(r, 5_000));
+
+    expect(Object.fromEntries(countsById())).toEqual(Object.fromEntries([1, 3, 4, 5, 6].map((n) => [`fraud:it-${run}-${n}`, 1])));
+    expect(new Set(ours().map((m) => m.eventId)).size).toBe(ours().length);
+
+    // Every attempt audited: the refused ones during the outage and the delivered ones.
+    await until('failed attempts in the audit trail', () => successor.audit.recent().some((e) => e.action === 'notification-send' && e.outcome === 'failed'), 20_000);
+    const attempts = successor.audit.recent().filter((e) => e.action === 'notification-send' && e.detail?.includes(`fraud:it-${run}-`));
+    expect(attempts.filter((e) => e.outcome === 'ok').length).toBeGreaterThanOrEqual(5);
+    expect(attempts.some((e) => e.outcome === 'failed' && e.detail?.includes(`it-${run}-4`))).toBe(true);
+  }, 240_000);
+});
