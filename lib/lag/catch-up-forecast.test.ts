@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catchUpForecast, describeForecast, lagTrend, type Forecast } from './catch-up-forecast';
+import { catchUpForecast, describeForecast, lagTrend, sinceLagPeak, type Forecast } from './catch-up-forecast';
 import type { LagSample } from './lag-sample';
 
 const w = (...pairs: [number | null, number][]): LagSample[] => pairs.map(([committed, end], i) => ({ at: i * 10_000, committed, end }));
@@ -23,6 +23,27 @@ describe('catchUpForecast', () => {
     expect(f.kind).toBe(forecast.kind);
     if (f.kind === 'catching-up' && forecast.kind === 'catching-up') expect(f.seconds).toBeCloseTo(forecast.seconds, 6);
     if (f.kind === 'falling-behind' && forecast.kind === 'falling-behind') expect(f.recordsPerSecond).toBeCloseTo(forecast.recordsPerSecond, 6);
+  });
+});
+
+describe('catchUpForecast of a consumer that commits in steps', () => {
+  // Paused until 2 s, then taking 30/s as 10/s arrive, committing every 3 s (90 at a time);
+  // polled every second. Its real catch-up from 12 s: 850 committed behind at a net 20/s, 42.5 s.
+  const at = (t: number, committed: number): LagSample => ({ at: t * 1000, committed, end: 1000 + 10 * t });
+  const window = [at(0, 0), at(1, 0), at(2, 0), at(3, 0), at(4, 0), at(5, 90), at(6, 90), at(7, 90), at(8, 180), at(9, 180), at(10, 180), at(11, 270), at(12, 270)];
+
+  it('reads the rates since the lag peaked, not the last steps alone', () => {
+    const f = catchUpForecast(window);
+    expect(f.kind).toBe('catching-up');
+    // Within 20 %; the last three polls alone (one step of 90 in 2 s) say 24 s.
+    expect((f as { seconds: number }).seconds).toBeGreaterThan(42.5 * 0.8);
+    expect((f as { seconds: number }).seconds).toBeLessThan(42.5 * 1.2);
+    expect(lagTrend(window.slice(-3))!.consumeRate).toBe(45);
+  });
+
+  it('reads at least the last three polls while the lag still grows', () => {
+    const growing = [at(0, 0), at(1, 10), at(2, 20), at(3, 25)];
+    expect(sinceLagPeak(growing)).toEqual(growing.slice(-3));
   });
 });
 
