@@ -225,6 +225,8 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   const receivedAt = (topic: string): number => (topic === topics.driversPositions.name ? ingest.stream : analyticsIngest.stream).receivedAt(topic);
   const observing = notifier
     ? setInterval(() => {
+        // Only the sender compares; the others would build the observations for nothing.
+        if (!notifier.speaking) return;
         const now = clock.now();
         notifier.observe([
           ...(lag.report.at > 0 ? lagObservations(lag.report) : []),

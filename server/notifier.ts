@@ -2,6 +2,7 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { decide, type Observation } from '../lib/notifications/observations';
 import { payloadFor, type SinkSpec } from '../lib/notifications/payloads';
+import { trimOldest } from '../lib/protocol';
 import { NotificationRecord } from '../lib/schemas/notification';
 import { topics } from '../lib/topics';
 
@@ -242,13 +243,11 @@ export class Notifier {
     this.remember(parsed);
   }
 
+  /** Newest last, so that the oldest subjects are the ones forgotten. */
   private remember(record: NotificationRecord): void {
     this.state.delete(record.subject);
     this.state.set(record.subject, record);
-    if (this.state.size > MAX_SUBJECTS) {
-      const oldest = this.state.keys().next().value;
-      if (oldest !== undefined) this.state.delete(oldest);
-    }
+    trimOldest(this.state, MAX_SUBJECTS);
   }
 
   private persist(record: NotificationRecord): void {
