@@ -90,6 +90,11 @@ export class GrantStore {
     return this.grants.has(grantId);
   }
 
+  /** Tokens waiting now for their grant to be read. */
+  get waitingForGrants(): number {
+    return this.waitingCount;
+  }
+
   get(grantId: string): AccessGrant | undefined {
     return this.grants.get(grantId);
   }
