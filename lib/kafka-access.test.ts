@@ -19,7 +19,7 @@ describe('the cluster ACLs', () => {
 
   it('let the gateway read processed topics only, and write alert-actions, audit.events, governance.*, lag.history and notifications only', () => {
     for (const key of gatewayReads) expect(topics[key].name, key).not.toMatch(/^raw\./);
-    expect([...gatewayWrites].sort()).toEqual(['accessGrants', 'alertActions', 'auditEvents', 'lagHistory', 'notifications', 'sessionEvents', 'userAccounts']);
+    expect([...gatewayWrites].sort()).toEqual(['accessGrants', 'alertActions', 'auditEvents', 'lagHistory', 'notifications', 'notifySinks', 'sessionEvents', 'userAccounts']);
     for (const key of gatewayWrites) expect(topics[key].name, key).toMatch(/^(alert-actions|audit\.events|governance\..+|lag\.history|notifications)$/);
   });
 

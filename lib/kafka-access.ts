@@ -44,7 +44,7 @@ export function jobCredentialVariables(job: FlinkJobKey): { readonly username: s
 export const simulatorWrites: readonly TopicKey[] = ['driverLocationsRaw', 'rideRequestsRaw', 'paymentsRaw', 'fraudGroundTruth'];
 
 /** What the gateway writes: triage actions, the audit trail and governance.* (grants, users, sign-outs). */
-export const gatewayWrites: readonly TopicKey[] = ['alertActions', 'auditEvents', 'accessGrants', 'userAccounts', 'sessionEvents', 'lagHistory', 'notifications'];
+export const gatewayWrites: readonly TopicKey[] = ['alertActions', 'auditEvents', 'accessGrants', 'userAccounts', 'sessionEvents', 'notifySinks', 'lagHistory', 'notifications'];
 
 /**
  * What the gateway reads: processed topics, quarantine without card data, and what it writes.

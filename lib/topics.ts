@@ -180,6 +180,16 @@ export const topics = {
     retentionMs: 8 * 24 * HOUR,
     description: 'Sign-outs: one session ended, or every session of a user begun before a time; read by every gateway.',
   },
+  notifySinks: {
+    name: 'governance.notify-sinks',
+    key: 'sink id',
+    valueSchema: 'NotifySink',
+    partitions: 1,
+    // Latest per sink; a tombstone removes one.
+    cleanupPolicy: 'compact',
+    retentionMs: -1,
+    description: 'Notification sinks (JSON and Slack webhooks) set in /admin, read by every gateway: whichever is the sender posts to the same ones.',
+  },
   auditEvents: {
     name: 'audit.events',
     key: 'actor',

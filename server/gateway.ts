@@ -28,6 +28,7 @@ import { DriverIngest } from './driver-ingest';
 import { DriverView } from './driver-view';
 import { FlinkMonitor } from './flink-monitor';
 import { Notifier } from './notifier';
+import { NotifySinkDirectory } from './notify-sinks';
 import { LagHistoryStore } from './lag-history-store';
 import { LagMonitor } from './lag-monitor';
 import { PipelineDataMonitor } from './pipeline-data';
@@ -115,11 +116,12 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   const lagHistory = new LagHistoryStore({ kafka, groupId: `${groupBase}-lag-history`, log, count: countRecord, write: (key, value) => send(topics.lagHistory.name, key, value), clock });
   const auditView = new AuditView();
   const audit = new AuditLog({ producer, gatewayId: config.gatewayId, log, onWritten: (outcome) => metrics.auditWrites.inc({ outcome }), clock });
-  const governance = new GovernanceIngest({ kafka, groupId: `${groupBase}-governance`, grants: access.grants, audit: auditView, users: access.users, sessionEnds: access.sessionEnds, log, count: countRecord });
-  const notifier = config.notify.sinks.length > 0 ? new Notifier({
+  const notifySinks = new NotifySinkDirectory(config.notify.sinks, (id, sink) => send(topics.notifySinks.name, id, sink && JSON.stringify(sink)), clock);
+  const governance = new GovernanceIngest({ kafka, groupId: `${groupBase}-governance`, grants: access.grants, audit: auditView, users: access.users, sessionEnds: access.sessionEnds, sinks: notifySinks, log, count: countRecord });
+  const notifier = new Notifier({
     kafka,
     groupId: NOTIFIER_GROUP,
-    sinks: config.notify.sinks,
+    sinks: () => notifySinks.sinks(),
     source: config.gatewayId,
     write: (key, value) => send(topics.notifications.name, key, value),
     log: log.child({ component: 'notifier' }),
@@ -131,15 +133,15 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     clock,
     deadlineMs: config.notify.deadlineMs,
     retryMs: { initial: 1_000, max: config.notify.retryMaxMs },
-  }) : null;
+  });
   // Every topic the gateway replays into a view: each rebuilt after a crash, each degraded on its own.
-  const streams = [ingest.stream, alertIngest.stream, analyticsIngest.stream, governance.grantStream, governance.userStream, governance.sessionStream, governance.auditStream, pipelineData.stream, lagHistory.stream];
+  const streams = [ingest.stream, alertIngest.stream, analyticsIngest.stream, governance.grantStream, governance.userStream, governance.sessionStream, governance.sinkStream, governance.auditStream, pipelineData.stream, lagHistory.stream];
   const degradedStreams = (): string[] => streams.filter((st) => st.degraded).map((st) => st.name);
   const publishGrant = async (grant: AccessGrant): Promise<void> => {
     await send(topics.accessGrants.name, grant.grantId, JSON.stringify(grant));
     access.grants.apply(grant);
   };
-  const routes = authRoutes({ access, audit, publishGrant, publicUrl: config.publicUrl, dev: config.dev, metrics, log });
+  const routes = authRoutes({ access, audit, publishGrant, publicUrl: config.publicUrl, dev: config.dev, metrics, log, notifySinks, source: config.gatewayId });
   const ready = (): boolean => ingest.ready && alertIngest.ready && governance.ready;
   const health = {
     ready,
@@ -221,21 +223,31 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
   flink.start();
   pipelineData.onData = (data) => socket.publishPipelineData(data);
   await pipelineData.start();
-  await notifier?.start();
+  // A gateway joins the notifier group once there is a sink to post to (from the environment, or
+  // the first set in /admin on any gateway), and stays in it: a sink removed and set again later
+  // hears only what follows, whichever gateway sends.
+  let notifierStarted: Promise<void> | null = null;
+  const startNotifier = (): void => {
+    if (notifierStarted || notifySinks.size === 0) return;
+    log.info({ sinks: notifySinks.sinks().map((s) => s.id) }, 'notification sinks configured: joining the notifier group');
+    notifierStarted = notifier.start();
+  };
+  await governance.sinkStream.whenReady();
+  notifySinks.onChanged = startNotifier;
+  startNotifier();
+  await notifierStarted;
   const receivedAt = (topic: string): number => (topic === topics.driversPositions.name ? ingest.stream : analyticsIngest.stream).receivedAt(topic);
-  const observing = notifier
-    ? setInterval(() => {
-        // Only the sender compares; the others would build the observations for nothing.
-        if (!notifier.speaking) return;
-        const now = clock.now();
-        notifier.observe([
-          ...(lag.report.at > 0 ? lagObservations(lag.report) : []),
-          ...(flink.status.at > 0 ? flinkObservations(flink.status) : []),
-          ...fraudObservations(alerts.snapshot().map((a) => a.alert), config.notify.fraudMinScore, now, FRAUD_NOTIFY_MAX_AGE_MS),
-          ...streamObservations(receivedAt, now),
-        ]);
-      }, NOTIFY_OBSERVE_MS)
-    : null;
+  const observing = setInterval(() => {
+    // Only the sender compares; the others would build the observations for nothing.
+    if (!notifier.speaking) return;
+    const now = clock.now();
+    notifier.observe([
+      ...(lag.report.at > 0 ? lagObservations(lag.report) : []),
+      ...(flink.status.at > 0 ? flinkObservations(flink.status) : []),
+      ...fraudObservations(alerts.snapshot().map((a) => a.alert), config.notify.fraudMinScore, now, FRAUD_NOTIFY_MAX_AGE_MS),
+      ...streamObservations(receivedAt, now),
+    ]);
+  }, NOTIFY_OBSERVE_MS);
   const expiry = setInterval(() => {
     access.sessionEnds.prune(clock.now());
     const expired = view.expireOlderThan(clock.now() - config.driverTtlMs);
@@ -253,14 +265,16 @@ export async function startGateway(config: GatewayConfig, log: Logger, pages: Re
     lag,
     flink,
     pipelineData,
-    /** Null when no sink is configured. */
+    /** Joins its group once a sink is configured. */
     notifier,
+    notifySinks,
     access,
     audit: auditView,
     close: async () => {
       clearInterval(expiry);
-      if (observing) clearInterval(observing);
-      await notifier?.stop();
+      clearInterval(observing);
+      await notifierStarted;
+      await notifier.stop();
       flink.stop();
       await pipelineData.stop();
       await lag.stop();

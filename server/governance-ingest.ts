@@ -1,5 +1,6 @@
 import { AccessGrant } from '../lib/schemas/access-grant';
 import { AuditEvent } from '../lib/schemas/audit-event';
+import { NotifySink } from '../lib/schemas/notify-sink';
 import { SessionEvent } from '../lib/schemas/session-event';
 import { UserAccount } from '../lib/schemas/user-account';
 import { topics } from '../lib/topics';
@@ -7,14 +8,16 @@ import type { GrantStore } from './auth/grants';
 import type { SessionEnds } from './auth/sessions';
 import type { UserDirectory } from './auth/users';
 import type { AuditView } from './audit';
+import type { NotifySinkDirectory } from './notify-sinks';
 import { parseRecord, ReplayedStream, type Handled, type IngestBase, type StreamRecord } from './replayed-stream';
 
 /** The newest audit events read at start, per partition: what the admin view can show. */
 export const AUDIT_TAIL = 500;
 
 /**
- * Reads governance.grants, governance.users and governance.sessions from the beginning (so that
- * a grant issued or revoked, a user changed or a session ended on any gateway reaches this one)
+ * Reads governance.grants, governance.users, governance.sessions and governance.notify-sinks from
+ * the beginning (so that a grant issued or revoked, a user changed, a session ended or a
+ * notification sink set on any gateway reaches this one)
  * and the newest AUDIT_TAIL events of each audit.events partition (for the admin view: not a
  * year of history).
  */
@@ -23,18 +26,21 @@ export class GovernanceIngest {
   readonly auditStream: ReplayedStream;
   readonly userStream: ReplayedStream;
   readonly sessionStream: ReplayedStream;
-  private readonly counts = { grants: 0, auditEvents: 0, users: 0, sessionEvents: 0 };
+  readonly sinkStream: ReplayedStream;
+  private readonly counts = { grants: 0, auditEvents: 0, users: 0, sessionEvents: 0, notifySinks: 0 };
 
   private readonly grants: GrantStore;
   private readonly audit: AuditView;
   private readonly users: UserDirectory;
   private readonly sessionEnds: SessionEnds;
+  private readonly sinks: NotifySinkDirectory;
 
-  constructor({ kafka, groupId, grants, audit, users, sessionEnds, log, count }: IngestBase & { readonly grants: GrantStore; readonly audit: AuditView; readonly users: UserDirectory; readonly sessionEnds: SessionEnds }) {
+  constructor({ kafka, groupId, grants, audit, users, sessionEnds, sinks, log, count }: IngestBase & { readonly grants: GrantStore; readonly audit: AuditView; readonly users: UserDirectory; readonly sessionEnds: SessionEnds; readonly sinks: NotifySinkDirectory }) {
     this.grants = grants;
     this.audit = audit;
     this.users = users;
     this.sessionEnds = sessionEnds;
+    this.sinks = sinks;
     // Each read with short polls: a change made on another gateway is here within ~50 ms.
     const replay = (name: string, topic: string, handle: (r: StreamRecord) => Handled, tail?: number) =>
       new ReplayedStream({ kafka, name, groupId: `${groupId}-${name}`, topics: [topic], handle, log, count, maxWaitTimeInMs: 50, ...(tail === undefined ? {} : { tail }) });
@@ -42,13 +48,14 @@ export class GovernanceIngest {
     this.sessionStream = replay('sessions', topics.sessionEvents.name, (r) => this.sessionEvent(r));
     this.grantStream = replay('grants', topics.accessGrants.name, (r) => this.grant(r));
     this.auditStream = replay('audit', topics.auditEvents.name, (r) => this.auditEvent(r), AUDIT_TAIL);
+    this.sinkStream = replay('notify-sinks', topics.notifySinks.name, (r) => this.sink(r));
   }
 
   private get streams(): ReplayedStream[] {
-    return [this.grantStream, this.auditStream, this.userStream, this.sessionStream];
+    return [this.grantStream, this.auditStream, this.userStream, this.sessionStream, this.sinkStream];
   }
 
-  get stats(): { grants: number; auditEvents: number; users: number; sessionEvents: number; invalid: number } {
+  get stats(): { grants: number; auditEvents: number; users: number; sessionEvents: number; notifySinks: number; invalid: number } {
     return { ...this.counts, invalid: this.streams.reduce((n, st) => n + st.stats.invalid, 0) };
   }
 
@@ -88,6 +95,21 @@ export class GovernanceIngest {
     this.counts.grants++;
     this.grants.apply(grant.value);
     return 'applied';
+  }
+
+  private sink({ message }: StreamRecord): Handled {
+    const id = message.key?.toString('utf8');
+    if (!id) return { invalid: 'a notification sink record without a key' };
+    let sink: NotifySink | null = null;
+    if (message.value !== null) {
+      const parsed = parseRecord(NotifySink, message);
+      if (!parsed.ok) return { invalid: parsed.invalid };
+      if (parsed.value.id !== id) return { invalid: `a sink record keyed ${JSON.stringify(id.slice(0, 64))} names ${parsed.value.id}` };
+      sink = parsed.value;
+    }
+    const handled = this.sinks.apply(id, sink);
+    if (handled === 'applied') this.counts.notifySinks++;
+    return handled;
   }
 
   private auditEvent({ message }: StreamRecord): Handled {

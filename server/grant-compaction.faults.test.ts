@@ -10,6 +10,7 @@ import { AuditView } from './audit';
 import { GrantStore } from './auth/grants';
 import { SessionEnds } from './auth/sessions';
 import { UserDirectory } from './auth/users';
+import { NotifySinkDirectory } from './notify-sinks';
 import { GovernanceIngest } from './governance-ingest';
 
 /**
@@ -57,7 +58,7 @@ async function startedGateway(): Promise<{ grants: GrantStore; ingest: Governanc
   const grants = new GrantStore(SECRET, 60_000);
   let invalid = 0;
   const ingest = new GovernanceIngest({
-    kafka, groupId: `gw-${randomUUID()}`, grants, audit: new AuditView(), users: new UserDirectory(async () => undefined), sessionEnds: new SessionEnds(60_000), log: pino({ level: 'silent' }),
+    kafka, groupId: `gw-${randomUUID()}`, grants, audit: new AuditView(), users: new UserDirectory(async () => undefined), sessionEnds: new SessionEnds(60_000), sinks: new NotifySinkDirectory([], async () => undefined), log: pino({ level: 'silent' }),
     count: (_topic, outcome) => {
       if (outcome === 'invalid') invalid++;
     },

@@ -1,10 +1,11 @@
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { decide, type Observation } from '../lib/notifications/observations';
-import { payloadFor, type SinkSpec } from '../lib/notifications/payloads';
+import type { SinkSpec } from '../lib/notifications/payloads';
 import { trimOldest } from '../lib/protocol';
 import { NotificationRecord } from '../lib/schemas/notification';
 import { topics } from '../lib/topics';
+import { postToSink } from './sink-post';
 
 /** How one delivery attempt went, for the audit trail and the metrics. */
 export interface DeliveryAttempt {
@@ -18,7 +19,8 @@ export interface NotifierOptions {
   readonly kafka: Kafka;
   /** Every gateway joins it; the one assigned the topic's single partition is the sender. */
   readonly groupId: string;
-  readonly sinks: readonly SinkSpec[];
+  /** The sinks now (the environment's and those set in /admin): looked up at every send. */
+  readonly sinks: () => readonly SinkSpec[];
   /** Names the sender in payloads (the gateway id). */
   readonly source: string;
   /** Writes a record to the notifications topic (the gateway's producer). */
@@ -87,7 +89,6 @@ export class Notifier {
     this.retry = o.retryMs ?? { initial: 1_000, max: 60_000 };
     this.deadlineMs = o.deadlineMs ?? 60 * 60_000;
     this.attemptTimeoutMs = o.attemptTimeoutMs ?? 5_000;
-    for (const sink of o.sinks) this.queues.set(sink.id, []);
   }
 
   /** Whether this gateway is the sender and has read what was said before. */
@@ -130,7 +131,7 @@ export class Notifier {
       this.remember(record);
       this.persist(record);
       this.o.onRecorded?.(record);
-      if (record.notify) for (const sink of this.o.sinks) this.enqueue(sink.id, record);
+      if (record.notify) for (const sink of this.o.sinks()) this.enqueue(sink.id, record);
     }
   }
 
@@ -205,8 +206,9 @@ export class Notifier {
     const unsent = [...this.state.values()].filter((r) => r.notify).sort((a, b) => a.at - b.at);
     let queued = 0;
     for (const r of unsent) {
-      for (const sink of this.o.sinks) {
-        if (r.deliveredTo.includes(sink.id) || r.abandonedBy.includes(sink.id)) continue;
+      for (const sink of this.o.sinks()) {
+        // A sink added after the change was seen never heard of it, and is not told now.
+        if (r.at < sink.since || r.deliveredTo.includes(sink.id) || r.abandonedBy.includes(sink.id)) continue;
         this.enqueue(sink.id, r);
         queued++;
       }
@@ -257,8 +259,8 @@ export class Notifier {
   }
 
   private enqueue(sinkId: string, record: NotificationRecord): void {
-    const q = this.queues.get(sinkId);
-    if (!q) return;
+    const q = this.queues.get(sinkId) ?? [];
+    this.queues.set(sinkId, q);
     q.push(record);
     if (q.length > MAX_QUEUED) {
       const dropped = q.shift()!;
@@ -269,14 +271,21 @@ export class Notifier {
 
   /** One sink's queue, in order, one message at a time: retried with backoff until the deadline. */
   private async drain(sinkId: string, term: number): Promise<void> {
-    const sink = this.o.sinks.find((s) => s.id === sinkId)!;
     const q = this.queues.get(sinkId)!;
     this.draining.add(sinkId);
     try {
       let delay = this.retry.initial;
       while (q.length > 0 && term === this.term) {
+        // Looked up each time: an address changed in /admin applies to the next attempt.
+        const sink = this.o.sinks().find((s) => s.id === sinkId);
+        if (!sink) {
+          this.o.log.info({ sink: sinkId, dropped: q.length }, 'notifier: a sink was removed; its queued messages are dropped');
+          q.length = 0;
+          this.queues.delete(sinkId);
+          return;
+        }
         const record = q[0]!;
-        const result = await this.attempt(sink, record);
+        const result = await postToSink(sink, record, this.o.source, this.attemptTimeoutMs);
         if (term !== this.term) return;
         if (result.ok) {
           q.shift();
@@ -299,23 +308,6 @@ export class Notifier {
       this.draining.delete(sinkId);
       // A sender that lost the role and gained it again while this ran restarts the queue.
       if (q.length > 0 && term !== this.term && this.speaking && !this.draining.has(sinkId)) void this.drain(sinkId, this.term);
-    }
-  }
-
-  private async attempt(sink: SinkSpec, record: NotificationRecord): Promise<{ ok: boolean; detail: string }> {
-    try {
-      const res = await fetch(sink.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'streamwatch-notifier' },
-        body: JSON.stringify(payloadFor(sink, record, this.o.source)),
-        signal: AbortSignal.timeout(this.attemptTimeoutMs),
-        redirect: 'error',
-      });
-      // The body is not ours to keep; read it so the connection can be reused.
-      await res.arrayBuffer().catch(() => undefined);
-      return { ok: res.ok, detail: `HTTP ${res.status}` };
-    } catch (err) {
-      return { ok: false, detail: (err as Error).name === 'TimeoutError' ? `no answer within ${this.attemptTimeoutMs} ms` : `${(err as Error).message}`.slice(0, 200) };
     }
   }
 

@@ -5,6 +5,7 @@ import { tokenPanels, tokenRoles, type TokenPanel, type TokenRole } from '../../
 import type { AccessGrant } from '../../lib/schemas/access-grant';
 import { adminApi } from './admin-api';
 import { useAuditTrail } from './use-audit';
+import { NotifySinksAdmin } from './NotifySinksAdmin';
 import { UsersAdmin } from './UsersAdmin';
 
 const HOUR = 3_600_000;
@@ -15,13 +16,14 @@ const validities = [
   ['30 days', 30 * 24 * HOUR],
 ] as const;
 
-/** Users, wall and embed tokens (issue, see, revoke) and the audit trail, for admins. */
+/** Users, wall and embed tokens (issue, see, revoke), notification sinks and the audit trail, for admins. */
 export function AdminView() {
   return (
     <div className="grid min-h-0 flex-1 grid-cols-[minmax(28rem,1fr)_2fr] gap-4 overflow-hidden p-4">
       <div className="flex min-h-0 flex-col gap-4">
         <UsersAdmin />
         <Tokens />
+        <NotifySinksAdmin />
       </div>
       <AuditTrail />
     </div>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NotificationRecord } from '../schemas/notification';
-import { jsonPayload, sinksFromEnv, slackPayload } from './payloads';
+import { NotifySink } from '../schemas/notify-sink';
+import { jsonPayload, maskedUrl, sinkOf, sinksFromEnv, slackPayload } from './payloads';
 
 const record: NotificationRecord = {
   subject: 'lag:g', kind: 'lag-status', status: 'STOP', severity: 'critical', title: 'Consumer group g is STOP', text: 'lag 42 records',
@@ -23,5 +24,27 @@ describe('notification payloads', () => {
     ]);
     expect(() => sinksFromEnv('ftp://a.test', undefined)).toThrow(/NOTIFY_WEBHOOK_URLS.*http/);
     expect(() => sinksFromEnv(undefined, 'not a url')).toThrow(/NOTIFY_SLACK_WEBHOOK_URL/);
+  });
+
+  it('refuse, from the environment and from /admin alike, addresses that are not http(s) or carry a password', () => {
+    expect(() => sinksFromEnv('https://user:secret@hooks.test/x', undefined)).toThrow(/NOTIFY_WEBHOOK_URLS.*user name or password/);
+    const sink = { id: 'ops-slack', format: 'slack', createdAt: 1, updatedAt: 1, updatedBy: 'admin' };
+    expect(NotifySink.safeParse({ ...sink, url: 'https://hooks.slack.test/services/T0/B0/abcdef123456' }).success).toBe(true);
+    for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'ftp://a.test/x', 'https://u:p@a.test/x', 'not a url', `https://a.test/${'x'.repeat(2000)}`]) {
+      expect(NotifySink.safeParse({ ...sink, url }).success, url).toBe(false);
+    }
+    for (const id of ['', '-lead', 'UPPER', 'has space', 'a'.repeat(33), '../x']) expect(NotifySink.safeParse({ ...sink, id, url: 'https://a.test/' }).success, id).toBe(false);
+  });
+
+  it('hear only what follows when added in /admin; the environment\'s hear everything not yet told', () => {
+    expect(sinkOf({ id: 'ops', format: 'json', url: 'https://a.test/h', createdAt: 5_000, updatedAt: 6_000, updatedBy: 'admin' })).toEqual({ id: 'ops', format: 'json', url: 'https://a.test/h', since: 5_000, source: 'admin' });
+    expect(sinksFromEnv('https://a.test/h', undefined)[0]).toMatchObject({ since: 0, source: 'environment' });
+  });
+
+  it('are shown masked: scheme, host and the last four characters of the path', () => {
+    expect(maskedUrl('https://hooks.slack.com/services/T000/B000/XXXXsecretabcd')).toBe('https://hooks.slack.com/…abcd');
+    expect(maskedUrl('http://127.0.0.1:9000/')).toBe('http://127.0.0.1:9000/');
+    expect(maskedUrl('https://a.test/hook?token=s3cr3t-wxyz')).toBe('https://a.test/…wxyz');
+    expect(maskedUrl('nonsense')).toBe('…');
   });
 });

@@ -20,6 +20,10 @@ export const auditActions = [
   'screen-open',
   // v4: each attempt to deliver a notification to a sink (webhook, Slack).
   'notification-send',
+  // v5: notification sinks set, removed and tried from /admin.
+  'notify-sink-set',
+  'notify-sink-remove',
+  'notify-sink-test',
 ] as const;
 
 /** One sensitive action on audit.events: who did what to what, when and from where. */

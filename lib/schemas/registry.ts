@@ -7,6 +7,7 @@ import { FraudAlert } from './fraud-alert';
 import { FraudCase } from './fraud-case';
 import { LagHistoryPoint } from './lag-history-point';
 import { NotificationRecord } from './notification';
+import { NotifySink } from './notify-sink';
 import { OpsKpis } from './ops-kpis';
 import { Payment } from './payment';
 import { RideRequest } from './ride-request';
@@ -31,11 +32,12 @@ export const schemaRegistry = {
   OpsKpis: { version: 1, schema: OpsKpis },
   AlertAction: { version: 1, schema: AlertAction },
   AccessGrant: { version: 1, schema: AccessGrant },
-  AuditEvent: { version: 4, schema: AuditEvent },
+  AuditEvent: { version: 5, schema: AuditEvent },
   UserAccount: { version: 1, schema: UserAccount },
   SessionEvent: { version: 1, schema: SessionEvent },
   LagHistoryPoint: { version: 1, schema: LagHistoryPoint },
   NotificationRecord: { version: 1, schema: NotificationRecord },
+  NotifySink: { version: 1, schema: NotifySink },
 } as const satisfies Record<string, { version: number; schema: z.ZodType }>;
 
 export type SchemaName = keyof typeof schemaRegistry;

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../audit';
 import { loadConfig } from '../config';
 import { createMetrics } from '../metrics';
+import { NotifySinkDirectory } from '../notify-sinks';
+import type { NotifySink } from '../../lib/schemas/notify-sink';
 import { memoryPublishers, sessionCookie, testAccessEnv } from '../testing/credentials';
 import type { Principal } from '../../lib/access';
 import { AccessControl } from './access-control';
@@ -22,6 +24,14 @@ let failures = 0;
 let kafkaDown = false;
 let access: AccessControl;
 const written: unknown[] = [];
+const sinkRecords: [string, NotifySink | null][] = [];
+const sinks = new NotifySinkDirectory(
+  [{ id: 'webhook', format: 'json', url: 'https://env.test/hook/secret-path-abcd', since: 0, source: 'environment' }],
+  async (id, sink) => {
+    if (kafkaDown) throw new Error('[BrokerPool] Failed to connect: Connection error: connect ECONNREFUSED 127.0.0.1:9');
+    sinkRecords.push([id, sink]);
+  },
+);
 
 beforeAll(async () => {
   const config = loadConfig({ ...testAccessEnv(), PORT: '3999' });
@@ -47,6 +57,8 @@ beforeAll(async () => {
     dev: false,
     metrics,
     log,
+    notifySinks: sinks,
+    source: 'gw-test',
   });
   server = createServer((req, res) => {
     routes
@@ -227,6 +239,110 @@ describe('the users API', () => {
       expect(res.status).toBe(503);
       expect(((await res.json()) as { error: string }).error).toMatch(/could not be written to Kafka, so nothing changed/);
       expect(access.users.get('late')).toBeUndefined();
+    } finally {
+      kafkaDown = false;
+    }
+    expect(failures).toBe(0);
+  });
+});
+
+describe('the notification sinks API', () => {
+  beforeAll(() => {
+    kafkaDown = false;
+  });
+  const call = async (method: string, path: string, body: unknown, cookie: string, headers: Record<string, string> = {}) =>
+    fetch(`${url}${path}`, { method, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }), headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:3999', cookie, ...headers } });
+  const admin = () => sessionCookie('admin');
+  const slack = 'https://hooks.slack.test/services/T000/B000/verysecretwxyz';
+
+  it.each(['fraud-analyst', 'ops', 'viewer'] as const)('refuses every call from the %s role with 403, changing nothing', async (role) => {
+    const before = sinks.list();
+    for (const [method, path, body] of [['GET', '/api/notify-sinks', undefined], ['POST', '/api/notify-sinks', { id: 'evil', format: 'json', url: 'https://evil.test/' }], ['POST', '/api/notify-sinks/webhook/test', {}], ['POST', '/api/notify-sinks/webhook/remove', {}]] as const) {
+      const res = await call(method, path, body, await sessionCookie(role, `someone-${role}`));
+      expect([path, res.status]).toEqual([path, 403]);
+    }
+    expect(sinks.list()).toEqual(before);
+    expect((await call('GET', '/api/notify-sinks', undefined, '')).status).toBe(401);
+  });
+
+  it('refuses a change that is not JSON from an allowed origin, and bodies that are not a sink', async () => {
+    expect((await call('POST', '/api/notify-sinks', { id: 'x', format: 'json', url: 'https://a.test/' }, await admin(), { origin: 'https://evil.test' })).status).toBe(403);
+    expect((await call('POST', '/api/notify-sinks', 'id=x&format=json&url=https://a.test/', await admin(), { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(403);
+    for (const body of [
+      '{not json', null, [], { id: 'x', format: 'json' }, { id: 'x', format: 'xml', url: 'https://a.test/' }, { id: 'X Y', format: 'json', url: 'https://a.test/' },
+      { id: 'x', format: 'json', url: 'file:///etc/passwd' }, { id: 'x', format: 'json', url: 'javascript:alert(1)' }, { id: 'x', format: 'json', url: 'https://u:p@a.test/' },
+      { id: 'x', format: 'json', url: 'https://a.test/', createdAt: 1 }, { id: 'x', format: 'json', url: `https://a.test/${'a'.repeat(20_000)}` },
+    ]) {
+      const res = await call('POST', '/api/notify-sinks', body, await admin());
+      expect([JSON.stringify(body).slice(0, 60), res.status]).toEqual([JSON.stringify(body).slice(0, 60), 400]);
+    }
+    expect((await call('POST', '/api/notify-sinks/..%2F/remove', {}, await admin())).status).toBe(404);
+    expect(sinkRecords).toEqual([]);
+  });
+
+  it('lets an admin add, change and remove a sink, written to the topic and shown masked; environment sinks are read-only', async () => {
+    const added = await call('POST', '/api/notify-sinks', { id: 'ops-slack', format: 'slack', url: slack }, await admin());
+    expect([added.status, await added.json()]).toEqual([201, expect.objectContaining({ id: 'ops-slack', format: 'slack', url: 'https://hooks.slack.test/…wxyz', source: 'admin', updatedBy: 'admin' })]);
+    expect(sinkRecords.at(-1)).toEqual(['ops-slack', expect.objectContaining({ id: 'ops-slack', url: slack })]);
+    const listed = JSON.stringify(await (await call('GET', '/api/notify-sinks', undefined, await admin())).json());
+    expect(listed).not.toContain('verysecret');
+    expect(listed).not.toContain('secret-path');
+    const createdAt = sinks.sinks().find((s) => s.id === 'ops-slack')!.since;
+    const changed = await call('POST', '/api/notify-sinks', { id: 'ops-slack', format: 'json', url: 'https://other.test/in' }, await admin());
+    expect(changed.status).toBe(200);
+    expect(sinks.get('ops-slack')).toMatchObject({ format: 'json', url: 'https://other.test/in', since: createdAt });
+    expect((await call('POST', '/api/notify-sinks', { id: 'webhook', format: 'json', url: 'https://a.test/' }, await admin())).status).toBe(409);
+    expect((await call('POST', '/api/notify-sinks/webhook/remove', {}, await admin())).status).toBe(409);
+    expect((await call('POST', '/api/notify-sinks/ops-slack/remove', {}, await admin())).status).toBe(200);
+    expect(sinkRecords.at(-1)).toEqual(['ops-slack', null]);
+    expect(sinks.get('ops-slack')).toBeUndefined();
+    expect((await call('POST', '/api/notify-sinks/ops-slack/remove', {}, await admin())).status).toBe(404);
+  });
+
+  it('refuses a seventeenth sink', async () => {
+    for (let i = 1; sinks.size < 16; i++) expect((await call('POST', '/api/notify-sinks', { id: `s-${i}`, format: 'json', url: 'https://a.test/' }, await admin())).status).toBe(201);
+    const res = await call('POST', '/api/notify-sinks', { id: 'one-more', format: 'json', url: 'https://a.test/' }, await admin());
+    expect([res.status, ((await res.json()) as { error: string }).error]).toEqual([409, expect.stringMatching(/16 sinks already/)]);
+    for (const s of sinks.list().filter((x) => x.source === 'admin')) await call('POST', `/api/notify-sinks/${s.id}/remove`, {}, await admin());
+    expect(sinks.size).toBe(1);
+  });
+
+  it('sends a test message and answers how it went: delivered, refused, or no answer', async () => {
+    const got: unknown[] = [];
+    let status = 204;
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        got.push(JSON.parse(body));
+        res.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    try {
+      expect((await call('POST', '/api/notify-sinks', { id: 'tryme', format: 'json', url: hook }, await admin())).status).toBe(201);
+      const ok = await call('POST', '/api/notify-sinks/tryme/test', {}, await admin());
+      expect(await ok.json()).toEqual({ ok: true, detail: 'HTTP 204' });
+      expect(got).toEqual([expect.objectContaining({ kind: 'test', source: 'gw-test', subject: 'test:tryme', eventId: expect.stringMatching(/^test:tryme@\d+$/) })]);
+      status = 500;
+      expect(await (await call('POST', '/api/notify-sinks/tryme/test', {}, await admin())).json()).toEqual({ ok: false, detail: 'HTTP 500' });
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+      receiver.closeAllConnections();
+      expect(await (await call('POST', '/api/notify-sinks/tryme/test', {}, await admin())).json()).toMatchObject({ ok: false });
+    } finally {
+      receiver.close();
+      await call('POST', '/api/notify-sinks/tryme/remove', {}, await admin());
+    }
+    expect((await call('POST', '/api/notify-sinks/nobody/test', {}, await admin())).status).toBe(404);
+  });
+
+  it('answers 503 and changes nothing while Kafka is down', async () => {
+    kafkaDown = true;
+    try {
+      const res = await call('POST', '/api/notify-sinks', { id: 'late', format: 'json', url: 'https://a.test/' }, await admin());
+      expect(res.status).toBe(503);
+      expect(sinks.get('late')).toBeUndefined();
     } finally {
       kafkaDown = false;
     }

@@ -4,12 +4,14 @@ import type { Logger } from 'pino';
 import type { AuditLog } from '../audit';
 import type { GatewayMetrics } from '../metrics';
 import type { AccessControl } from './access-control';
+import type { NotifySinkDirectory } from '../notify-sinks';
 import { grantsApi } from './grant-routes';
 import { answered } from './http';
 import { gate } from './page-gate';
 import { renewScreen } from './screen-routes';
 import { signInRoutes } from './sign-in-routes';
 import { usersApi } from './user-routes';
+import { notifySinksApi } from './notify-sink-routes';
 
 export interface AuthRouteDeps {
   readonly access: AccessControl;
@@ -21,11 +23,16 @@ export interface AuthRouteDeps {
   readonly dev: boolean;
   readonly metrics: GatewayMetrics;
   readonly log: Logger;
+  /** The notification sinks /admin sets (`notify-sink-routes`). */
+  readonly notifySinks: NotifySinkDirectory;
+  /** The gateway's id: names the sender in a test notification. */
+  readonly source: string;
 }
 
 /**
  * Everything about who may do what over HTTP, by concern: sign-in and sign-out
- * (`sign-in-routes`), screen cookie renewal (`screen-routes`), the admin APIs for tokens (`grant-routes`) and users (`user-routes`), and
+ * (`sign-in-routes`), screen cookie renewal (`screen-routes`), the admin APIs for tokens (`grant-routes`), users (`user-routes`) and notification sinks
+ * (`notify-sink-routes`), and
  * the gate in front of every page (`page-gate`). Returns false for requests that are not its
  * business (pages it lets through, assets).
  */
@@ -38,6 +45,7 @@ export function authRoutes(d: AuthRouteDeps) {
     if (await signIn.handle(req, res, url)) return true;
     if (path === '/api/grants' || path.startsWith('/api/grants/')) return answered(grantsApi(d, req, res, path));
     if (path === '/api/users' || path.startsWith('/api/users/')) return answered(usersApi(d, req, res, path));
+    if (path === '/api/notify-sinks' || path.startsWith('/api/notify-sinks/')) return answered(notifySinksApi(d, req, res, path));
     if (path === '/auth/screen') return answered(renewScreen(d, req, res, url));
     return gate(d, req, res, url);
   }
