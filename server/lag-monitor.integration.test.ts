@@ -128,6 +128,48 @@ describe('lag monitor', () => {
     release();
   });
 
+  it('marks a group whose only member was killed STOP within two polls of Kafka emptying it', async () => {
+    const id = `it-killed-${run}`;
+    const bootstrap = inject('brokers').split(',')[0]!;
+    const clientConfig = join(mkdtempSync(join(tmpdir(), 'streamwatch-lag-it-')), 'client.properties');
+    writeFileSync(clientConfig, javaClientProperties(kafkaAuth.admin), { mode: 0o600 });
+    // Kafka's console consumer on the classic protocol, with the broker's shortest session (6 s).
+    const jvm = spawn('java', ['-Xmx256m', '-cp', await kafkaClasspath(), 'org.apache.kafka.tools.consumer.ConsoleConsumer', '--bootstrap-server', bootstrap, '--topic', topic, '--group', id, '--from-beginning',
+      '--consumer-property', 'session.timeout.ms=6000', '--consumer-property', 'heartbeat.interval.ms=1000', '--consumer-property', 'auto.commit.interval.ms=200', '--consumer.config', clientConfig], { stdio: 'ignore' });
+    try {
+      await until('the console consumer keeping up', () => group(id)?.status === 'OK' && group(id)!.members === 1 && group(id)!.totalLag < 50, 60_000, reportOfThisRun);
+      // Every report from here on: when it was polled, and what it said of the group.
+      const seen: { at: number; state: string; members: number; status: string }[] = [];
+      const before = monitor.onReport;
+      monitor.onReport = (r) => {
+        before(r);
+        const g = r.groups.find((x) => x.groupId === id);
+        if (g) seen.push({ at: r.at, state: g.state, members: g.members, status: g.status });
+      };
+      const killedAt = Date.now();
+      jvm.kill('SIGKILL');
+      // The oracle for when Kafka gave up on the member: the broker's own group description.
+      let emptyAt = 0;
+      await until('Kafka empties the group (session timeout)', async () => {
+        const described = (await admin.describeGroups([id])).groups[0];
+        if (described?.state === 'Empty' && described.members.length === 0) emptyAt ||= Date.now();
+        return emptyAt > 0;
+      }, 30_000);
+      await until('STOP', () => seen.some((x) => x.status === 'STOP'), 15_000, () => JSON.stringify(seen.slice(-8)));
+      monitor.onReport = before;
+      const firstEmpty = seen.findIndex((x) => x.members === 0);
+      const firstStop = seen.findIndex((x) => x.status === 'STOP');
+      console.log(`[lag] killed member: Kafka emptied the group ${emptyAt - killedAt} ms after the kill (session 6 s); STOP ${seen[firstStop]!.at - killedAt} ms after the kill, ${firstStop - firstEmpty + 1} poll(s) after the first poll without members (poll 250 ms); before that: ${[...new Set(seen.slice(0, firstEmpty).map((x) => x.status))].join(', ')}`);
+      // Never STOP while Kafka still counted the member; STOP at the first or second poll without it.
+      expect(firstEmpty).toBeGreaterThanOrEqual(0);
+      expect(seen.slice(0, firstEmpty).some((x) => x.status === 'STOP')).toBe(false);
+      expect(firstStop - firstEmpty).toBeLessThanOrEqual(1);
+      expect(seen[firstStop]).toMatchObject({ state: 'Empty', members: 0 });
+    } finally {
+      jvm.kill('SIGKILL');
+    }
+  });
+
   it('takes a group whose committed offset sits on a transaction marker for caught up (OK, time lag 0), not for stopped', async () => {
     // An exactly-once topic: each transaction ends in a commit marker after its records.
     const txTopic = `it-lag-tx-${run}`;

@@ -74,6 +74,8 @@ export class Notifier {
   /** Offset the replay must reach before this sender may speak (null: not replaying). */
   private replayTarget: bigint | null = null;
   private caughtUp = false;
+  /** The first observation after catching up: states found wrong then were not seen to change. */
+  private firstLook = false;
   private stopped = false;
   private rebuildTimer: NodeJS.Timeout | null = null;
   private readonly queues = new Map<string, NotificationRecord[]>();
@@ -125,13 +127,17 @@ export class Notifier {
   observe(observations: readonly Observation[]): void {
     if (!this.speaking) return;
     const now = this.clock.now();
+    const firstLook = this.firstLook;
+    this.firstLook = false;
     for (const o of observations) {
-      const record = decide(this.state.get(o.subject), o, now);
+      const record = decide(this.state.get(o.subject), o, now, firstLook);
       if (!record) continue;
       this.remember(record);
       this.persist(record);
       this.o.onRecorded?.(record);
-      if (record.notify) for (const sink of this.o.sinks()) this.enqueue(sink.id, record);
+      if (!record.notify) continue;
+      // A sink added after the change happened never hears of it (an alert detected before it was set).
+      for (const sink of this.o.sinks()) if (record.at >= sink.since) this.enqueue(sink.id, record);
     }
   }
 
@@ -202,6 +208,7 @@ export class Notifier {
     if (this.caughtUp || !this.sender) return;
     this.replayTarget = null;
     this.caughtUp = true;
+    this.firstLook = true;
     // What an earlier sender recorded but no sink acknowledged, oldest first.
     const unsent = [...this.state.values()].filter((r) => r.notify).sort((a, b) => a.at - b.at);
     let queued = 0;

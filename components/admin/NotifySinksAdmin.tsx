@@ -1,8 +1,9 @@
 'use client';
 
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { sinkFormats, type SinkRow } from '../../lib/schemas/notify-sink';
 import { adminApi } from './admin-api';
+import { useAdminList } from './use-admin-list';
 
 const formatNames: Record<SinkRow['format'], string> = { json: 'JSON webhook', slack: 'Slack incoming webhook' };
 
@@ -13,29 +14,12 @@ const formatNames: Record<SinkRow['format'], string> = { json: 'JSON webhook', s
  * the notifications follows. Addresses come back masked: a Slack address is its own credential.
  */
 export function NotifySinksAdmin() {
-  const [sinks, setSinks] = useState<SinkRow[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const { rows: sinks, act, tell, error, done } = useAdminList<SinkRow>('/api/notify-sinks');
   const [id, setId] = useState('');
   const [format, setFormat] = useState<SinkRow['format']>('json');
   const [url, setUrl] = useState('');
   const [testing, setTesting] = useState<string | null>(null);
-  const reload = useCallback(() => void adminApi<SinkRow[]>('/api/notify-sinks').then(setSinks, (e: Error) => setError(e.message)), []);
-  useEffect(reload, [reload]);
 
-  const act = async (what: string, path: string, body: unknown): Promise<boolean> => {
-    setError(null);
-    setDone(null);
-    try {
-      await adminApi(path, body);
-      setDone(what);
-      reload();
-      return true;
-    } catch (err) {
-      setError((err as Error).message);
-      return false;
-    }
-  };
   const add = async (e: React.FormEvent) => {
     e.preventDefault();
     const replacing = sinks.some((s) => s.id === id);
@@ -45,15 +29,13 @@ export function NotifySinksAdmin() {
     }
   };
   const test = async (sink: string) => {
-    setError(null);
-    setDone(null);
+    tell(null);
     setTesting(sink);
     try {
       const out = await adminApi<{ ok: boolean; detail: string }>(`/api/notify-sinks/${sink}/test`, {});
-      if (out.ok) setDone(`${sink}: test message delivered (${out.detail})`);
-      else setError(`${sink}: test message not delivered (${out.detail})`);
+      tell(out.ok ? { done: `${sink}: test message delivered (${out.detail})` } : { error: `${sink}: test message not delivered (${out.detail})` });
     } catch (err) {
-      setError((err as Error).message);
+      tell({ error: (err as Error).message });
     } finally {
       setTesting(null);
     }

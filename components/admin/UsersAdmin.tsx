@@ -1,8 +1,8 @@
 'use client';
 
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { roles, type Role } from '../../lib/access';
-import { adminApi } from './admin-api';
+import { useAdminList } from './use-admin-list';
 
 interface UserRow {
   readonly name: string;
@@ -20,28 +20,11 @@ const personRoles = roles.filter((r) => r !== 'wall' && r !== 'embed');
  * governance.sessions) and audits it; every gateway's open pages follow within a second.
  */
 export function UsersAdmin() {
-  const [users, setUsers] = useState<UserRow[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const { rows: users, act, error, done } = useAdminList<UserRow>('/api/users');
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('viewer');
   const [password, setPassword] = useState('');
-  const reload = useCallback(() => void adminApi<UserRow[]>('/api/users').then(setUsers, (e: Error) => setError(e.message)), []);
-  useEffect(reload, [reload]);
 
-  const act = async (what: string, path: string, body: unknown) => {
-    setError(null);
-    setDone(null);
-    try {
-      await adminApi(path, body);
-      setDone(what);
-      reload();
-      return true;
-    } catch (err) {
-      setError((err as Error).message);
-      return false;
-    }
-  };
   const add = async (e: React.FormEvent) => {
     e.preventDefault();
     if (await act(`${name} added as ${role}`, '/api/users', { name, role, password })) {

@@ -35,6 +35,14 @@ describe('decide', () => {
     expect(up.eventId).not.toBe(down.eventId);
   });
 
+  it('on a notifier\'s first look, records what is wrong with a state it never saw change silently; events are still announced, dated when they happened', () => {
+    expect(decide(undefined, stop, 10, true)).toMatchObject({ status: 'STOP', notify: false, at: 10 });
+    const [fraud] = fraudObservations([alert('a1', 0.95, 100)], 0.8, 150, 60_000);
+    expect(decide(undefined, fraud!, 150, true)).toMatchObject({ notify: true, at: 100, eventId: 'fraud:a1@100:velocity' });
+    // A known subject's change is a change, first look or not.
+    expect(decide(decide(undefined, ok, 10)!, stop, 20, true)).toMatchObject({ status: 'STOP', notify: true });
+  });
+
   it('writes records the topic schema accepts', () => {
     for (const o of [stop, ok, ...fraudObservations([alert('a1', 0.95, 100)], 0.8, 100, 60_000)] as Observation[]) {
       expect(NotificationRecord.safeParse(decide(undefined, o, 5)).success).toBe(true);

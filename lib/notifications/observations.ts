@@ -16,6 +16,8 @@ export interface Observation {
   readonly severity: NotificationRecord['severity'];
   readonly title: string;
   readonly text: string;
+  /** When an event happened (a fraud alert's detection); a state (lag, a job, a stream) is dated when seen. */
+  readonly happenedAt?: number;
 }
 
 const lagSeverity: Record<LagStatus, NotificationRecord['severity']> = { OK: 'info', WARN: 'warning', REWIND: 'warning', STALL: 'warning', STOP: 'critical', ERR: 'critical' };
@@ -65,6 +67,7 @@ export function fraudObservations(alerts: Iterable<Pick<FraudAlert, 'alertId' | 
       severity: a.score >= 0.9 ? 'critical' : 'warning',
       title: `Fraud alert ${a.rule} (score ${a.score.toFixed(2)})`,
       text: `${a.last4 ? `card ending ${a.last4}` : 'card masked'}, ${a.paymentIds.length} payment${a.paymentIds.length === 1 ? '' : 's'} in evidence; alert ${a.alertId}`,
+      happenedAt: a.detectedAt,
     });
   }
   return out;
@@ -103,12 +106,15 @@ export function streamObservations(lastRecordAt: (topic: string) => number, now:
 
 /**
  * What to record about an observation given the last record of its subject: nothing when its
- * status is unchanged; a silent baseline when the subject is new and healthy; otherwise a
- * change to announce.
+ * status is unchanged; a silent baseline when the subject is new and healthy, or is a state
+ * found on the `firstLook` of a notifier that has just begun speaking (it did not see it change:
+ * a Flink job failed before anyone configured a sink is on the dashboard, not news); otherwise a
+ * change to announce, dated when it happened (an event) or was seen (a state).
  */
-export function decide(previous: NotificationRecord | undefined, o: Observation, at: number): NotificationRecord | null {
+export function decide(previous: NotificationRecord | undefined, o: Observation, at: number, firstLook = false): NotificationRecord | null {
   if (previous && previous.status === o.status) return null;
-  const baseline = !previous && o.healthy;
+  const baseline = !previous && (o.healthy || (firstLook && o.happenedAt === undefined));
+  at = o.happenedAt ?? at;
   return {
     subject: o.subject,
     kind: o.kind,

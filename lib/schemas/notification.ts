@@ -21,7 +21,7 @@ export const NotificationRecord = z.object({
   severity: z.enum(notificationSeverities),
   title: z.string().min(1).max(200),
   text: z.string().max(1000),
-  /** When the change was seen (epoch ms). */
+  /** When the change happened (an event: a fraud alert's detection) or was seen (a state), epoch ms. */
   at: z.number().int().positive(),
   /** Unique per announced change; receivers may deduplicate on it. */
   eventId: z.string().min(1).max(400),
