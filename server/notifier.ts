@@ -98,10 +98,6 @@ export class Notifier {
     return this.sender && this.caughtUp;
   }
 
-  get queued(): Record<string, number> {
-    return Object.fromEntries([...this.queues].map(([id, q]) => [id, q.length]));
-  }
-
   /** Joins the notifier group; a failure (say the topic is missing) is logged and retried, never fatal to the gateway. */
   async start(): Promise<void> {
     this.admin = this.o.kafka.admin();
@@ -288,7 +284,6 @@ export class Notifier {
         if (!sink) {
           this.o.log.info({ sink: sinkId, dropped: q.length }, 'notifier: a sink was removed; its queued messages are dropped');
           q.length = 0;
-          this.queues.delete(sinkId);
           return;
         }
         const record = q[0]!;
@@ -315,6 +310,8 @@ export class Notifier {
       this.draining.delete(sinkId);
       // A sender that lost the role and gained it again while this ran restarts the queue.
       if (q.length > 0 && term !== this.term && this.speaking && !this.draining.has(sinkId)) void this.drain(sinkId, this.term);
+      // An empty queue goes: the map holds the sinks with something to send, not every name ever set.
+      else if (q.length === 0 && this.queues.get(sinkId) === q) this.queues.delete(sinkId);
     }
   }
 

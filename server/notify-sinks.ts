@@ -26,7 +26,7 @@ export class NotifySinkDirectory {
 
   /** A record read from the topic (null: the sink was removed). One named like an environment sink is refused. */
   apply(id: string, sink: NotifySink | null): 'applied' | { invalid: string } {
-    if (this.fromEnv.some((s) => s.id === id)) return { invalid: `sink ${id} is set by the environment; the record is ignored` };
+    if (this.isFromEnvironment(id)) return { invalid: `sink ${id} is set by the environment; the record is ignored` };
     if (sink) {
       // Past the bound a sink already known may change, a new one is not taken (the API refuses it first).
       if (!this.fromTopic.has(id) && this.size >= MAX_SINKS) return { invalid: `more than ${MAX_SINKS} sinks: ${id} ignored` };
