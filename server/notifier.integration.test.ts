@@ -29,6 +29,9 @@ const gateways = new Map<string, TestGateway>();
 const received: { path: string; eventId: string; subject: string }[] = [];
 let receiver: Server | null = null;
 let receiverPort = 0;
+/** Subjects whose message the receiver takes at once but answers only after a while (on /hook). */
+const slowAnswers = new Set<string>();
+const SLOW_ANSWER_MS = 1_500;
 
 const ours = (path = '/hook') => received.filter((m) => m.path === path && m.subject.startsWith(`fraud:it-${run}-`));
 const countsById = (path = '/hook') => ours(path).reduce((m, r) => m.set(r.subject, (m.get(r.subject) ?? 0) + 1), new Map<string, number>());
@@ -40,7 +43,8 @@ function receiverUp(): Promise<void> {
     req.on('end', () => {
       const m = JSON.parse(body) as { eventId: string; subject: string };
       received.push({ path: req.url ?? '', eventId: m.eventId, subject: m.subject });
-      res.writeHead(204).end();
+      if (req.url === '/hook' && slowAnswers.has(m.subject)) setTimeout(() => res.writeHead(204).end(), SLOW_ANSWER_MS);
+      else res.writeHead(204).end();
     });
   });
   return new Promise((resolve) => receiver!.listen(receiverPort, '127.0.0.1', resolve));
@@ -132,13 +136,16 @@ describe('notifications from two gateways', () => {
     // The receiver is down (connections refused) for a minute while two more alerts arrive.
     await receiverDown();
     const outage = { from: Date.now(), to: 0 };
+    // Alert 5's answer is slow: the sender is stopped while it waits for it, and must record the
+    // delivery before giving up the role, or its successor sends alert 5 again.
+    slowAnswers.add(`fraud:it-${run}-5`);
     await publish(alert(4, 0.9), alert(5, 0.99));
     await new Promise((r) => setTimeout(r, 60_000));
     outage.to = Date.now();
     await receiverUp();
     await until('alerts 4 and 5 received after the outage', () => countsById().size === 4 && countsById('/admin-hook').size === 2, 30_000);
 
-    // The sender stops; the other gateway takes over and sends what comes next.
+    // The sender stops, alert 5's answer still on its way; the other gateway takes over and sends what comes next.
     const [name, sender] = speaker()!;
     await sender.close();
     gateways.delete(name);

@@ -60,9 +60,11 @@ const MAX_QUEUED = 1_000;
  * own queue and retries with backoff, so a receiver that is down delays only its own messages,
  * and nothing here waits on a receiver: observe() returns at once.
  *
- * What is not exactly-once: a sender killed after a receiver acknowledged a message and before
- * the acknowledgement reached the topic; its successor sends that message again (with the same
- * eventId, for receivers that deduplicate).
+ * A sender stopped gracefully finishes the attempt in flight and records its outcome before it
+ * leaves the group, so its successor sends nothing twice. What is not exactly-once: a sender
+ * killed (or deposed) after a receiver acknowledged a message and before the acknowledgement
+ * reached the topic; its successor sends that message again (with the same eventId, for
+ * receivers that deduplicate).
  */
 export class Notifier {
   private consumer: Consumer | null = null;
@@ -80,6 +82,11 @@ export class Notifier {
   private rebuildTimer: NodeJS.Timeout | null = null;
   private readonly queues = new Map<string, NotificationRecord[]>();
   private readonly draining = new Set<string>();
+  /** Queues being drained and records being written: a graceful stop waits for both. */
+  private readonly drains = new Set<Promise<void>>();
+  private readonly writes = new Set<Promise<void>>();
+  /** Ends the backoff waits at once when the notifier stops. */
+  private readonly wakers = new Set<() => void>();
   private readonly clock: { now(): number };
   private readonly retry: { readonly initial: number; readonly max: number };
   private readonly deadlineMs: number;
@@ -95,7 +102,7 @@ export class Notifier {
 
   /** Whether this gateway is the sender and has read what was said before. */
   get speaking(): boolean {
-    return this.sender && this.caughtUp;
+    return this.sender && this.caughtUp && !this.stopped;
   }
 
   /** Joins the notifier group; a failure (say the topic is missing) is logged and retried, never fatal to the gateway. */
@@ -108,8 +115,16 @@ export class Notifier {
     });
   }
 
+  /**
+   * Leaves the group once the attempts in flight have ended (each within its timeout) and what
+   * they delivered is on the topic: until then the partition, and so the role, stays here.
+   */
   async stop(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
+    for (const wake of [...this.wakers]) wake();
+    await Promise.allSettled([...this.drains]);
+    await Promise.allSettled([...this.writes]);
     this.term++;
     if (this.rebuildTimer) clearTimeout(this.rebuildTimer);
     await this.consumer?.disconnect().catch(() => undefined);
@@ -256,9 +271,11 @@ export class Notifier {
   }
 
   private persist(record: NotificationRecord): void {
-    this.o.write(record.subject, JSON.stringify(record)).catch((err: unknown) => {
+    const written = this.o.write(record.subject, JSON.stringify(record)).catch((err: unknown) => {
       this.o.log.error({ err, subject: record.subject, eventId: record.eventId }, 'notifier: could not record a notification on the topic; a successor may send it again');
     });
+    this.writes.add(written);
+    void written.finally(() => this.writes.delete(written));
   }
 
   private enqueue(sinkId: string, record: NotificationRecord): void {
@@ -269,7 +286,26 @@ export class Notifier {
       const dropped = q.shift()!;
       this.o.onAttempt({ sink: sinkId, eventId: dropped.eventId, outcome: 'abandoned', detail: `queue full (${MAX_QUEUED}): dropped the oldest` });
     }
-    if (!this.draining.has(sinkId)) void this.drain(sinkId, this.term);
+    if (!this.draining.has(sinkId)) this.startDrain(sinkId);
+  }
+
+  private startDrain(sinkId: string): void {
+    const drained = this.drain(sinkId, this.term);
+    this.drains.add(drained);
+    void drained.finally(() => this.drains.delete(drained));
+  }
+
+  /** Waits `ms`, or less if the notifier stops meanwhile. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
+    });
   }
 
   /** One sink's queue, in order, one message at a time: retried with backoff until the deadline. */
@@ -278,7 +314,7 @@ export class Notifier {
     this.draining.add(sinkId);
     try {
       let delay = this.retry.initial;
-      while (q.length > 0 && term === this.term) {
+      while (q.length > 0 && term === this.term && !this.stopped) {
         // Looked up each time: an address changed in /admin applies to the next attempt.
         const sink = this.o.sinks().find((s) => s.id === sinkId);
         if (!sink) {
@@ -303,13 +339,13 @@ export class Notifier {
           this.acknowledge(record, sink.id, 'abandonedBy');
           continue;
         }
-        await new Promise((r) => setTimeout(r, delay));
+        await this.pause(delay);
         delay = Math.min(this.retry.max, delay * 2);
       }
     } finally {
       this.draining.delete(sinkId);
       // A sender that lost the role and gained it again while this ran restarts the queue.
-      if (q.length > 0 && term !== this.term && this.speaking && !this.draining.has(sinkId)) void this.drain(sinkId, this.term);
+      if (q.length > 0 && term !== this.term && this.speaking && !this.draining.has(sinkId)) this.startDrain(sinkId);
       // An empty queue goes: the map holds the sinks with something to send, not every name ever set.
       else if (q.length === 0 && this.queues.get(sinkId) === q) this.queues.delete(sinkId);
     }
