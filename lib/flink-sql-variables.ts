@@ -1,4 +1,4 @@
-import { defaultPipelineSettings, eventTimeField, flinkJobs, type PipelineSettings } from './pipeline-jobs';
+import { defaultPipelineSettings, eventTimeField, flinkJobs, rawIdleTimeoutMs, type PipelineSettings } from './pipeline-jobs';
 import { sqlRecordReason } from './schemas/record-checks';
 import { jsonSchemaOf } from './schemas/registry';
 
@@ -35,6 +35,7 @@ export function flinkSqlVariables(
   vars['fraud.latenessSeconds'] = wholeSeconds(settings.fraud.latenessMs, 'payment lateness');
   vars['time.field'] = eventTimeField;
   vars['time.maxFutureMs'] = String(settings.maxFutureMs);
+  vars['time.rawIdleSeconds'] = wholeSeconds(rawIdleTimeoutMs, 'raw source idle timeout');
   for (const name of checkedSchemas) {
     vars[`check.${name}`] = sqlRecordReason(jsonSchemaOf(name), 'payload', { field: eventTimeField, maxFutureMs: settings.maxFutureMs });
   }

@@ -2,7 +2,7 @@ import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPipelineSettings, type PipelineSettings } from '../../lib/pipeline-jobs';
 import { deadLetterHeaders, type TopicKey } from '../../lib/topics';
-import { alertsReached, committed, compareRuns, surgeReached } from '../verify/exactly-once';
+import { alertsReached, committed, compareKpis, compareRuns, kpisReached, surgeReached } from '../verify/exactly-once';
 import { flushPayments, flushRecords, producePaced, simulatedCity, type Outgoing } from '../verify/simulated-city';
 import { isolatedPipeline, type IsolatedPipeline } from './isolated-flink';
 import { header, testKafka } from './kafka-test-client';
@@ -10,10 +10,10 @@ import { startTestBroker } from './test-broker';
 
 /**
  * The broker killed with SIGKILL, again and again, while the simulated city is produced into it
- * with an idempotent producer and the exactly-once jobs (surge, fraud) run on it. The same city
- * goes to a second broker that is never touched, with the same jobs. What the first run
- * committed (read_committed) must equal what the undisturbed run committed: no window or alert
- * lost, none twice, none different.
+ * with an idempotent producer and the exactly-once jobs (surge, fraud, KPIs) run on it. The same
+ * city goes to a second broker that is never touched, with the same jobs. What the first run
+ * committed (read_committed) must equal what the undisturbed run committed: no window, alert or
+ * KPI minute lost, none twice, none different.
  */
 const settings: PipelineSettings = { ...defaultPipelineSettings, surge: { h3Resolution: 8, windowMs: 20_000, slideMs: 5_000, latenessMs: 5_000 } };
 const DURATION_MS = 4 * 60_000;
@@ -28,8 +28,8 @@ let undisturbed: IsolatedPipeline;
 beforeAll(async () => {
   [flaky, steady] = await Promise.all([startTestBroker(), startTestBroker()]);
   [broken, undisturbed] = await Promise.all([
-    isolatedPipeline({ brokers: flaky.brokers, jobs: ['surge', 'fraud'], settings }),
-    isolatedPipeline({ brokers: steady.brokers, jobs: ['surge', 'fraud'], settings }),
+    isolatedPipeline({ brokers: flaky.brokers, jobs: ['surge', 'fraud', 'kpis'], settings, heap: '1024m' }),
+    isolatedPipeline({ brokers: steady.brokers, jobs: ['surge', 'fraud', 'kpis'], settings, heap: '1024m' }),
   ]);
   await Promise.all([broken.start(), undisturbed.start()]);
   await Promise.all([broken.running(180_000), undisturbed.running(180_000)]);
@@ -81,11 +81,14 @@ describe('broker killed repeatedly under an idempotent producer', () => {
     const k = testKafka(flaky.brokers);
     const kSteady = testKafka(steady.brokers);
     const lastEnd = Math.floor((t0 + DURATION_MS) / 5_000) * 5_000;
-    const [surgeA, surgeB, alertsA, alertsB, rawA, rawB] = await Promise.all([
+    const lastMinute = Math.floor((t0 + DURATION_MS) / 60_000) * 60_000;
+    const [surgeA, surgeB, alertsA, alertsB, kpisA, kpisB, rawA, rawB] = await Promise.all([
       committed(k, broken.topic('surgeCells'), surgeReached(lastEnd)),
       committed(kSteady, undisturbed.topic('surgeCells'), surgeReached(lastEnd)),
       committed(k, broken.topic('fraudAlerts'), alertsReached(cases)),
       committed(kSteady, undisturbed.topic('fraudAlerts'), alertsReached(cases)),
+      committed(k, broken.topic('opsKpis'), kpisReached(lastMinute)),
+      committed(kSteady, undisturbed.topic('opsKpis'), kpisReached(lastMinute)),
       Promise.all(inputs.map((key) => k.endOffsets(broken.topic(key)))),
       Promise.all(inputs.map((key) => kSteady.endOffsets(undisturbed.topic(key)))),
     ]).catch(async (err: Error) => {
@@ -108,13 +111,16 @@ describe('broker killed repeatedly under an idempotent producer', () => {
     await Promise.all([k.close(), kSteady.close()]);
     console.log(`[faults] set aside: killed broker's run ${asideA}; undisturbed ${asideB}`);
     const c = compareRuns([surgeA, surgeB], [alertsA, alertsB], end);
+    const kpis = compareKpis(kpisA, kpisB, lastMinute);
     const flink = await broken.health();
     console.log(
       `[faults] broker killed ${KILLS}× (at ${outages.map((o) => `${o.at.toFixed(0)} s, down ${(o.downMs / 1000).toFixed(1)} s`).join('; ')}) while ${outgoing.length} records were produced in ${(producedIn / 1000).toFixed(0)} s; ` +
         `raw records on the killed broker ${rawA.join('/')} vs ${rawB.join('/')} undisturbed (pings/requests/payments); Flink: ${flink.restarts} job restarts, checkpoints ${flink.checkpointsCompleted} completed and ${flink.checkpointsFailed} failed; ` +
         `surge windows ${c.windows.broken} vs ${c.windows.steady}, ${c.windows.differing} differ, ${c.windows.onlyInBroken} extra, twice ${c.windows.duplicates.join('/')}; ` +
-        `alerts ${c.alerts.broken} vs ${c.alerts.steady}, ${c.alerts.missing} missing, ${c.alerts.extra} extra, ${c.alerts.differing} differ, twice ${c.alerts.duplicates.join('/')}; ${cases.length} cases injected`,
+        `alerts ${c.alerts.broken} vs ${c.alerts.steady}, ${c.alerts.missing} missing, ${c.alerts.extra} extra, ${c.alerts.differing} differ, twice ${c.alerts.duplicates.join('/')}; ${cases.length} cases injected; ` +
+        `KPI minutes ${kpis.broken} vs ${kpis.steady}, ${kpis.missing} missing, ${kpis.extra} extra, ${kpis.differing.length} differ, twice ${kpis.duplicates.join('/')}`,
     );
+    for (const d of kpis.differing) console.log(`  KPI minute differs: ${d}`);
     expect(flink.restarts).toBeLessThan(Infinity);
     // The idempotent producer wrote every record once, through every outage.
     expect(rawA).toEqual(rawB);
@@ -123,5 +129,8 @@ describe('broker killed repeatedly under an idempotent producer', () => {
     expect(c.windows).toMatchObject({ differing: 0, onlyInBroken: 0, duplicates: [0, 0] });
     expect(c.alerts.steady).toBeGreaterThanOrEqual(cases.length);
     expect(c.alerts).toMatchObject({ broken: c.alerts.steady, differing: 0, missing: 0, extra: 0, duplicates: [0, 0] });
+    // Every minute of the city (the first one begins before t0).
+    expect(kpis.steady).toBeGreaterThanOrEqual(DURATION_MS / 60_000);
+    expect(kpis).toMatchObject({ broken: kpis.steady, differing: [], missing: 0, extra: 0, duplicates: [0, 0] });
   }, 900_000);
 });

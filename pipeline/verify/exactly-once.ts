@@ -1,5 +1,6 @@
 import { FraudAlert } from '../../lib/schemas/fraud-alert';
 import type { FraudCase } from '../../lib/schemas/fraud-case';
+import { OpsKpis } from '../../lib/schemas/ops-kpis';
 import { SurgeCell } from '../../lib/schemas/surge-cell';
 import type { ReadMessage, testKafka } from '../stack/kafka-test-client';
 import { surgeWindowKey } from './surge-oracle';
@@ -82,5 +83,46 @@ export function compareRuns(surge: [ReadMessage[], ReadMessage[]], alerts: [Read
       extra: [...x.map.keys()].filter((id) => !y.map.has(id)).length,
       duplicates: [x.duplicates, y.duplicates],
     },
+  };
+}
+
+/** Done once a KPI minute ending at or after `lastEnd` was committed. */
+export const kpisReached = (lastEnd: number) => (all: ReadMessage[]): boolean =>
+  all.some((m) => OpsKpis.parse(JSON.parse(m.value!.toString('utf8'))).windowEnd >= lastEnd);
+
+export interface KpiComparison {
+  readonly broken: number;
+  readonly steady: number;
+  /** Minutes both runs committed, with other figures. */
+  readonly differing: readonly string[];
+  readonly missing: number;
+  readonly extra: number;
+  readonly duplicates: [number, number];
+}
+
+/**
+ * KPI minutes ending by `lastEnd` of the broken run against the steady one. Every figure is
+ * compared but `alerts`: an alert is counted by the time fraud.sql wrote it, which differs
+ * between two runs of the same input.
+ */
+export function compareKpis(broken: ReadMessage[], steady: ReadMessage[], lastEnd: number): KpiComparison {
+  const [a, b] = [broken, steady].map((ms) => {
+    const map = new Map<number, string>();
+    let duplicates = 0;
+    for (const m of ms) {
+      const { alerts: _byWriteTime, ...row } = OpsKpis.parse(JSON.parse(m.value!.toString('utf8')));
+      if (row.windowEnd > lastEnd) continue;
+      if (map.has(row.windowStart)) duplicates++;
+      map.set(row.windowStart, JSON.stringify(row));
+    }
+    return { map, duplicates };
+  }) as [{ map: Map<number, string>; duplicates: number }, { map: Map<number, string>; duplicates: number }];
+  return {
+    broken: a.map.size,
+    steady: b.map.size,
+    differing: [...b.map].filter(([start, row]) => a.map.has(start) && a.map.get(start) !== row).map(([start, row]) => `steady ${row}, broken ${a.map.get(start)}`),
+    missing: [...b.map.keys()].filter((start) => !a.map.has(start)).length,
+    extra: [...a.map.keys()].filter((start) => !b.map.has(start)).length,
+    duplicates: [a.duplicates, b.duplicates],
   };
 }

@@ -25,7 +25,8 @@ CREATE TABLE driver_locations_raw (
   'properties.group.id' = '${group.kpis}',
   'properties.auto.offset.reset' = 'earliest',
   'scan.startup.mode' = 'group-offsets',
-  'scan.watermark.idle-timeout' = '5 s',
+  -- Why this long: rawIdleTimeoutMs in lib/pipeline-jobs.ts.
+  'scan.watermark.idle-timeout' = '${time.rawIdleSeconds} s',
   'format' = 'raw'
 );
 
@@ -44,7 +45,8 @@ CREATE TABLE ride_requests_raw (
   'properties.group.id' = '${group.kpis}',
   'properties.auto.offset.reset' = 'earliest',
   'scan.startup.mode' = 'group-offsets',
-  'scan.watermark.idle-timeout' = '5 s',
+  -- Why this long: rawIdleTimeoutMs in lib/pipeline-jobs.ts.
+  'scan.watermark.idle-timeout' = '${time.rawIdleSeconds} s',
   'format' = 'raw'
 );
 
@@ -65,7 +67,8 @@ CREATE TABLE payments_raw (
   'properties.group.id' = '${group.kpis}',
   'properties.auto.offset.reset' = 'earliest',
   'scan.startup.mode' = 'group-offsets',
-  'scan.watermark.idle-timeout' = '5 s',
+  -- Why this long: rawIdleTimeoutMs in lib/pipeline-jobs.ts.
+  'scan.watermark.idle-timeout' = '${time.rawIdleSeconds} s',
   'format' = 'raw'
 );
 
@@ -84,7 +87,9 @@ CREATE TABLE fraud_alerts (
   'properties.auto.offset.reset' = 'earliest',
   'properties.isolation.level' = 'read_committed',
   'scan.startup.mode' = 'group-offsets',
-  -- Alerts are rare: without this the KPI window would wait for the next one.
+  -- Alerts are rare: without this the KPI window would wait for the next one. Short is safe
+  -- here, unlike on the raw topics: an alert's time is when fraud.sql wrote it, never behind
+  -- the raw streams' event time, so an alert partition back from idle brings nothing late.
   'scan.watermark.idle-timeout' = '5 s',
   'format' = 'json',
   'json.ignore-parse-errors' = 'true'
@@ -136,21 +141,36 @@ UNION ALL
 SELECT CAST('alert' AS STRING), alertId, CAST(NULL AS STRING), CAST(NULL AS DOUBLE), event_time
 FROM fraud_alerts;
 
+-- One row per record id and minute: a payment sent twice (a producer's retry, a replay) counts
+-- once in the count and once in the volume; if its copies disagree on the amount, the largest
+-- counts, whichever copy came first. A driver is active (or on a trip) in a minute if any of its
+-- pings then said so.
+CREATE TEMPORARY VIEW kpi_ids AS
+SELECT window_time AS minute_time, kind, id,
+       MAX(CASE WHEN status IN ('idle', 'en_route', 'on_trip') THEN 1 ELSE 0 END) AS active,
+       MAX(CASE WHEN status = 'on_trip' THEN 1 ELSE 0 END) AS on_trip,
+       MAX(amount) AS amount
+FROM TABLE(TUMBLE(TABLE kpi_events, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
+WHERE id IS NOT NULL
+GROUP BY window_start, window_end, window_time, kind, id;
+
 EXECUTE STATEMENT SET
 BEGIN
 
+-- The second level windows the first one's rows by their minute's last millisecond
+-- (window_time), so each lands in the same minute.
 INSERT INTO ops_kpis
 SELECT
   CAST(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', window_start) AS BIGINT) * 1000,
   CAST(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', window_end) AS BIGINT) * 1000,
-  COUNT(DISTINCT id) FILTER (WHERE kind = 'request'),
-  COUNT(DISTINCT id) FILTER (WHERE kind = 'driver' AND status IN ('idle', 'en_route', 'on_trip')),
-  COUNT(DISTINCT id) FILTER (WHERE kind = 'driver' AND status = 'on_trip'),
-  COUNT(DISTINCT id) FILTER (WHERE kind = 'payment'),
-  COALESCE(SUM(amount) FILTER (WHERE kind = 'payment'), 0),
-  COUNT(DISTINCT id) FILTER (WHERE kind = 'alert')
-FROM TABLE(TUMBLE(TABLE kpi_events, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
-WHERE id IS NOT NULL
+  COUNT(*) FILTER (WHERE kind = 'request'),
+  COALESCE(SUM(active) FILTER (WHERE kind = 'driver'), 0),
+  COALESCE(SUM(on_trip) FILTER (WHERE kind = 'driver'), 0),
+  COUNT(*) FILTER (WHERE kind = 'payment'),
+  -- Money adds up in decimal: a double sum's last digits depend on the order rows arrive in.
+  CAST(COALESCE(SUM(CAST(amount AS DECIMAL(38, 10))) FILTER (WHERE kind = 'payment'), 0) AS DOUBLE),
+  COUNT(*) FILTER (WHERE kind = 'alert')
+FROM TABLE(TUMBLE(TABLE kpi_ids, DESCRIPTOR(minute_time), INTERVAL '1' MINUTE))
 GROUP BY window_start, window_end;
 
 END;

@@ -31,12 +31,8 @@ CREATE TABLE driver_locations_raw (
   'properties.group.id' = '${group.surge}',
   'properties.auto.offset.reset' = 'earliest',
   'scan.startup.mode' = 'group-offsets',
-  -- A partition taken for idle no longer holds the watermark back; when its records come again,
-  -- those behind the others' watermark are late. So idle only after longer than a broker restart
-  -- or a starved split during catch-up lasts (with 5 s here and 30 s in surge, one run of
-  -- broker-kill.faults.test.ts, broker down 3 times for ~20 s, lost 16 of 50 alerts and 455 of
-  -- 9,523 surge windows); an empty partition holds event time back this long.
-  'scan.watermark.idle-timeout' = '2 min',
+  -- Why this long: rawIdleTimeoutMs in lib/pipeline-jobs.ts.
+  'scan.watermark.idle-timeout' = '${time.rawIdleSeconds} s',
   'format' = 'raw'
 );
 
@@ -58,12 +54,8 @@ CREATE TABLE ride_requests_raw (
   'properties.group.id' = '${group.surge}',
   'properties.auto.offset.reset' = 'earliest',
   'scan.startup.mode' = 'group-offsets',
-  -- A partition taken for idle no longer holds the watermark back; when its records come again,
-  -- those behind the others' watermark are late. So idle only after longer than a broker restart
-  -- or a starved split during catch-up lasts (with 5 s here and 30 s in surge, one run of
-  -- broker-kill.faults.test.ts, broker down 3 times for ~20 s, lost 16 of 50 alerts and 455 of
-  -- 9,523 surge windows); an empty partition holds event time back this long.
-  'scan.watermark.idle-timeout' = '2 min',
+  -- Why this long: rawIdleTimeoutMs in lib/pipeline-jobs.ts.
+  'scan.watermark.idle-timeout' = '${time.rawIdleSeconds} s',
   'format' = 'raw'
 );
 
