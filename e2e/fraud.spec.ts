@@ -34,3 +34,18 @@ test('an alert acknowledged in one browser shows acknowledged in another at once
   await saveScreenshot(a.page, testInfo, 'fraud');
   await Promise.all([asha.close(), ravi.close()]);
 });
+
+test('a half-typed comment and assignee stay with their alert, not the next one selected', async ({ page }) => {
+  const fraud = new FraudPage(page);
+  await fraud.open();
+  const items = page.locator('[data-testid^="fraud.alert."]');
+  await expect(items.nth(1)).toBeVisible({ timeout: 150_000 });
+  const [first, second] = await Promise.all([items.nth(0).getAttribute('data-testid'), items.nth(1).getAttribute('data-testid')]);
+  await page.getByTestId(first!).click();
+  await page.getByRole('textbox', { name: 'Comment' }).fill('half a thought about this card');
+  await page.getByRole('textbox', { name: 'Assignee' }).fill('meera');
+  await page.getByTestId(second!).click();
+  await expect(page.getByTestId('fraud.detail')).toContainText(second!.slice('fraud.alert.'.length));
+  await expect(page.getByRole('textbox', { name: 'Comment' })).toHaveValue('');
+  await expect(page.getByRole('textbox', { name: 'Assignee' })).toHaveValue('');
+});

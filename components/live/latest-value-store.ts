@@ -1,6 +1,7 @@
 /**
  * The latest value of a stream the gateway sends whole (lag report, pipeline status), outside
- * React. `subscribe` asks the gateway for it (on every connect); `listen` hands each new value in.
+ * React. `listen` hands each new value in; asking the gateway for the stream is
+ * SubscriptionRequests' job.
  */
 export class LatestValueStore<T> {
   private value: T | null = null;
@@ -8,19 +9,14 @@ export class LatestValueStore<T> {
   private readonly listeners = new Set<() => void>();
 
   constructor(
-    onConnect: (handler: () => void) => void,
-    requestValue: () => void,
     listen: (set: (value: T) => void) => void,
-    connected: boolean,
     private readonly now: () => number = () => Date.now(),
   ) {
-    onConnect(requestValue);
     listen((value) => {
       this.value = value;
       this.at = this.now();
       for (const l of this.listeners) l();
     });
-    if (connected) requestValue();
   }
 
   subscribe = (listener: () => void): (() => void) => {

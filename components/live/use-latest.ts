@@ -7,6 +7,7 @@ import type { PipelineStatus } from '../../lib/pipeline-status';
 import type { AnalyticsState, GatewayStatus, PipelineData, SessionInfo } from '../../lib/protocol';
 import { LatestValueStore } from './latest-value-store';
 import { liveSocket } from './socket-connection';
+import { SubscriptionRequests } from './subscription-requests';
 
 const none = (): null => null;
 const noopSubscribe = (): (() => void) => () => undefined;
@@ -19,20 +20,21 @@ function useLatest<T>(store: LatestValueStore<T> | null): T | null {
 type ValueEvent = 'lag:report' | 'lag:history' | 'pipeline:status' | 'pipeline:data' | 'analytics:state' | 'gateway:status' | 'session:info';
 type SubscribeEvent = 'lag:subscribe' | 'pipeline:subscribe' | 'analytics:subscribe';
 
+let requests: SubscriptionRequests<SubscribeEvent> | null = null;
+
 /**
- * One store per stream, made on first use: it asks with `subscribe` on every connect (none for
- * streams the gateway sends everyone) and keeps the latest `event`.
+ * One store per stream, made on first use: it keeps the latest `event`, and has the page ask
+ * with `subscribe` on every connect (none for streams the gateway sends everyone), once however
+ * many stores listen to that subscription's answers.
  */
 function streamStore<T>(subscribe: SubscribeEvent | null, event: ValueEvent): () => LatestValueStore<T> {
   let store: LatestValueStore<T> | null = null;
   return () => {
     const s = liveSocket();
-    store ??= new LatestValueStore<T>(
-      subscribe ? (h) => s.on('connect', h) : () => undefined,
-      subscribe ? () => s.emit(subscribe) : () => undefined,
-      (set) => s.on(event, set as never),
-      subscribe !== null && s.connected,
-    );
+    if (!store) {
+      store = new LatestValueStore<T>((set) => s.on(event, set as never));
+      if (subscribe) (requests ??= new SubscriptionRequests<SubscribeEvent>(s)).ask(subscribe);
+    }
     return store;
   };
 }
@@ -57,8 +59,6 @@ let problems: LatestValueStore<AccessProblem> | null = null;
 export function accessProblemStore(): LatestValueStore<AccessProblem> {
   const s = liveSocket();
   problems ??= new LatestValueStore<AccessProblem>(
-    () => undefined,
-    () => undefined,
     (set) => {
       s.on('session:ended', (end) => {
         // An admin changed this person's role: the page is loaded again as the new role sees it.
@@ -73,7 +73,6 @@ export function accessProblemStore(): LatestValueStore<AccessProblem> {
         set({ kind: 'refused', message: rest.join(': ') || err.message, signIn: kind === 'unauthorized' && !new URLSearchParams(window.location.search).has('token') });
       });
     },
-    false,
   );
   return problems;
 }
