@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { flinkSqlVariables } from '../lib/flink-sql-variables';
 import { aclRules, jobCredentialVariables, principalOf, services, type AclRule } from '../lib/kafka-access';
-import { defaultPipelineSettings, flinkJobs, type FlinkJobKey } from '../lib/pipeline-jobs';
+import { defaultPipelineSettings, flinkJobs, sharedSqlFile, type FlinkJobKey } from '../lib/pipeline-jobs';
 import { topicConfigEntries, topics } from '../lib/topics';
 import { javaProperties, jobExecutionSettings } from '../pipeline/stack/flink-jobs';
 
@@ -60,7 +60,7 @@ export function flinkYaml(): string {
     metadata: { name: 'streamwatch-flink-jobs', labels: label },
     data: {
       'vars.properties': javaProperties(vars),
-      ...Object.fromEntries(Object.values(flinkJobs).map((j) => [j.sqlFile, readFileSync(`${jobsDir()}${j.sqlFile}`, 'utf8')])),
+      ...Object.fromEntries([sharedSqlFile, ...Object.values(flinkJobs).map((j) => j.sqlFile)].map((file) => [file, readFileSync(`${jobsDir()}${file}`, 'utf8')])),
     },
   };
   const deployment = {
@@ -110,7 +110,7 @@ export function flinkYaml(): string {
       job: {
         jarURI: JOB_JAR,
         entryClass: 'io.streamwatch.flink.SqlJobRunner',
-        args: ['--job', `${JOBS_DIR}/${j.sqlFile}`, '--vars', `${JOBS_DIR}/vars.properties`, '--detached', 'true'],
+        args: ['--shared', `${JOBS_DIR}/${sharedSqlFile}`, '--job', `${JOBS_DIR}/${j.sqlFile}`, '--vars', `${JOBS_DIR}/vars.properties`, '--detached', 'true'],
         parallelism: PARALLELISM,
         // Resume from the newest checkpoint on an upgrade or a restart: exactly-once outputs stay exact.
         upgradeMode: 'last-state',

@@ -1,6 +1,7 @@
 import { defaultPipelineSettings, eventTimeField, flinkJobs, rawIdleTimeoutMs, type PipelineSettings } from './pipeline-jobs';
 import { sqlRecordReason } from './schemas/record-checks';
 import { jsonSchemaOf } from './schemas/registry';
+import { deadLetterHeaders, lateEventHeaders } from './topics';
 
 /**
  * Variables the runner fills itself, per job, from the environment only (KafkaSecurity.java):
@@ -14,8 +15,9 @@ export const checkedSchemas = ['DriverLocation', 'RideRequest', 'Payment'] as co
 /**
  * The ${...} variables a job's SQL may use: `kafka.bootstrap`, `topic.<key>` for every
  * catalog topic, `group.<jobKey>` for every job's consumer group (also the prefix of its
- * Kafka transactional ids), the `surge.*` and `fraud.*` settings, and `check.<Schema>` for
- * each raw schema: the SQL giving a record's dead-letter reason (NULL when valid), built from
+ * Kafka transactional ids), the `surge.*`, `fraud.*` and `time.*` settings, `dlqHeader.<key>`
+ * and `lateHeader.<key>` (the header names of records set aside, from lib/topics), and
+ * `check.<Schema>` for each raw schema: the SQL giving a record's dead-letter reason (NULL when valid), built from
  * lib/schemas so that no job restates a check.
  */
 export function flinkSqlVariables(
@@ -35,7 +37,13 @@ export function flinkSqlVariables(
   vars['fraud.latenessSeconds'] = wholeSeconds(settings.fraud.latenessMs, 'payment lateness');
   vars['time.field'] = eventTimeField;
   vars['time.maxFutureMs'] = String(settings.maxFutureMs);
+  // A raw record's event time (shared.sql's raw_topic columns): its body's ts, or its record
+  // timestamp where the body has none usable (BodyEventTime.java).
+  vars['time.bodyEventTime'] = `body_event_time(payload, '${eventTimeField}', record_time, CAST(${settings.maxFutureMs} AS BIGINT))`;
   vars['time.rawIdleSeconds'] = wholeSeconds(rawIdleTimeoutMs, 'raw source idle timeout');
+  // Header names of records set aside, as their readers (the gateway, the tests) look them up.
+  for (const [key, header] of Object.entries(deadLetterHeaders)) vars[`dlqHeader.${key}`] = header;
+  for (const [key, header] of Object.entries(lateEventHeaders)) vars[`lateHeader.${key}`] = header;
   for (const name of checkedSchemas) {
     vars[`check.${name}`] = sqlRecordReason(jsonSchemaOf(name), 'payload', { field: eventTimeField, maxFutureMs: settings.maxFutureMs });
   }

@@ -41,6 +41,9 @@ export const flinkJobs = {
 
 export type FlinkJobKey = keyof typeof flinkJobs;
 
+/** Statements every job file begins with (the tables its Kafka tables are made LIKE), beside the jobs. */
+export const sharedSqlFile = 'shared.sql';
+
 /** What the analytics jobs are tuned by; the oracle tests recompute with the same values. */
 export interface FraudSettings {
   /** Bounded out-of-orderness of payments; every rule waits this long before firing. */

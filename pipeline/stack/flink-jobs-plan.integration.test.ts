@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { flinkSqlVariables } from '../../lib/flink-sql-variables';
-import { flinkJobs } from '../../lib/pipeline-jobs';
+import { flinkJobs, type FlinkJobKey } from '../../lib/pipeline-jobs';
 import { topics } from '../../lib/topics';
-import { javaProperties } from './flink-jobs';
+import { javaProperties, jobFileArgs } from './flink-jobs';
 import { runFlinkTool } from './flink-module';
 
 /**
@@ -23,7 +23,7 @@ describe('the Flink jobs', () => {
     const varsFile = join(dir, 'vars.properties');
     writeFileSync(varsFile, javaProperties(flinkSqlVariables('127.0.0.1:9', Object.fromEntries(Object.entries(topics).map(([k, t]) => [k, t.name])))));
     const { code, stdout, stderr } = await runFlinkTool('io.streamwatch.flink.SqlJobRunner', [
-      ...Object.values(flinkJobs).flatMap((j) => ['--job', join(flinkDir, 'jobs', j.sqlFile)]),
+      ...jobFileArgs(flinkDir, Object.keys(flinkJobs) as FlinkJobKey[]),
       '--vars', varsFile, '--explain', 'true', '--set', 'table.local-time-zone=UTC',
     ], '512m');
     const out = `${stdout}${stderr}`;

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { flinkSqlVariables } from '../../lib/flink-sql-variables';
-import { defaultPipelineSettings, flinkJobs, type FlinkJobKey, type PipelineSettings } from '../../lib/pipeline-jobs';
+import { defaultPipelineSettings, flinkJobs, sharedSqlFile, type FlinkJobKey, type PipelineSettings } from '../../lib/pipeline-jobs';
 import { isUsableTokenKey } from '../../lib/card';
 import { topics } from '../../lib/topics';
 import { flinkJvmArgs } from './flink-module';
@@ -96,9 +96,12 @@ export function jobExecutionSettings(parallelism: number, checkpointIntervalMs: 
   };
 }
 
-/** SqlJobRunner's --job arguments for catalog jobs and extra files. */
+/** SqlJobRunner's --job arguments for catalog jobs and extra files, each after the shared definitions. */
 export function jobFileArgs(flinkDir: string, jobs: readonly FlinkJobKey[], extraJobFiles: readonly string[] = []): string[] {
-  return [...jobs.map((key) => join(flinkDir, 'jobs', flinkJobs[key].sqlFile)), ...extraJobFiles].flatMap((file) => ['--job', file]);
+  return [
+    ...['--shared', join(flinkDir, 'jobs', sharedSqlFile)],
+    ...[...jobs.map((key) => join(flinkDir, 'jobs', flinkJobs[key].sqlFile)), ...extraJobFiles].flatMap((file) => ['--job', file]),
+  ];
 }
 
 /**

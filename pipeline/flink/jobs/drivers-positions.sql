@@ -10,28 +10,15 @@
 -- Functions (json_string, h3_cell, ...) are registered by the runner: udf/SqlFunctions.java.
 
 CREATE TABLE driver_locations_raw (
-  payload      BYTES,
-  src_topic    STRING           METADATA FROM 'topic' VIRTUAL,
-  src_partition INT             METADATA FROM 'partition' VIRTUAL,
-  src_offset   BIGINT           METADATA FROM 'offset' VIRTUAL,
-  record_time  TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
-  -- Event time is the body's ts (the record timestamp only when the body has none usable):
-  -- the dedup below orders by it, as the gateway does.
-  event_time AS body_event_time(payload, '${time.field}', record_time, CAST(${time.maxFutureMs} AS BIGINT)),
+  -- The dedup below orders by event time, as the gateway does, and waits for no window.
+  record_time TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  event_time AS ${time.bodyEventTime},
   WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
 ) WITH (
-  'connector' = 'kafka',
   'topic' = '${topic.driverLocationsRaw}',
-  'properties.bootstrap.servers' = '${kafka.bootstrap}',
-  'properties.security.protocol' = '${kafka.security.protocol}',
-  'properties.sasl.mechanism' = '${kafka.sasl.mechanism}',
-  'properties.sasl.jaas.config' = '${kafka.sasl.jaas.config}',
   'properties.group.id' = '${group.driversPositions}',
-  'properties.auto.offset.reset' = 'earliest',
-  'scan.startup.mode' = 'group-offsets',
-  'scan.watermark.idle-timeout' = '5 s',
-  'format' = 'raw'
-);
+  'scan.watermark.idle-timeout' = '5 s'
+) LIKE raw_topic;
 
 CREATE TABLE driver_positions (
   driverId   STRING,
@@ -54,19 +41,7 @@ CREATE TABLE driver_positions (
   'value.json.encode.decimal-as-plain-number' = 'true'
 );
 
-CREATE TABLE driver_locations_dlq (
-  payload BYTES,
-  headers MAP<STRING, BYTES> METADATA
-) WITH (
-  'connector' = 'kafka',
-  'topic' = '${topic.driverLocationsDlq}',
-  'properties.bootstrap.servers' = '${kafka.bootstrap}',
-  'properties.security.protocol' = '${kafka.security.protocol}',
-  'properties.sasl.mechanism' = '${kafka.sasl.mechanism}',
-  'properties.sasl.jaas.config' = '${kafka.sasl.jaas.config}',
-  'sink.delivery-guarantee' = 'at-least-once',
-  'format' = 'raw'
-);
+CREATE TABLE driver_locations_dlq WITH ('topic' = '${topic.driverLocationsDlq}') LIKE set_aside;
 
 -- Typed fields of each record and its reason, NULL when valid: the check is built from the
 -- DriverLocation schema in lib/schemas (the check.* variables), so it is zod's check.
@@ -100,11 +75,11 @@ INSERT INTO driver_locations_dlq
 SELECT
   payload,
   MAP[
-    'dlq.reason',           CAST(reason AS BYTES),
-    'dlq.source.topic',     CAST(src_topic AS BYTES),
-    'dlq.source.partition', CAST(CAST(src_partition AS STRING) AS BYTES),
-    'dlq.source.offset',    CAST(CAST(src_offset AS STRING) AS BYTES),
-    'dlq.job',              CAST('drivers-positions' AS BYTES)
+    '${dlqHeader.reason}',           CAST(reason AS BYTES),
+    '${dlqHeader.sourceTopic}',      CAST(src_topic AS BYTES),
+    '${dlqHeader.sourcePartition}',  CAST(CAST(src_partition AS STRING) AS BYTES),
+    '${dlqHeader.sourceOffset}',     CAST(CAST(src_offset AS STRING) AS BYTES),
+    '${dlqHeader.job}',              CAST('drivers-positions' AS BYTES)
   ]
 FROM driver_locations_checked
 WHERE reason IS NOT NULL;

@@ -12,29 +12,14 @@
 -- Functions (json_string, h3_cell, ...) are registered by the runner: udf/SqlFunctions.java.
 
 CREATE TABLE payments_raw (
-  payload       BYTES,
-  src_topic     STRING           METADATA FROM 'topic' VIRTUAL,
-  src_partition INT              METADATA FROM 'partition' VIRTUAL,
-  src_offset    BIGINT           METADATA FROM 'offset' VIRTUAL,
-  record_time   TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
-  -- The body's ts (the record timestamp only where the body has none usable).
-  event_time AS body_event_time(payload, '${time.field}', record_time, CAST(${time.maxFutureMs} AS BIGINT)),
   -- A short delay: every rule fires only once the watermark passes its last payment.
+  record_time TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  event_time AS ${time.bodyEventTime},
   WATERMARK FOR event_time AS event_time - INTERVAL '${fraud.latenessSeconds}' SECOND
 ) WITH (
-  'connector' = 'kafka',
   'topic' = '${topic.paymentsRaw}',
-  'properties.bootstrap.servers' = '${kafka.bootstrap}',
-  'properties.security.protocol' = '${kafka.security.protocol}',
-  'properties.sasl.mechanism' = '${kafka.sasl.mechanism}',
-  'properties.sasl.jaas.config' = '${kafka.sasl.jaas.config}',
-  'properties.group.id' = '${group.fraud}',
-  'properties.auto.offset.reset' = 'earliest',
-  'scan.startup.mode' = 'group-offsets',
-  -- Why this long: rawIdleTimeoutMs in lib/pipeline-jobs.ts.
-  'scan.watermark.idle-timeout' = '${time.rawIdleSeconds} s',
-  'format' = 'raw'
-);
+  'properties.group.id' = '${group.fraud}'
+) LIKE raw_topic;
 
 CREATE TABLE fraud_alerts (
   alertId    STRING,
@@ -66,19 +51,7 @@ CREATE TABLE fraud_alerts (
   'properties.transaction.timeout.ms' = '600000'
 );
 
-CREATE TABLE payments_dlq (
-  payload BYTES,
-  headers MAP<STRING, BYTES> METADATA
-) WITH (
-  'connector' = 'kafka',
-  'topic' = '${topic.paymentsDlq}',
-  'properties.bootstrap.servers' = '${kafka.bootstrap}',
-  'properties.security.protocol' = '${kafka.security.protocol}',
-  'properties.sasl.mechanism' = '${kafka.sasl.mechanism}',
-  'properties.sasl.jaas.config' = '${kafka.sasl.jaas.config}',
-  'sink.delivery-guarantee' = 'at-least-once',
-  'format' = 'raw'
-);
+CREATE TABLE payments_dlq WITH ('topic' = '${topic.paymentsDlq}') LIKE set_aside;
 
 -- The same dead letters without their payloads, for the gateway (which may not read dlq.payments).
 CREATE TABLE payments_dlq_notices WITH ('topic' = '${topic.paymentsDlqNotices}') LIKE payments_dlq;
@@ -106,11 +79,11 @@ CREATE TEMPORARY VIEW payments_dead AS
 SELECT
   payload,
   MAP[
-    'dlq.reason',           CAST(reason AS BYTES),
-    'dlq.source.topic',     CAST(src_topic AS BYTES),
-    'dlq.source.partition', CAST(CAST(src_partition AS STRING) AS BYTES),
-    'dlq.source.offset',    CAST(CAST(src_offset AS STRING) AS BYTES),
-    'dlq.job',              CAST('fraud' AS BYTES)
+    '${dlqHeader.reason}',           CAST(reason AS BYTES),
+    '${dlqHeader.sourceTopic}',      CAST(src_topic AS BYTES),
+    '${dlqHeader.sourcePartition}',  CAST(CAST(src_partition AS STRING) AS BYTES),
+    '${dlqHeader.sourceOffset}',     CAST(CAST(src_offset AS STRING) AS BYTES),
+    '${dlqHeader.job}',              CAST('fraud' AS BYTES)
   ] AS headers
 FROM payments_checked
 WHERE reason IS NOT NULL;

@@ -11,66 +11,33 @@
 -- Functions (json_string, h3_cell, ...) are registered by the runner: udf/SqlFunctions.java.
 
 CREATE TABLE driver_locations_raw (
-  payload       BYTES,
-  record_time   TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
-  event_time AS body_event_time(payload, '${time.field}', record_time, CAST(${time.maxFutureMs} AS BIGINT)),
+  record_time TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  event_time AS ${time.bodyEventTime},
   WATERMARK FOR event_time AS event_time - INTERVAL '${surge.latenessSeconds}' SECOND
 ) WITH (
-  'connector' = 'kafka',
   'topic' = '${topic.driverLocationsRaw}',
-  'properties.bootstrap.servers' = '${kafka.bootstrap}',
-  'properties.security.protocol' = '${kafka.security.protocol}',
-  'properties.sasl.mechanism' = '${kafka.sasl.mechanism}',
-  'properties.sasl.jaas.config' = '${kafka.sasl.jaas.config}',
-  'properties.group.id' = '${group.kpis}',
-  'properties.auto.offset.reset' = 'earliest',
-  'scan.startup.mode' = 'group-offsets',
-  -- Why this long: rawIdleTimeoutMs in lib/pipeline-jobs.ts.
-  'scan.watermark.idle-timeout' = '${time.rawIdleSeconds} s',
-  'format' = 'raw'
-);
+  'properties.group.id' = '${group.kpis}'
+) LIKE raw_topic;
 
 CREATE TABLE ride_requests_raw (
-  payload       BYTES,
-  record_time   TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
-  event_time AS body_event_time(payload, '${time.field}', record_time, CAST(${time.maxFutureMs} AS BIGINT)),
+  record_time TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  event_time AS ${time.bodyEventTime},
   WATERMARK FOR event_time AS event_time - INTERVAL '${surge.latenessSeconds}' SECOND
 ) WITH (
-  'connector' = 'kafka',
   'topic' = '${topic.rideRequestsRaw}',
-  'properties.bootstrap.servers' = '${kafka.bootstrap}',
-  'properties.security.protocol' = '${kafka.security.protocol}',
-  'properties.sasl.mechanism' = '${kafka.sasl.mechanism}',
-  'properties.sasl.jaas.config' = '${kafka.sasl.jaas.config}',
-  'properties.group.id' = '${group.kpis}',
-  'properties.auto.offset.reset' = 'earliest',
-  'scan.startup.mode' = 'group-offsets',
-  -- Why this long: rawIdleTimeoutMs in lib/pipeline-jobs.ts.
-  'scan.watermark.idle-timeout' = '${time.rawIdleSeconds} s',
-  'format' = 'raw'
-);
+  'properties.group.id' = '${group.kpis}'
+) LIKE raw_topic;
 
 -- Amounts only: card data is never selected from this PCI-scope topic here. Payments wait as
 -- long as fraud.sql waits for them, so that a payment it refuses as late is left out here too.
 CREATE TABLE payments_raw (
-  payload       BYTES,
-  record_time   TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
-  event_time AS body_event_time(payload, '${time.field}', record_time, CAST(${time.maxFutureMs} AS BIGINT)),
+  record_time TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  event_time AS ${time.bodyEventTime},
   WATERMARK FOR event_time AS event_time - INTERVAL '${fraud.latenessSeconds}' SECOND
 ) WITH (
-  'connector' = 'kafka',
   'topic' = '${topic.paymentsRaw}',
-  'properties.bootstrap.servers' = '${kafka.bootstrap}',
-  'properties.security.protocol' = '${kafka.security.protocol}',
-  'properties.sasl.mechanism' = '${kafka.sasl.mechanism}',
-  'properties.sasl.jaas.config' = '${kafka.sasl.jaas.config}',
-  'properties.group.id' = '${group.kpis}',
-  'properties.auto.offset.reset' = 'earliest',
-  'scan.startup.mode' = 'group-offsets',
-  -- Why this long: rawIdleTimeoutMs in lib/pipeline-jobs.ts.
-  'scan.watermark.idle-timeout' = '${time.rawIdleSeconds} s',
-  'format' = 'raw'
-);
+  'properties.group.id' = '${group.kpis}'
+) LIKE raw_topic;
 
 CREATE TABLE fraud_alerts (
   alertId    STRING,

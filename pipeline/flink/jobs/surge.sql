@@ -14,50 +14,22 @@
 -- Functions (json_string, h3_cell, ...) are registered by the runner: udf/SqlFunctions.java.
 
 CREATE TABLE driver_locations_raw (
-  payload       BYTES,
-  src_topic     STRING           METADATA FROM 'topic' VIRTUAL,
-  src_partition INT              METADATA FROM 'partition' VIRTUAL,
-  src_offset    BIGINT           METADATA FROM 'offset' VIRTUAL,
-  record_time   TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
-  event_time AS body_event_time(payload, '${time.field}', record_time, CAST(${time.maxFutureMs} AS BIGINT)),
+  record_time TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  event_time AS ${time.bodyEventTime},
   WATERMARK FOR event_time AS event_time - INTERVAL '${surge.latenessSeconds}' SECOND
 ) WITH (
-  'connector' = 'kafka',
   'topic' = '${topic.driverLocationsRaw}',
-  'properties.bootstrap.servers' = '${kafka.bootstrap}',
-  'properties.security.protocol' = '${kafka.security.protocol}',
-  'properties.sasl.mechanism' = '${kafka.sasl.mechanism}',
-  'properties.sasl.jaas.config' = '${kafka.sasl.jaas.config}',
-  'properties.group.id' = '${group.surge}',
-  'properties.auto.offset.reset' = 'earliest',
-  'scan.startup.mode' = 'group-offsets',
-  -- Why this long: rawIdleTimeoutMs in lib/pipeline-jobs.ts.
-  'scan.watermark.idle-timeout' = '${time.rawIdleSeconds} s',
-  'format' = 'raw'
-);
+  'properties.group.id' = '${group.surge}'
+) LIKE raw_topic;
 
 CREATE TABLE ride_requests_raw (
-  payload       BYTES,
-  src_topic     STRING           METADATA FROM 'topic' VIRTUAL,
-  src_partition INT              METADATA FROM 'partition' VIRTUAL,
-  src_offset    BIGINT           METADATA FROM 'offset' VIRTUAL,
-  record_time   TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
-  event_time AS body_event_time(payload, '${time.field}', record_time, CAST(${time.maxFutureMs} AS BIGINT)),
+  record_time TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  event_time AS ${time.bodyEventTime},
   WATERMARK FOR event_time AS event_time - INTERVAL '${surge.latenessSeconds}' SECOND
 ) WITH (
-  'connector' = 'kafka',
   'topic' = '${topic.rideRequestsRaw}',
-  'properties.bootstrap.servers' = '${kafka.bootstrap}',
-  'properties.security.protocol' = '${kafka.security.protocol}',
-  'properties.sasl.mechanism' = '${kafka.sasl.mechanism}',
-  'properties.sasl.jaas.config' = '${kafka.sasl.jaas.config}',
-  'properties.group.id' = '${group.surge}',
-  'properties.auto.offset.reset' = 'earliest',
-  'scan.startup.mode' = 'group-offsets',
-  -- Why this long: rawIdleTimeoutMs in lib/pipeline-jobs.ts.
-  'scan.watermark.idle-timeout' = '${time.rawIdleSeconds} s',
-  'format' = 'raw'
-);
+  'properties.group.id' = '${group.surge}'
+) LIKE raw_topic;
 
 CREATE TABLE surge_cells (
   cell        STRING,
@@ -83,33 +55,9 @@ CREATE TABLE surge_cells (
   'properties.transaction.timeout.ms' = '600000'
 );
 
-CREATE TABLE ride_requests_dlq (
-  payload BYTES,
-  headers MAP<STRING, BYTES> METADATA
-) WITH (
-  'connector' = 'kafka',
-  'topic' = '${topic.rideRequestsDlq}',
-  'properties.bootstrap.servers' = '${kafka.bootstrap}',
-  'properties.security.protocol' = '${kafka.security.protocol}',
-  'properties.sasl.mechanism' = '${kafka.sasl.mechanism}',
-  'properties.sasl.jaas.config' = '${kafka.sasl.jaas.config}',
-  'sink.delivery-guarantee' = 'at-least-once',
-  'format' = 'raw'
-);
+CREATE TABLE ride_requests_dlq WITH ('topic' = '${topic.rideRequestsDlq}') LIKE set_aside;
 
-CREATE TABLE late_events (
-  payload BYTES,
-  headers MAP<STRING, BYTES> METADATA
-) WITH (
-  'connector' = 'kafka',
-  'topic' = '${topic.lateEvents}',
-  'properties.bootstrap.servers' = '${kafka.bootstrap}',
-  'properties.security.protocol' = '${kafka.security.protocol}',
-  'properties.sasl.mechanism' = '${kafka.sasl.mechanism}',
-  'properties.sasl.jaas.config' = '${kafka.sasl.jaas.config}',
-  'sink.delivery-guarantee' = 'at-least-once',
-  'format' = 'raw'
-);
+CREATE TABLE late_events WITH ('topic' = '${topic.lateEvents}') LIKE set_aside;
 
 -- A record is late when its event time is at or behind the watermark its source operator has
 -- already passed; the window downstream has a watermark no further on, so nothing this lets
@@ -176,34 +124,34 @@ INSERT INTO ride_requests_dlq
 SELECT
   payload,
   MAP[
-    'dlq.reason',           CAST(reason AS BYTES),
-    'dlq.source.topic',     CAST(src_topic AS BYTES),
-    'dlq.source.partition', CAST(CAST(src_partition AS STRING) AS BYTES),
-    'dlq.source.offset',    CAST(CAST(src_offset AS STRING) AS BYTES),
-    'dlq.job',              CAST('surge' AS BYTES)
+    '${dlqHeader.reason}',           CAST(reason AS BYTES),
+    '${dlqHeader.sourceTopic}',      CAST(src_topic AS BYTES),
+    '${dlqHeader.sourcePartition}',  CAST(CAST(src_partition AS STRING) AS BYTES),
+    '${dlqHeader.sourceOffset}',     CAST(CAST(src_offset AS STRING) AS BYTES),
+    '${dlqHeader.job}',              CAST('surge' AS BYTES)
   ]
 FROM ride_requests_checked
 WHERE reason IS NOT NULL;
 
 INSERT INTO late_events
 SELECT payload, MAP[
-    'late.source.topic',     CAST(src_topic AS BYTES),
-    'late.source.partition', CAST(CAST(src_partition AS STRING) AS BYTES),
-    'late.source.offset',    CAST(CAST(src_offset AS STRING) AS BYTES),
-    'late.event.time',       CAST(CAST(event_time AS STRING) AS BYTES),
-    'late.watermark',        CAST(CAST(wm AS STRING) AS BYTES),
-    'late.job',              CAST('surge' AS BYTES)
+    '${lateHeader.sourceTopic}',     CAST(src_topic AS BYTES),
+    '${lateHeader.sourcePartition}', CAST(CAST(src_partition AS STRING) AS BYTES),
+    '${lateHeader.sourceOffset}',    CAST(CAST(src_offset AS STRING) AS BYTES),
+    '${lateHeader.eventTime}',       CAST(CAST(event_time AS STRING) AS BYTES),
+    '${lateHeader.watermark}',       CAST(CAST(wm AS STRING) AS BYTES),
+    '${lateHeader.job}',             CAST('surge' AS BYTES)
   ]
 FROM ride_requests_checked
 WHERE reason IS NULL AND late
 UNION ALL
 SELECT payload, MAP[
-    'late.source.topic',     CAST(src_topic AS BYTES),
-    'late.source.partition', CAST(CAST(src_partition AS STRING) AS BYTES),
-    'late.source.offset',    CAST(CAST(src_offset AS STRING) AS BYTES),
-    'late.event.time',       CAST(CAST(event_time AS STRING) AS BYTES),
-    'late.watermark',        CAST(CAST(wm AS STRING) AS BYTES),
-    'late.job',              CAST('surge' AS BYTES)
+    '${lateHeader.sourceTopic}',     CAST(src_topic AS BYTES),
+    '${lateHeader.sourcePartition}', CAST(CAST(src_partition AS STRING) AS BYTES),
+    '${lateHeader.sourceOffset}',    CAST(CAST(src_offset AS STRING) AS BYTES),
+    '${lateHeader.eventTime}',       CAST(CAST(event_time AS STRING) AS BYTES),
+    '${lateHeader.watermark}',       CAST(CAST(wm AS STRING) AS BYTES),
+    '${lateHeader.job}',             CAST('surge' AS BYTES)
   ]
 FROM driver_pings_checked
 WHERE usable AND late;

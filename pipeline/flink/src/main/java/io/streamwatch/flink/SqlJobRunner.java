@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * the jobs themselves live in the .sql files.
  *
  * <pre>
- * SqlJobRunner --job jobs/drivers-positions.sql [--job ...] [--vars vars.properties]
+ * SqlJobRunner --job jobs/drivers-positions.sql [--job ...] [--shared jobs/shared.sql]
+ *              [--vars vars.properties]
  *              [--var name=value ...] [--set flink.key=value ...] [--local true]
  *              [--checkpoints dir] [--restore-latest true]
  * </pre>
@@ -41,6 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * --explain true plans every job (tables, views, UDFs, types, the generated checks) and prints
  * its plan instead of running it: no cluster, no Kafka; exit 0 when every job plans.
+ *
+ * --shared names a file of statements every job file begins with (the tables their Kafka tables
+ * are made LIKE), run in each job's own table environment with that job's variables.
  *
  * --checkpoints gives each job its own directory (dir/job-name) so that --restore-latest can
  * resume every job from its own newest completed checkpoint after a crash.
@@ -91,7 +95,7 @@ public final class SqlJobRunner {
             TableEnvironment tEnv = TableEnvironment.create(
                     EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(conf).build());
             SqlFunctions.registerAll(tEnv);
-            String script = Files.readString(job);
+            String script = parsed.script(job);
             String name = jobName(job);
             tEnv.getConfig().set("pipeline.name", name);
             if (parsed.checkpoints != null) {
@@ -145,7 +149,7 @@ public final class SqlJobRunner {
                     EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(conf).build());
             SqlFunctions.registerAll(tEnv);
             int inserts = 0;
-            for (String statement : SqlScript.statements(Files.readString(job), KafkaSecurity.withJobCredentials(parsed.vars, jobName(job), System.getenv()))) {
+            for (String statement : SqlScript.statements(parsed.script(job), KafkaSecurity.withJobCredentials(parsed.vars, jobName(job), System.getenv()))) {
                 String upper = statement.stripLeading().toUpperCase(java.util.Locale.ROOT);
                 if (upper.startsWith("EXECUTE STATEMENT SET")) {
                     tEnv.executeSql("EXPLAIN " + statement.stripLeading().substring("EXECUTE ".length())).collect().close();
@@ -192,6 +196,7 @@ public final class SqlJobRunner {
 
     static final class Args {
         final List<Path> jobs = new ArrayList<>();
+        final List<Path> shared = new ArrayList<>();
         final Map<String, String> vars = new LinkedHashMap<>();
         final Map<String, String> settings = new LinkedHashMap<>();
         boolean local;
@@ -220,6 +225,11 @@ public final class SqlJobRunner {
                         if (!Files.isReadable(p)) throw new IllegalArgumentException("cannot read job file " + p.toAbsolutePath());
                         a.jobs.add(p);
                     }
+                    case "--shared" -> {
+                        Path p = Path.of(value);
+                        if (!Files.isReadable(p)) throw new IllegalArgumentException("cannot read shared SQL file " + p.toAbsolutePath());
+                        a.shared.add(p);
+                    }
                     case "--vars" -> loadProperties(Path.of(value), a.vars);
                     case "--var" -> putPair(value, a.vars, flag);
                     case "--set" -> putPair(value, a.settings, flag);
@@ -235,6 +245,13 @@ public final class SqlJobRunner {
             if (a.detached && a.local) throw new IllegalArgumentException("--detached submits to a running cluster; it cannot start a --local one");
             if (a.restoreLatest && a.checkpoints == null) throw new IllegalArgumentException("--restore-latest needs --checkpoints dir");
             return a;
+        }
+
+        /** A job file's statements after the shared ones. */
+        String script(Path job) throws IOException {
+            StringBuilder script = new StringBuilder();
+            for (Path p : shared) script.append(Files.readString(p)).append('\n');
+            return script.append(Files.readString(job)).toString();
         }
 
         private static void putPair(String pair, Map<String, String> into, String flag) {
