@@ -142,18 +142,10 @@ SELECT payload, MAP[
     '${lateHeader.watermark}',       CAST(CAST(wm AS STRING) AS BYTES),
     '${lateHeader.job}',             CAST('surge' AS BYTES)
   ]
-FROM ride_requests_checked
-WHERE reason IS NULL AND late
-UNION ALL
-SELECT payload, MAP[
-    '${lateHeader.sourceTopic}',     CAST(src_topic AS BYTES),
-    '${lateHeader.sourcePartition}', CAST(CAST(src_partition AS STRING) AS BYTES),
-    '${lateHeader.sourceOffset}',    CAST(CAST(src_offset AS STRING) AS BYTES),
-    '${lateHeader.eventTime}',       CAST(CAST(event_time AS STRING) AS BYTES),
-    '${lateHeader.watermark}',       CAST(CAST(wm AS STRING) AS BYTES),
-    '${lateHeader.job}',             CAST('surge' AS BYTES)
-  ]
-FROM driver_pings_checked
-WHERE usable AND late;
+FROM (
+  SELECT payload, src_topic, src_partition, src_offset, event_time, wm FROM ride_requests_checked WHERE reason IS NULL AND late
+  UNION ALL
+  SELECT payload, src_topic, src_partition, src_offset, event_time, wm FROM driver_pings_checked WHERE usable AND late
+);
 
 END;
