@@ -34,6 +34,8 @@ export function flinkSqlVariables(
   vars['surge.windowSeconds'] = wholeSeconds(surge.windowMs, 'surge window');
   vars['surge.slideSeconds'] = wholeSeconds(surge.slideMs, 'surge slide');
   vars['surge.latenessSeconds'] = wholeSeconds(surge.latenessMs, 'allowed lateness');
+  if (!Number.isInteger(surge.minDemand) || surge.minDemand < 1) throw new Error(`surge minimum demand must be a whole number from 1, got ${surge.minDemand}`);
+  vars['surge.minDemand'] = String(surge.minDemand);
   vars['fraud.latenessSeconds'] = wholeSeconds(settings.fraud.latenessMs, 'payment lateness');
   vars['time.field'] = eventTimeField;
   vars['time.maxFutureMs'] = String(settings.maxFutureMs);

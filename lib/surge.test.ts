@@ -5,21 +5,27 @@ import { hopWindowStarts, surgeMultiplier, surgeTenths } from './surge';
 import surgeVectors from './surge-vectors.json';
 
 describe('surgeMultiplier', () => {
-  it.each(surgeVectors.cases)('meets the shared vector demand=$demand supply=$supply -> $multiplier', ({ demand, supply, multiplier }) => {
-    expect(surgeMultiplier(demand, supply)).toBe(multiplier);
+  it.each(surgeVectors.cases)('meets the shared vector demand=$demand supply=$supply minDemand=$minDemand -> $multiplier', ({ demand, supply, minDemand, multiplier }) => {
+    expect(surgeMultiplier(demand, supply, minDemand)).toBe(multiplier);
   });
 
   it('is 1.0x while supply covers demand, 1.5x at twice the supply, 2.0x at three times', () => {
-    expect(surgeMultiplier(8, 8)).toBe(1);
-    expect(surgeMultiplier(16, 8)).toBe(1.5);
-    expect(surgeMultiplier(24, 8)).toBe(2);
+    expect(surgeMultiplier(8, 8, 3)).toBe(1);
+    expect(surgeMultiplier(16, 8, 3)).toBe(1.5);
+    expect(surgeMultiplier(24, 8, 3)).toBe(2);
+  });
+
+  it('leaves a cell at 1.0x below the minimum demand, however few drivers are idle there', () => {
+    expect(surgeMultiplier(1, 0, 3)).toBe(1);
+    expect(surgeMultiplier(2, 0, 3)).toBe(1);
+    expect(surgeMultiplier(3, 0, 3)).toBe(3);
   });
 
   it('never falls as demand rises and never exceeds the cap', () => {
     for (const supply of [0, 1, 3, 10]) {
       let previous = 0;
       for (let demand = 0; demand < 80; demand++) {
-        const t = surgeTenths(demand, supply);
+        const t = surgeTenths(demand, supply, 3);
         expect(t).toBeGreaterThanOrEqual(previous);
         expect(t).toBeLessThanOrEqual(30);
         previous = t;

@@ -2,8 +2,10 @@
  * Surge pricing per H3 cell: the rule, its settings, and the window arithmetic the Flink job
  * uses, so the gateway, the dashboard and the oracle test all agree with the job.
  *
- * The multiplier grows with excess demand over supply in one window:
+ * The multiplier grows with excess demand over supply in one window, once demand reaches a
+ * minimum (one rider in a cell with no idle driver is chance, not a shortage):
  *
+ *   demand < minDemand        -> 1.0x
  *   demand <= supply          -> 1.0x
  *   supply == 0 (demand > 0)  -> 3.0x (the cap)
  *   otherwise                 -> 1.0x + 0.5x per whole-or-part supply-sized excess,
@@ -17,14 +19,14 @@
 export const SURGE_BASE_TENTHS = 10;
 export const SURGE_CAP_TENTHS = 30;
 
-export function surgeTenths(demand: number, supply: number): number {
-  if (demand <= supply) return SURGE_BASE_TENTHS;
+export function surgeTenths(demand: number, supply: number, minDemand: number): number {
+  if (demand < minDemand || demand <= supply) return SURGE_BASE_TENTHS;
   if (supply <= 0) return SURGE_CAP_TENTHS;
   return Math.min(SURGE_CAP_TENTHS, SURGE_BASE_TENTHS + Math.floor((5 * (demand - supply)) / supply));
 }
 
-export function surgeMultiplier(demand: number, supply: number): number {
-  return surgeTenths(demand, supply) / 10;
+export function surgeMultiplier(demand: number, supply: number, minDemand: number): number {
+  return surgeTenths(demand, supply, minDemand) / 10;
 }
 
 export interface SurgeSettings {
@@ -35,6 +37,8 @@ export interface SurgeSettings {
   readonly slideMs: number;
   /** Bounded out-of-orderness: the watermark trails the newest event by this much. */
   readonly latenessMs: number;
+  /** Requests a cell needs in a window before it can surge at all. */
+  readonly minDemand: number;
 }
 
 export const defaultSurgeSettings: SurgeSettings = {
@@ -42,6 +46,7 @@ export const defaultSurgeSettings: SurgeSettings = {
   windowMs: 60_000,
   slideMs: 10_000,
   latenessMs: 5_000,
+  minDemand: 3,
 };
 
 /** Start times of the HOP windows holding an event at `t` (start <= t < start + size), as Flink assigns them. */

@@ -15,7 +15,7 @@ import { startTestBroker } from './test-broker';
  * committed (read_committed) must equal what the undisturbed run committed: no window, alert or
  * KPI minute lost, none twice, none different.
  */
-const settings: PipelineSettings = { ...defaultPipelineSettings, surge: { h3Resolution: 8, windowMs: 20_000, slideMs: 5_000, latenessMs: 5_000 } };
+const settings: PipelineSettings = { ...defaultPipelineSettings, surge: { h3Resolution: 8, windowMs: 20_000, slideMs: 5_000, latenessMs: 5_000, minDemand: 3 } };
 const DURATION_MS = 4 * 60_000;
 const SPEEDUP = 4;
 const KILLS = 3;

@@ -16,7 +16,7 @@ import { testKafka } from './kafka-test-client';
  * (read_committed) must equal what B committed: every surge window, every alert, none twice.
  */
 
-const settings: PipelineSettings = { ...defaultPipelineSettings, surge: { h3Resolution: 8, windowMs: 20_000, slideMs: 5_000, latenessMs: 5_000 } };
+const settings: PipelineSettings = { ...defaultPipelineSettings, surge: { h3Resolution: 8, windowMs: 20_000, slideMs: 5_000, latenessMs: 5_000, minDemand: 3 } };
 const DURATION_MS = 3 * 60_000;
 const SPEEDUP = 6;
 const brokers = inject('brokers').split(',');

@@ -19,7 +19,7 @@ const kafkaAuth = inject('kafkaAuth');
  * recomputation from the raw topics, and every window the oracle finds must be committed.
  */
 
-const settings: SurgeSettings = { h3Resolution: 8, windowMs: 20_000, slideMs: 5_000, latenessMs: 5_000 };
+const settings: SurgeSettings = { h3Resolution: 8, windowMs: 20_000, slideMs: 5_000, latenessMs: 5_000, minDemand: 3 };
 const DURATION_MS = 5 * 60_000;
 const LATE_EVENTS = 20;
 

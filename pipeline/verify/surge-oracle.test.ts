@@ -2,7 +2,7 @@ import { latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { recomputeSurge, surgeWindowKey, type RawRecord } from './surge-oracle';
 
-const settings = { h3Resolution: 8, windowMs: 20_000, slideMs: 10_000, latenessMs: 5_000 };
+const settings = { h3Resolution: 8, windowMs: 20_000, slideMs: 10_000, latenessMs: 5_000, minDemand: 1 };
 const at = { lat: 12.9788, lon: 77.5996 };
 const cell = latLngToCell(at.lat, at.lon, 8);
 const request = (id: string, t: number): RawRecord => ({ kind: 'request', timestamp: t, value: Buffer.from(JSON.stringify({ requestId: id, riderId: 'r', ...at, ts: t })) });
@@ -19,6 +19,9 @@ describe('recomputeSurge', () => {
     expect(out.get(surgeWindowKey(cell, 10_000))).toMatchObject({ demand: 3, supply: 1, multiplier: 2 });
     expect(out.get(surgeWindowKey(cell, 20_000))).toMatchObject({ demand: 1, supply: 0, multiplier: 3 });
     expect(out.size).toBe(3);
+    // Below the minimum demand the same windows stay at 1.0x.
+    const calm = recomputeSurge([request('a', 15_000), request('b', 16_000), request('c', 25_000), ping('d1', 15_500)], { ...settings, minDemand: 3 });
+    expect([...calm.values()].map((w) => [w.windowStart, w.demand, w.multiplier]).sort((a, b) => a[0]! - b[0]!)).toEqual([[0, 2, 1], [10_000, 3, 2], [20_000, 1, 1]]);
   });
 
   it('leaves out what the job leaves out: broken records, and requests the schema rejects', () => {

@@ -43,7 +43,7 @@ export function recomputeSurge(records: Iterable<RawRecord>, settings: SurgeSett
       windowEnd: w.start + settings.windowMs,
       demand: w.demand.size,
       supply: w.supply.size,
-      multiplier: surgeMultiplier(w.demand.size, w.supply.size),
+      multiplier: surgeMultiplier(w.demand.size, w.supply.size, settings.minDemand),
     });
   }
   return out;

@@ -109,7 +109,7 @@ SELECT
   CAST(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', window_end) AS BIGINT) * 1000   AS windowEnd,
   demand,
   supply,
-  surge_multiplier(demand, supply) AS multiplier
+  surge_multiplier(demand, supply, ${surge.minDemand}) AS multiplier
 FROM (
   SELECT cell, window_start, window_end,
     COUNT(DISTINCT id) FILTER (WHERE kind = 'demand') AS demand,

@@ -15,13 +15,15 @@ class SurgeMultiplierTest {
         for (JsonNode c : cases) {
             long demand = c.get("demand").asLong();
             long supply = c.get("supply").asLong();
-            assertEquals(c.get("multiplier").asDouble(), surge.eval(demand, supply), "demand=" + demand + " supply=" + supply);
+            int minDemand = c.get("minDemand").asInt();
+            assertEquals(c.get("multiplier").asDouble(), surge.eval(demand, supply, minDemand), "demand=" + demand + " supply=" + supply + " minDemand=" + minDemand);
         }
     }
 
     @Test
     void nullInputGivesNull() {
-        assertNull(surge.eval(null, 3L));
-        assertNull(surge.eval(3L, null));
+        assertNull(surge.eval(null, 3L, 3));
+        assertNull(surge.eval(3L, null, 3));
+        assertNull(surge.eval(3L, 3L, null));
     }
 }
