@@ -1,6 +1,7 @@
 import { defaultPipelineSettings, eventTimeField, flinkJobs, rawIdleTimeoutMs, type PipelineSettings } from './pipeline-jobs';
 import { sqlRecordReason } from './schemas/record-checks';
 import { jsonSchemaOf } from './schemas/registry';
+import { SMOOTH_NEIGHBOUR_WEIGHT, SMOOTH_OWN_WEIGHT, SMOOTH_TOTAL_WEIGHT } from './surge';
 import { deadLetterHeaders, lateEventHeaders } from './topics';
 
 /**
@@ -36,6 +37,9 @@ export function flinkSqlVariables(
   vars['surge.latenessSeconds'] = wholeSeconds(surge.latenessMs, 'allowed lateness');
   if (!Number.isInteger(surge.minDemand) || surge.minDemand < 1) throw new Error(`surge minimum demand must be a whole number from 1, got ${surge.minDemand}`);
   vars['surge.minDemand'] = String(surge.minDemand);
+  vars['surge.smoothOwnWeight'] = String(SMOOTH_OWN_WEIGHT);
+  vars['surge.smoothNeighbourWeight'] = String(SMOOTH_NEIGHBOUR_WEIGHT);
+  vars['surge.smoothTotalWeight'] = String(SMOOTH_TOTAL_WEIGHT);
   vars['fraud.latenessSeconds'] = wholeSeconds(settings.fraud.latenessMs, 'payment lateness');
   vars['time.field'] = eventTimeField;
   vars['time.maxFutureMs'] = String(settings.maxFutureMs);

@@ -1,7 +1,9 @@
-import { latLngToCell } from 'h3-js';
+import { gridDisk, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
+import h3NeighbourVectors from './h3-neighbour-vectors.json';
 import h3Vectors from './h3-vectors.json';
-import { hopWindowStarts, surgeMultiplier, surgeTenths } from './surge';
+import { hopWindowStarts, smoothedTenths, SMOOTH_NEIGHBOUR_WEIGHT, SMOOTH_OWN_WEIGHT, SMOOTH_TOTAL_WEIGHT, surgeMultiplier, surgeTenths } from './surge';
+import smoothingVectors from './surge-smoothing-vectors.json';
 import surgeVectors from './surge-vectors.json';
 
 describe('surgeMultiplier', () => {
@@ -57,5 +59,31 @@ describe('hopWindowStarts', () => {
 describe('h3 vectors', () => {
   it.each(h3Vectors.cases)('h3-js puts ($lat, $lon) at res $res in $cell', ({ lat, lon, res, cell }) => {
     expect(latLngToCell(lat, lon, res)).toBe(cell);
+  });
+});
+
+describe('smoothedTenths', () => {
+  it.each(smoothingVectors.cases)('meets the shared vector weightedTenths=$weightedTenths weights=$weights of $totalWeight -> $multiplier', ({ weightedTenths, weights, totalWeight, multiplier }) => {
+    expect(smoothedTenths(weightedTenths, weights, totalWeight) / 10).toBe(multiplier);
+  });
+
+  it('weighs a cell and its six neighbours as the shared vectors assume', () => {
+    expect(SMOOTH_TOTAL_WEIGHT).toBe(smoothingVectors.cases[0]!.totalWeight);
+  });
+
+  it('damps a lone busy cell amid calm ones, and keeps a busy area busy', () => {
+    const own = (t: number) => SMOOTH_OWN_WEIGHT * t;
+    // Alone at the cap, its neighbours without a window (1.0x): 1.5x.
+    expect(smoothedTenths(own(30), SMOOTH_OWN_WEIGHT)).toBe(15);
+    // The cap with every neighbour at the cap stays at the cap.
+    expect(smoothedTenths(own(30) + 6 * SMOOTH_NEIGHBOUR_WEIGHT * 30, SMOOTH_OWN_WEIGHT + 6 * SMOOTH_NEIGHBOUR_WEIGHT)).toBe(30);
+    // Calm everywhere is 1.0x.
+    expect(smoothedTenths(own(10), SMOOTH_OWN_WEIGHT)).toBe(10);
+  });
+});
+
+describe('H3 neighbours', () => {
+  it.each(h3NeighbourVectors.cases)('h3-js gives $cell the shared neighbours', ({ cell, neighbours }) => {
+    expect(gridDisk(cell, 1).filter((c) => c !== cell).sort()).toEqual(neighbours);
   });
 });

@@ -29,6 +29,23 @@ export function surgeMultiplier(demand: number, supply: number, minDemand: numbe
   return surgeTenths(demand, supply, minDemand) / 10;
 }
 
+/**
+ * Smoothing over neighbours, as the field does it: a cell's multiplier is the weighted mean of
+ * its own (weight 2) and its six H3 neighbours' (weight 1 each) in the same window, a
+ * neighbour without a window counting as 1.0x, rounded down to a tenth. A lone busy cell
+ * amid calm ones is damped; a busy area surges as a whole, its edge rising a little. Given the
+ * sum of weight x tenths over the cells that had a window and the sum of their weights (what
+ * the Flink job adds up); lib/surge-smoothing-vectors.json holds the cases Java must meet too.
+ */
+export const SMOOTH_OWN_WEIGHT = 2;
+export const SMOOTH_NEIGHBOUR_WEIGHT = 1;
+export const SMOOTH_TOTAL_WEIGHT = SMOOTH_OWN_WEIGHT + 6 * SMOOTH_NEIGHBOUR_WEIGHT;
+
+export function smoothedTenths(weightedTenths: number, weights: number, totalWeight = SMOOTH_TOTAL_WEIGHT): number {
+  const missing = Math.max(0, totalWeight - weights);
+  return Math.floor((weightedTenths + missing * SURGE_BASE_TENTHS) / totalWeight);
+}
+
 export interface SurgeSettings {
   /** H3 resolution of a surge cell (8: about 0.74 km², a few city blocks). */
   readonly h3Resolution: number;

@@ -1,13 +1,14 @@
-import { latLngToCell } from 'h3-js';
+import { gridDisk, latLngToCell } from 'h3-js';
 import { DriverLocation } from '../../lib/schemas/driver-location';
 import { RideRequest } from '../../lib/schemas/ride-request';
 import type { SurgeCell } from '../../lib/schemas/surge-cell';
-import { hopWindowStarts, surgeMultiplier, type SurgeSettings } from '../../lib/surge';
+import { hopWindowStarts, smoothedTenths, SMOOTH_NEIGHBOUR_WEIGHT, SMOOTH_OWN_WEIGHT, surgeTenths, SURGE_BASE_TENTHS, type SurgeSettings } from '../../lib/surge';
 
 /**
  * Recomputes surge.cells offline from the raw records, independently of Flink: the same rule
- * (lib/surge.ts), windows assigned by event time (the body's ts, as the jobs take it), H3 by
- * h3-js. What the job left out as late is passed in so both count the same events.
+ * (lib/surge.ts), windows assigned by event time (the body's ts, as the jobs take it), H3 and
+ * its neighbours by h3-js, smoothed over neighbours. What the job left out as late is passed in
+ * so both count the same events.
  */
 
 export interface RawRecord {
@@ -35,16 +36,27 @@ export function recomputeSurge(records: Iterable<RawRecord>, settings: SurgeSett
       (record.kind === 'request' ? w.demand : w.supply).add(event.id);
     }
   }
+  // Each cell's own multiplier weighs into its smoothed one and its neighbours'.
+  const weighed = new Map<string, { cell: string; start: number; demand: number; supply: number; own: boolean; weighted: number; weights: number }>();
+  const weigh = (cell: string, start: number, weight: number, tenths: number, own: { demand: number; supply: number } | null): void => {
+    const key = surgeWindowKey(cell, start);
+    let t = weighed.get(key);
+    if (!t) weighed.set(key, (t = { cell, start, demand: 0, supply: 0, own: false, weighted: 0, weights: 0 }));
+    t.weighted += weight * tenths;
+    t.weights += weight;
+    if (own) Object.assign(t, { ...own, own: true });
+  };
+  for (const w of windows.values()) {
+    const tenths = surgeTenths(w.demand.size, w.supply.size, settings.minDemand);
+    weigh(w.cell, w.start, SMOOTH_OWN_WEIGHT, tenths, { demand: w.demand.size, supply: w.supply.size });
+    for (const n of gridDisk(w.cell, 1)) if (n !== w.cell) weigh(n, w.start, SMOOTH_NEIGHBOUR_WEIGHT, tenths, null);
+  }
   const out = new Map<string, SurgeCell>();
-  for (const [key, w] of windows) {
-    out.set(key, {
-      cell: w.cell,
-      windowStart: w.start,
-      windowEnd: w.start + settings.windowMs,
-      demand: w.demand.size,
-      supply: w.supply.size,
-      multiplier: surgeMultiplier(w.demand.size, w.supply.size, settings.minDemand),
-    });
+  for (const [key, t] of weighed) {
+    const smoothed = smoothedTenths(t.weighted, t.weights);
+    // Written when it had a window of its own, or its neighbours make it surge.
+    if (!t.own && smoothed <= SURGE_BASE_TENTHS) continue;
+    out.set(key, { cell: t.cell, windowStart: t.start, windowEnd: t.start + settings.windowMs, demand: t.demand, supply: t.supply, multiplier: smoothed / 10 });
   }
   return out;
 }

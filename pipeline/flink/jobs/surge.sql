@@ -1,5 +1,6 @@
 -- Surge per H3 cell: demand (ride requests) against supply (distinct idle drivers) in HOP
--- windows of event time, and the multiplier they imply (lib/surge.ts, the SurgeMultiplier UDF).
+-- windows of event time, and the multiplier they imply, smoothed over each cell's neighbours
+-- (lib/surge.ts; the surge_tenths, h3_neighbours and surge_smoothed UDFs).
 --
 -- Both kinds of event go through one windowed aggregation so they share one watermark and
 -- one set of windows. Events behind the watermark are written to late.events with their
@@ -98,27 +99,47 @@ SELECT h3_cell(lat, lon, ${surge.h3Resolution}) AS cell, 'supply' AS kind, drive
 FROM driver_pings_checked
 WHERE usable AND status = 'idle' AND NOT late;
 
-EXECUTE STATEMENT SET
-BEGIN
-
-INSERT INTO surge_cells
-SELECT
-  cell,
-  -- Epoch ms of the window bounds (the session time zone is UTC; windows are whole seconds).
-  CAST(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', window_start) AS BIGINT) * 1000 AS windowStart,
-  CAST(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', window_end) AS BIGINT) * 1000   AS windowEnd,
-  demand,
-  supply,
-  surge_multiplier(demand, supply, ${surge.minDemand}) AS multiplier
+-- Demand and supply per cell and HOP window, and the cell's own multiplier in tenths (the
+-- minimum demand applied). window_time (the window's last millisecond) carries event time on.
+CREATE TEMPORARY VIEW surge_counts AS
+SELECT cell, window_time AS counted_time, demand, supply, surge_tenths(demand, supply, ${surge.minDemand}) AS tenths
 FROM (
-  SELECT cell, window_start, window_end,
+  SELECT cell, window_start, window_end, window_time,
     COUNT(DISTINCT id) FILTER (WHERE kind = 'demand') AS demand,
     COUNT(DISTINCT id) FILTER (WHERE kind = 'supply') AS supply
   FROM TABLE(HOP(TABLE surge_events, DESCRIPTOR(event_time),
                  INTERVAL '${surge.slideSeconds}' SECOND, INTERVAL '${surge.windowSeconds}' SECOND))
   WHERE cell IS NOT NULL
-  GROUP BY cell, window_start, window_end
+  GROUP BY cell, window_start, window_end, window_time
 );
+
+-- Smoothing over neighbours (lib/surge.ts smoothedTenths): each cell's multiplier weighs into
+-- its own smoothed one and into each of its neighbours'.
+CREATE TEMPORARY VIEW surge_weighed AS
+SELECT cell AS target, counted_time, demand, supply, ${surge.smoothOwnWeight} AS weight, ${surge.smoothOwnWeight} * tenths AS weighted, 1 AS own
+FROM surge_counts
+UNION ALL
+SELECT n.neighbour, counted_time, CAST(0 AS BIGINT), CAST(0 AS BIGINT), ${surge.smoothNeighbourWeight}, ${surge.smoothNeighbourWeight} * tenths, 0
+FROM surge_counts CROSS JOIN UNNEST(h3_neighbours(cell)) AS n (neighbour);
+
+EXECUTE STATEMENT SET
+BEGIN
+
+-- Each window's weighed rows meet again in a tumbling window one slide long that ends where the
+-- HOP window did. A cell is written if it had a window of its own, or if its neighbours make it
+-- surge (the edge of a busy area).
+INSERT INTO surge_cells
+SELECT
+  target,
+  -- Epoch ms of the window bounds (the session time zone is UTC; windows are whole seconds).
+  CAST(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', window_end) AS BIGINT) * 1000 - ${surge.windowSeconds} * 1000 AS windowStart,
+  CAST(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', window_end) AS BIGINT) * 1000 AS windowEnd,
+  SUM(demand) AS demand,
+  SUM(supply) AS supply,
+  surge_smoothed(CAST(SUM(weighted) AS BIGINT), CAST(SUM(weight) AS BIGINT), ${surge.smoothTotalWeight}) AS multiplier
+FROM TABLE(TUMBLE(TABLE surge_weighed, DESCRIPTOR(counted_time), INTERVAL '${surge.slideSeconds}' SECOND))
+GROUP BY target, window_start, window_end
+HAVING SUM(own) > 0 OR surge_smoothed(CAST(SUM(weighted) AS BIGINT), CAST(SUM(weight) AS BIGINT), ${surge.smoothTotalWeight}) > 1.0;
 
 INSERT INTO ride_requests_dlq
 SELECT

@@ -27,6 +27,9 @@ public final class SqlFunctions {
         // Surge.
         m.put("h3_cell", H3Cell.class);
         m.put("surge_multiplier", SurgeMultiplier.class);
+        m.put("surge_tenths", SurgeTenths.class);
+        m.put("surge_smoothed", SurgeSmoothed.class);
+        m.put("h3_neighbours", H3Neighbours.class);
         // Fraud.
         m.put("card_token", CardToken.class);
         m.put("geo_distance_km", GeoDistanceKm.class);
