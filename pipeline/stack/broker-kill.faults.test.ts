@@ -1,11 +1,13 @@
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PLAINTEXT } from '../../lib/kafka-auth';
 import { defaultPipelineSettings, type PipelineSettings } from '../../lib/pipeline-jobs';
 import { deadLetterHeaders, type TopicKey } from '../../lib/topics';
 import { alertsReached, committed, compareKpis, compareRuns, kpisReached, surgeReached } from '../verify/exactly-once';
 import { flushPayments, flushRecords, producePaced, simulatedCity, type Outgoing } from '../verify/simulated-city';
 import { isolatedPipeline, type IsolatedPipeline } from './isolated-flink';
 import { header, testKafka } from './kafka-test-client';
+import { kafkaTool } from './kafka-tool';
 import { startTestBroker } from './test-broker';
 
 /**
@@ -94,9 +96,21 @@ describe('broker killed repeatedly under an idempotent producer', () => {
     ]).catch(async (err: Error) => {
       // Which side stalled, and whether its jobs restarted or stopped checkpointing, for the next look.
       const [atKilled, atSteady] = await Promise.all([broken.health(), undisturbed.health()].map((h) => h.catch((e: Error) => e.message)));
+      // An output read read_committed stops at a transaction left open: written vs committed, and
+      // what Kafka's own kafka-transactions.sh finds hanging, tell that apart from a job that stopped.
+      const outputs = await Promise.all(
+        [[k, broken, flaky.brokers] as const, [kSteady, undisturbed, steady.brokers] as const].flatMap(([client, p, brokers]) =>
+          (['fraudAlerts', 'surgeCells', 'opsKpis'] as const).map(async (key) => {
+            const topic = p.topic(key);
+            const [done, written] = await Promise.all([client.readUntil(topic, () => false, 4000, true), client.readUntil(topic, () => false, 4000, true, true)]);
+            const hanging = await kafkaTool('org.apache.kafka.tools.TransactionsCommand', ['--bootstrap-server', brokers[0]!, 'find-hanging', '--topic', topic], PLAINTEXT).catch((e: Error) => e.message);
+            return `${topic}: ${done.length} committed of ${written.length} written; find-hanging: ${hanging.trim().replace(/\s+/g, ' ').slice(0, 400)}`;
+          }),
+        ),
+      );
       console.log(
         `[faults] no complete output: ${err.message}; killed broker's run writes ${broken.topic('fraudAlerts')}, Flink ${JSON.stringify(atKilled)}; ` +
-          `undisturbed run writes ${undisturbed.topic('fraudAlerts')}, Flink ${JSON.stringify(atSteady)}; outages ${JSON.stringify(outages)}`,
+          `undisturbed run writes ${undisturbed.topic('fraudAlerts')}, Flink ${JSON.stringify(atSteady)}; outages ${JSON.stringify(outages)}\n  ${outputs.join('\n  ')}`,
       );
       throw err;
     });
