@@ -41,8 +41,6 @@ export function flinkSqlVariables(
   vars['surge.smoothNeighbourWeight'] = String(SMOOTH_NEIGHBOUR_WEIGHT);
   vars['surge.smoothTotalWeight'] = String(SMOOTH_TOTAL_WEIGHT);
   vars['fraud.latenessSeconds'] = wholeSeconds(settings.fraud.latenessMs, 'payment lateness');
-  vars['time.field'] = eventTimeField;
-  vars['time.maxFutureMs'] = String(settings.maxFutureMs);
   // A raw record's event time (shared.sql's raw_topic columns): its body's ts, or its record
   // timestamp where the body has none usable (BodyEventTime.java).
   vars['time.bodyEventTime'] = `body_event_time(payload, '${eventTimeField}', record_time, CAST(${settings.maxFutureMs} AS BIGINT))`;

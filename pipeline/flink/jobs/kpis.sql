@@ -1,6 +1,7 @@
 -- Operations KPIs per minute of event time, one record per minute on ops.kpis: ride requests,
 -- active drivers (any status but offline), drivers on a trip, payments and their volume, and
--- fraud alerts. All five streams go through one TUMBLE window, so they share one watermark.
+-- fraud alerts. All the streams go through the same two TUMBLE windows (one row per record id,
+-- then the minute), so they share one watermark.
 -- Only records the domain jobs accept are counted, judged by the same checks (the check.*
 -- variables, built from lib/schemas): a payment fraud.sql dead-letters never adds to the
 -- volume. Invalid and late records are left out without being written anywhere: the domain

@@ -26,7 +26,6 @@ public final class SqlFunctions {
         m.put("body_event_time", BodyEventTime.class);
         // Surge.
         m.put("h3_cell", H3Cell.class);
-        m.put("surge_multiplier", SurgeMultiplier.class);
         m.put("surge_tenths", SurgeTenths.class);
         m.put("surge_smoothed", SurgeSmoothed.class);
         m.put("h3_neighbours", H3Neighbours.class);

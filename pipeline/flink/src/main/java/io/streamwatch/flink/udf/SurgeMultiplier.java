@@ -6,7 +6,8 @@ import org.apache.flink.table.functions.ScalarFunction;
  * The surge multiplier for a cell's demand (ride requests) and supply (idle drivers) in one
  * window, given the demand a cell needs before it can surge. The rule is lib/surge.ts's
  * surgeTenths, in integer tenths so that Java and TypeScript cannot round differently;
- * lib/surge-vectors.json holds the cases both must meet.
+ * lib/surge-vectors.json holds the cases both must meet (as multipliers, eval's form). The job
+ * calls the rule as surge_tenths (SurgeTenths): smoothing weighs tenths, not multipliers.
  */
 public final class SurgeMultiplier extends ScalarFunction {
     public static final int BASE_TENTHS = 10;
