@@ -204,6 +204,23 @@ describe('the users API', () => {
     expect((await call('GET', '/api/users', undefined, '')).status).toBe(401);
   });
 
+  it.each([['wall', 'wall'], ['embed', 'kpis']] as const)('refuses every call from a %s screen (its screen cookie is no session), changing nothing', async (role, panel) => {
+    const grant = await fetch(`${url}/api/grants`, {
+      method: 'POST',
+      body: JSON.stringify({ label: `${role} screen`, role, panels: [panel], origins: [], validForMs: 60_000 }),
+      headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:3999', cookie: await admin() },
+    });
+    const { token } = (await grant.json()) as { token: string };
+    const handOver = await fetch(`${url}/${role === 'wall' ? 'wall' : `embed/${panel}`}?token=${token}`, { redirect: 'manual' });
+    const screen = handOver.headers.getSetCookie().find((c) => c.startsWith(`sw_screen_${panel}=`))!.split(';')[0]!;
+    const before = access.users.list();
+    for (const [method, path, body] of changes) {
+      const res = await call(method, path, body, screen);
+      expect([path, res.status]).toEqual([path, 401]);
+    }
+    expect(access.users.list()).toEqual(before);
+  });
+
   it('lets an admin add, re-role, reset and remove a user, and sign them out everywhere', async () => {
     const added = await call('POST', '/api/users', { name: 'nina', role: 'ops', password: 'nina-password-1234' }, await admin());
     expect([added.status, await added.json()]).toEqual([201, { name: 'nina', role: 'ops' }]);
