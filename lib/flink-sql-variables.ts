@@ -11,7 +11,7 @@ import { deadLetterHeaders, lateEventHeaders } from './topics';
 export const runnerKafkaVariables = ['kafka.security.protocol', 'kafka.sasl.mechanism', 'kafka.sasl.jaas.config'] as const;
 
 /** The raw record schemas the jobs validate, each with its `check.<name>` SQL variable. */
-export const checkedSchemas = ['DriverLocation', 'RideRequest', 'Payment'] as const;
+export const checkedSchemas = ['DriverLocation', 'RideRequest', 'TripEvent', 'Payment'] as const;
 
 /**
  * The ${...} variables a job's SQL may use: `kafka.bootstrap`, `topic.<key>` for every

@@ -41,7 +41,7 @@ export function jobCredentialVariables(job: FlinkJobKey): { readonly username: s
 }
 
 /** What the simulator writes: the raw topics and the fraud it injected. */
-export const simulatorWrites: readonly TopicKey[] = ['driverLocationsRaw', 'rideRequestsRaw', 'paymentsRaw', 'fraudGroundTruth'];
+export const simulatorWrites: readonly TopicKey[] = ['driverLocationsRaw', 'rideRequestsRaw', 'tripEventsRaw', 'paymentsRaw', 'fraudGroundTruth'];
 
 /** What the gateway writes: triage actions, the audit trail and governance.* (grants, users, sign-outs). */
 export const gatewayWrites: readonly TopicKey[] = ['alertActions', 'auditEvents', 'accessGrants', 'userAccounts', 'sessionEvents', 'notifySinks', 'lagHistory', 'notifications'];
@@ -55,9 +55,11 @@ export const gatewayReads: readonly TopicKey[] = [
   'driversPositions',
   'surgeCells',
   'opsKpis',
+  'marketplaceKpis',
   'fraudAlerts',
   'driverLocationsDlq',
   'rideRequestsDlq',
+  'tripEventsDlq',
   'paymentsDlqNotices',
   'lateEvents',
   ...gatewayWrites,

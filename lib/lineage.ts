@@ -33,9 +33,9 @@ export interface LineageEdge {
 /** Which dashboard page shows which topic. */
 const panels: readonly { id: string; label: string; href: string; reads: readonly TopicKey[] }[] = [
   { id: 'panel:map', label: 'Map', href: '/', reads: ['driversPositions', 'surgeCells'] },
-  { id: 'panel:kpis', label: 'KPI tiles', href: '/wall', reads: ['opsKpis'] },
+  { id: 'panel:kpis', label: 'KPI tiles', href: '/wall', reads: ['opsKpis', 'marketplaceKpis'] },
   { id: 'panel:fraud', label: 'Fraud triage', href: '/fraud', reads: ['fraudAlerts', 'alertActions'] },
-  { id: 'panel:pipeline', label: 'Quarantine (this page)', href: '/pipeline', reads: ['driverLocationsDlq', 'rideRequestsDlq', 'paymentsDlqNotices', 'lateEvents'] },
+  { id: 'panel:pipeline', label: 'Quarantine (this page)', href: '/pipeline', reads: ['driverLocationsDlq', 'rideRequestsDlq', 'tripEventsDlq', 'paymentsDlqNotices', 'lateEvents'] },
   { id: 'panel:score', label: 'Fraud score (npm run score)', href: '/pipeline', reads: ['fraudGroundTruth'] },
 ];
 

@@ -34,8 +34,8 @@ export const flinkJobs = {
   kpis: {
     sqlFile: 'kpis.sql',
     consumerGroup: 'streamwatch-flink-kpis',
-    inputs: ['driverLocationsRaw', 'rideRequestsRaw', 'paymentsRaw', 'fraudAlerts'],
-    outputs: ['opsKpis'],
+    inputs: ['driverLocationsRaw', 'rideRequestsRaw', 'tripEventsRaw', 'paymentsRaw', 'fraudAlerts'],
+    outputs: ['opsKpis', 'marketplaceKpis', 'tripEventsDlq', 'lateEvents'],
   },
 } as const satisfies Record<string, FlinkJobSpec>;
 

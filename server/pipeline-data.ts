@@ -6,7 +6,7 @@ import { QuarantineView } from './quarantine-view';
 import { ReplayedStream, type IngestBase } from './replayed-stream';
 
 /** Topics holding what the pipeline set aside rather than processed, as the page names them. */
-export const quarantineTopics = [topics.driverLocationsDlq.name, topics.rideRequestsDlq.name, topics.paymentsDlq.name, topics.lateEvents.name];
+export const quarantineTopics = [topics.driverLocationsDlq.name, topics.rideRequestsDlq.name, topics.tripEventsDlq.name, topics.paymentsDlq.name, topics.lateEvents.name];
 /** Where each is read: dlq.payments (PCI scope, which the gateway may not read) through its payload-free notices. */
 const readFrom = (topic: string): string => (topic === topics.paymentsDlq.name ? topics.paymentsDlqNotices.name : topic);
 const shownAs = new Map(quarantineTopics.map((t) => [readFrom(t), t]));

@@ -6,6 +6,7 @@ import { DriverLocation, DriverPosition } from './driver-location';
 import { FraudAlert } from './fraud-alert';
 import { FraudCase } from './fraud-case';
 import { LagHistoryPoint } from './lag-history-point';
+import { MarketplaceKpis } from './marketplace-kpis';
 import { NotificationRecord } from './notification';
 import { NotifySink } from './notify-sink';
 import { OpsKpis } from './ops-kpis';
@@ -13,6 +14,7 @@ import { Payment } from './payment';
 import { RideRequest } from './ride-request';
 import { SessionEvent } from './session-event';
 import { SurgeCell } from './surge-cell';
+import { TripEvent } from './trip-event';
 import { UserAccount } from './user-account';
 import type { JsonSchema } from './compatibility';
 
@@ -25,11 +27,13 @@ export const schemaRegistry = {
   DriverLocation: { version: 1, schema: DriverLocation },
   DriverPosition: { version: 1, schema: DriverPosition },
   RideRequest: { version: 1, schema: RideRequest },
+  TripEvent: { version: 1, schema: TripEvent },
   SurgeCell: { version: 1, schema: SurgeCell },
   Payment: { version: 1, schema: Payment },
   FraudCase: { version: 1, schema: FraudCase },
   FraudAlert: { version: 1, schema: FraudAlert },
-  OpsKpis: { version: 1, schema: OpsKpis },
+  OpsKpis: { version: 2, schema: OpsKpis },
+  MarketplaceKpis: { version: 1, schema: MarketplaceKpis },
   AlertAction: { version: 1, schema: AlertAction },
   AccessGrant: { version: 1, schema: AccessGrant },
   AuditEvent: { version: 5, schema: AuditEvent },

@@ -5,18 +5,22 @@ import { toolKafka } from '../stack/stack-config';
 import { kafkajsSecurity } from '../../lib/kafka-auth';
 import { kafkaClientRetry } from '../../lib/kafka-brokers';
 import { kafkaLogCreator } from '../../lib/kafka-client-log';
+import { requestsPerDriverSecond, type MarketplaceFigures } from './marketplace';
 import { Simulator, type SimulatorOptions } from './simulator';
 
 const usage = `Usage: npm run simulate -- [options]
 
-Produces driver locations for a seeded Bengaluru fleet, riders' ride requests and card payments
-(with injected fraud and its ground truth) to the raw topics.
+Runs a seeded Bengaluru marketplace (riders ask, the nearest idle driver in reach is sent, a
+rider nobody reaches gives up) and produces it to the raw topics: driver locations, ride
+requests, trip events, and card payments (with injected fraud and its ground truth). Every 10 s
+it logs fulfilment, pickup time p50/p90 and the share of drivers idle / en route / on a trip.
 
   --brokers host:port[,..]   Kafka bootstrap servers (default: $KAFKA_BROKERS or 127.0.0.1:19092)
   --drivers N                fleet size (default 3000; 20000+ for load)
   --seed N                   city and fleet seed (default 42)
   --interval-ms N            how often each driver reports (default 1000)
-  --requests-per-second N    mean ride requests per second citywide (default drivers / 150)
+  --requests-per-second N    mean ride requests per second citywide (default drivers / 2000:
+                             what the fleet serves at over 90 %; a stadium crowd comes on top)
   --payments-per-second N    mean card payments per second (default drivers / 300)
   --fraud-per-minute N       injected fraud cases per minute, written to fraud.ground-truth (default 6)
   --out-of-order-ratio R     share of records delivered late, 0..1 (default 0)
@@ -60,7 +64,7 @@ function parseOptions(argv: string[], env: Record<string, string | undefined>): 
     kafka: toolKafka(values.brokers, env),
     options: {
       drivers,
-      requestsPerSecond: numberFlag(values, 'requests-per-second', drivers / 150, 0, 100_000),
+      requestsPerSecond: numberFlag(values, 'requests-per-second', drivers * requestsPerDriverSecond, 0, 100_000),
       paymentsPerSecond: numberFlag(values, 'payments-per-second', drivers / 300, 0, 100_000),
       fraudCasesPerMinute: numberFlag(values, 'fraud-per-minute', 6, 0, 600),
       seed: numberFlag(values, 'seed', 42, 0, 2 ** 32 - 1),
@@ -70,6 +74,21 @@ function parseOptions(argv: string[], env: Record<string, string | undefined>): 
       maxDelayMs: numberFlag(values, 'max-delay-ms', 3000, 0, 600_000),
       malformedRatio: numberFlag(values, 'malformed-ratio', 0, 0, 1),
     },
+  };
+}
+
+/** The figures as a person reads them in the log. */
+function printable(f: MarketplaceFigures): Record<string, string | number> {
+  const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : 'n/a');
+  const min = (x: number) => (Number.isFinite(x) ? `${x.toFixed(1)} min` : 'n/a');
+  return {
+    fulfilment: pct(f.fulfilment),
+    unfulfilled: f.cancelled,
+    pickupP50: min(f.pickupEtaMin.p50),
+    pickupP90: min(f.pickupEtaMin.p90),
+    idle: pct(f.shares.idle),
+    enRoute: pct(f.shares.en_route),
+    onTrip: pct(f.shares.on_trip),
   };
 }
 
@@ -92,7 +111,7 @@ async function main(): Promise<void> {
   });
   const simulator = new Simulator(kafka, parsed.options, log);
   await simulator.start();
-  const report = setInterval(() => log.info({ ...simulator.stats }, 'simulator progress'), 10_000);
+  const report = setInterval(() => log.info({ ...simulator.stats, marketplace: printable(simulator.figures()) }, 'simulator progress'), 10_000);
   const stop = async (): Promise<void> => {
     clearInterval(report);
     await simulator.stop();

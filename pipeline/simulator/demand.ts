@@ -29,6 +29,12 @@ const BACKGROUND_SHARE = 0.35;
 const HOTSPOT_SPREAD_DEG = 0.006;
 /** A crowd leaving a venue is tighter than an area's rush. */
 const VENUE_SPREAD_DEG = 0.0025;
+/**
+ * A match letting out adds riders on top of the city's rate, this share of it, all at the venue:
+ * a crowd is extra demand, not riders taken from elsewhere, so the stadium can outrun the
+ * drivers near it even in a city whose drivers keep up everywhere else.
+ */
+export const VENUE_CROWD_SHARE = 0.25;
 
 export class DemandModel {
   private readonly rnd: Random;
@@ -36,10 +42,14 @@ export class DemandModel {
   private readonly riderWidth: number;
   private nowMs = 0;
   private readonly rate: SteadyRate;
+  private readonly crowd: SteadyRate;
+  private readonly venue: Landmark | undefined;
   private issued = 0;
 
   constructor(private readonly options: DemandOptions) {
     this.rate = new SteadyRate(options.requestsPerSecond);
+    this.crowd = new SteadyRate(options.requestsPerSecond * VENUE_CROWD_SHARE);
+    this.venue = options.city.landmarks.find((l) => l.kind === 'venue');
     this.rnd = seededRandom(options.seed ^ 0xd3a4d);
     this.phases = options.city.landmarks.map(() => this.rnd.next() * 2 * Math.PI);
     this.riderWidth = Math.max(6, String(options.riders).length);
@@ -57,13 +67,14 @@ export class DemandModel {
     this.nowMs += dtMs;
     const count = this.rate.due(dtMs);
     const requests: RideRequest[] = [];
-    for (let i = 0; i < count; i++) requests.push(this.request(eventTimeMs));
+    for (let i = 0; i < count; i++) requests.push(this.request(eventTimeMs, this.rnd.chance(BACKGROUND_SHARE) ? this.anywhere() : this.nearHotspot()));
+    const crowd = this.venue && stadiumLetsOut(this.nowMs) ? this.crowd.due(dtMs) : 0;
+    for (let i = 0; i < crowd; i++) requests.push(this.request(eventTimeMs, this.around(this.venue!)));
     return requests;
   }
 
-  private request(ts: number): RideRequest {
+  private request(ts: number, where: { lat: number; lon: number }): RideRequest {
     const { city } = this.options;
-    const where = this.rnd.chance(BACKGROUND_SHARE) ? this.anywhere() : this.nearHotspot();
     this.issued++;
     return {
       requestId: `req-${this.options.seed}-${this.issued}`,
@@ -82,7 +93,10 @@ export class DemandModel {
   private nearHotspot(): { lat: number; lon: number } {
     const landmarks = this.options.city.landmarks;
     const weights = landmarks.map((_, i) => this.hotspotWeight(i, this.nowMs));
-    const spot: Landmark = landmarks[pickWeighted(weights, this.rnd.next())]!;
+    return this.around(landmarks[pickWeighted(weights, this.rnd.next())]!);
+  }
+
+  private around(spot: Landmark): { lat: number; lon: number } {
     const spread = spot.kind === 'venue' ? VENUE_SPREAD_DEG : HOTSPOT_SPREAD_DEG;
     return { lat: spot.lat + gaussian(this.rnd) * spread, lon: spot.lon + gaussian(this.rnd) * spread };
   }

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { bengaluru } from '../../lib/city';
 import { distanceMeters } from '../../lib/geo';
 import type { DriverStatus } from '../../lib/schemas/driver-location';
-import { Marketplace, marketplaceFigures, requestsPerDriverSecond, type TripEvent } from './marketplace';
+import { Marketplace, marketplaceFigures, requestsPerDriverSecond, type TripStep } from './marketplace';
 
 /** `minutes` of a city of `drivers`, stepped a second at a time. */
 function run(seed: number, drivers: number, requestsPerSecond: number, minutes: number, each?: (m: Marketplace) => void) {
   const m = new Marketplace({ city: bengaluru, drivers, seed, requestsPerSecond });
-  const events: TripEvent[] = [];
+  const events: TripStep[] = [];
   const samples: Record<DriverStatus, number>[] = [];
   let requests = 0;
   for (let s = 1; s <= minutes * 60; s++) {
@@ -30,7 +30,7 @@ describe('Marketplace', () => {
       // A dispatched driver on its way to a rider always has the rider's request.
       for (const d of city.fleet.drivers) if (d.status === 'en_route') expect(d.requestId).not.toBeNull();
     });
-    const seen = new Map<string, TripEvent['kind'][]>();
+    const seen = new Map<string, TripStep['kind'][]>();
     const busy = new Map<string, string>();
     for (const e of events) {
       seen.set(e.requestId, [...(seen.get(e.requestId) ?? []), e.kind]);

@@ -3,15 +3,32 @@ import { distanceMeters, type LonLat } from '../../lib/geo';
 import { seededRandom, type Random } from '../../lib/random';
 import type { DriverStatus } from '../../lib/schemas/driver-location';
 import type { RideRequest } from '../../lib/schemas/ride-request';
+import type { TripEvent } from '../../lib/schemas/trip-event';
 import { DemandModel } from './demand';
 import { Dispatcher } from './dispatch';
 import { Fleet } from './fleet';
 
 /** What happened to a ride request, in simulated time. */
-export type TripEvent =
+export type TripStep =
   | { readonly kind: 'assigned'; readonly requestId: string; readonly riderId: string; readonly driverId: string; readonly distanceM: number; readonly atMs: number }
-  | { readonly kind: 'started' | 'completed'; readonly requestId: string; readonly driverId: string; readonly atMs: number }
+  | { readonly kind: 'started'; readonly requestId: string; readonly driverId: string; readonly pickupMs: number; readonly atMs: number }
+  | { readonly kind: 'completed'; readonly requestId: string; readonly driverId: string; readonly atMs: number }
   | { readonly kind: 'cancelled'; readonly requestId: string; readonly riderId: string; readonly waitedMs: number; readonly atMs: number };
+
+/** A step as dispatch reports it on raw.trip-events, dated `ts` (event time). */
+export function tripEventOf(step: TripStep, ts: number): TripEvent {
+  const base = { eventId: `${step.requestId}:${step.kind}`, kind: step.kind, requestId: step.requestId, ts };
+  switch (step.kind) {
+    case 'assigned':
+      return { ...base, driverId: step.driverId, distanceM: step.distanceM };
+    case 'started':
+      return { ...base, driverId: step.driverId, waitMs: Math.round(step.pickupMs) };
+    case 'completed':
+      return { ...base, driverId: step.driverId };
+    case 'cancelled':
+      return { ...base, waitMs: Math.round(step.waitedMs) };
+  }
+}
 
 export interface MarketplaceOptions {
   readonly city: CityDefinition;
@@ -52,6 +69,8 @@ export class Marketplace {
   /** Where the last RECENT_REQUESTS requests were made (a ring). */
   private readonly recent: LonLat[] = [];
   private recentNext = 0;
+  /** When each driver on its way was sent (at most one per driver): a pickup's time is counted from it. */
+  private readonly assignedAt = new Map<string, number>();
 
   constructor(options: MarketplaceOptions) {
     this.rnd = seededRandom(options.seed ^ 0xd15ba7c);
@@ -74,10 +93,15 @@ export class Marketplace {
   }
 
   /** Advances the city by dtMs; the requests made meanwhile are stamped eventTimeMs. */
-  step(dtMs: number, eventTimeMs: number): { requests: RideRequest[]; events: TripEvent[] } {
+  step(dtMs: number, eventTimeMs: number): { requests: RideRequest[]; events: TripStep[] } {
     this.nowMs += dtMs;
     this.fleet.step(dtMs);
-    const events: TripEvent[] = this.fleet.takeProgress();
+    const events = this.fleet.takeProgress().map((p): TripStep => {
+      if (p.kind === 'completed') return { ...p, kind: 'completed' };
+      const sent = this.assignedAt.get(p.requestId) ?? p.atMs;
+      this.assignedAt.delete(p.requestId);
+      return { ...p, kind: 'started', pickupMs: p.atMs - sent };
+    });
     const requests = this.demand.step(dtMs, eventTimeMs);
     for (const r of requests) {
       this.recent[this.recentNext] = { lon: r.lon, lat: r.lat };
@@ -88,6 +112,7 @@ export class Marketplace {
     const { assigned, cancelled } = this.dispatcher.match(this.nowMs, idle);
     for (const a of assigned) {
       if (!this.fleet.assign(a.driverId, a.request.at, a.request.requestId)) continue;
+      this.assignedAt.set(a.request.requestId, this.nowMs);
       events.push({ kind: 'assigned', requestId: a.request.requestId, riderId: a.request.riderId, driverId: a.driverId, distanceM: Math.round(a.distanceM), atMs: this.nowMs });
     }
     for (const c of cancelled) events.push({ kind: 'cancelled', requestId: c.request.requestId, riderId: c.request.riderId, waitedMs: c.waitedMs, atMs: this.nowMs });
@@ -127,22 +152,16 @@ export interface MarketplaceFigures {
   readonly shares: Record<DriverStatus, number>;
 }
 
-export function marketplaceFigures(requests: number, events: readonly TripEvent[], samples: readonly Record<DriverStatus, number>[]): MarketplaceFigures {
-  const assignedAt = new Map<string, number>();
+export function marketplaceFigures(requests: number, events: readonly TripStep[], samples: readonly Record<DriverStatus, number>[]): MarketplaceFigures {
   const etas: number[] = [];
   let assigned = 0;
   let cancelled = 0;
   let completed = 0;
   for (const e of events) {
-    if (e.kind === 'assigned') {
-      assigned++;
-      assignedAt.set(e.requestId, e.atMs);
-    } else if (e.kind === 'cancelled') cancelled++;
+    if (e.kind === 'assigned') assigned++;
+    else if (e.kind === 'cancelled') cancelled++;
     else if (e.kind === 'completed') completed++;
-    else {
-      const from = assignedAt.get(e.requestId);
-      if (from !== undefined) etas.push((e.atMs - from) / 60_000);
-    }
+    else etas.push(e.pickupMs / 60_000);
   }
   etas.sort((a, b) => a - b);
   const at = (q: number) => (etas.length === 0 ? NaN : etas[Math.min(etas.length - 1, Math.floor(q * etas.length))]!);

@@ -18,6 +18,9 @@ export type MalformedKind = (typeof malformedKinds)[number];
 /** The kinds that break a ride request (which has no status). */
 export const malformedRequestKinds = malformedKinds.filter((k) => k !== 'unknown-status');
 
+/** The kinds that break a trip event (no position, no status). */
+export const malformedTripKinds = malformedKinds.filter((k) => !['unknown-status', 'lat-not-a-number', 'lat-out-of-range'].includes(k));
+
 /** The kinds that break a payment (whose position fields are ipLat/ipLon). */
 export const malformedPaymentKinds = malformedKinds.filter((k) => !['unknown-status', 'lat-not-a-number', 'lat-out-of-range'].includes(k));
 

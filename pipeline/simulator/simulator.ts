@@ -3,13 +3,15 @@ import type { Logger } from 'pino';
 import { bengaluru } from '../../lib/city';
 import { seededRandom } from '../../lib/random';
 import type { Payment } from '../../lib/schemas/payment';
+import type { DriverStatus } from '../../lib/schemas/driver-location';
 import type { RideRequest } from '../../lib/schemas/ride-request';
 import { topics } from '../../lib/topics';
-import { DemandModel } from './demand';
+import type { DemandModel } from './demand';
 import { PaymentModel } from './payments';
 import { reportingDrivers } from './emission-schedule';
-import { Fleet } from './fleet';
-import { LateDelivery, malformedKinds, malformedPaymentKinds, malformedPayload, malformedRequestKinds, type PendingRecord } from './record-faults';
+import type { Fleet } from './fleet';
+import { Marketplace, marketplaceFigures, tripEventOf, type MarketplaceFigures, type TripStep } from './marketplace';
+import { LateDelivery, malformedKinds, malformedPaymentKinds, malformedPayload, malformedRequestKinds, malformedTripKinds, type PendingRecord } from './record-faults';
 
 export interface SimulatorOptions {
   readonly drivers: number;
@@ -22,7 +24,7 @@ export interface SimulatorOptions {
   readonly maxDelayMs: number;
   /** Share of records replaced by a malformed one. */
   readonly malformedRatio: number;
-  /** Mean ride requests per second across the city. */
+  /** Mean ride requests per second across the city (a stadium crowd comes on top). */
   readonly requestsPerSecond: number;
   /** Mean card payments per second, and fraud cases injected among them per minute. */
   readonly paymentsPerSecond: number;
@@ -32,6 +34,7 @@ export interface SimulatorOptions {
 export interface SimulatorStats {
   sent: number;
   requests: number;
+  tripEvents: number;
   payments: number;
   fraudCases: number;
   malformed: number;
@@ -42,12 +45,23 @@ export interface Clock {
   now(): number;
 }
 
-/** Drives the fleet in real time and produces its driver locations to the raw topic. */
+/** Trip steps and status samples the printed figures are worked out from (the last ones only). */
+const FIGURES_STEPS = 20_000;
+const FIGURES_SAMPLES = 60;
+
+/**
+ * Drives the city in real time: the marketplace (riders, dispatch, the fleet) and card
+ * payments, produced to the raw topics: driver pings, ride requests, trip events, payments,
+ * and the fraud it injected.
+ */
 export class Simulator {
-  readonly fleet: Fleet;
-  readonly demand: DemandModel;
+  readonly market: Marketplace;
   readonly payments: PaymentModel;
-  readonly stats: SimulatorStats = { sent: 0, requests: 0, payments: 0, fraudCases: 0, malformed: 0, delayed: 0 };
+  readonly stats: SimulatorStats = { sent: 0, requests: 0, tripEvents: 0, payments: 0, fraudCases: 0, malformed: 0, delayed: 0 };
+  private readonly recentSteps: TripStep[] = [];
+  private readonly recentSamples: Record<DriverStatus, number>[] = [];
+  private recentRequests = 0;
+  private lastSampleMs = 0;
   private readonly producer: Producer;
   private readonly late: LateDelivery;
   private readonly faults;
@@ -61,8 +75,7 @@ export class Simulator {
     private readonly log: Logger,
     private readonly clock: Clock = Date,
   ) {
-    this.fleet = new Fleet({ city: bengaluru, drivers: options.drivers, seed: options.seed });
-    this.demand = new DemandModel({ city: bengaluru, seed: options.seed, requestsPerSecond: options.requestsPerSecond, riders: Math.max(100, options.drivers * 4) });
+    this.market = new Marketplace({ city: bengaluru, drivers: options.drivers, seed: options.seed, requestsPerSecond: options.requestsPerSecond });
     this.payments = new PaymentModel({
       city: bengaluru,
       seed: options.seed,
@@ -85,9 +98,27 @@ export class Simulator {
     this.lastTickMs = this.clock.now();
     this.timer = setInterval(() => this.tick(), this.options.tickMs);
     this.log.info(
-      { drivers: this.options.drivers, requestsPerSecond: this.options.requestsPerSecond, seed: this.options.seed, topics: [topics.driverLocationsRaw.name, topics.rideRequestsRaw.name, topics.paymentsRaw.name] },
+      {
+        drivers: this.options.drivers,
+        requestsPerSecond: this.options.requestsPerSecond,
+        seed: this.options.seed,
+        topics: [topics.driverLocationsRaw.name, topics.rideRequestsRaw.name, topics.tripEventsRaw.name, topics.paymentsRaw.name],
+      },
       'simulator producing',
     );
+  }
+
+  get fleet(): Fleet {
+    return this.market.fleet;
+  }
+
+  get demand(): DemandModel {
+    return this.market.demand;
+  }
+
+  /** How the marketplace went lately: fulfilment, pickup times, who is doing what. */
+  figures(): MarketplaceFigures {
+    return marketplaceFigures(this.recentRequests, this.recentSteps, this.recentSamples);
   }
 
   async stop(): Promise<void> {
@@ -102,13 +133,15 @@ export class Simulator {
     const now = this.clock.now();
     const from = this.fleet.elapsedMs;
     const dt = now - this.lastTickMs;
-    this.fleet.step(dt);
+    const { requests, events } = this.market.step(dt, now);
     this.lastTickMs = now;
+    this.remember(requests.length, events);
     const fresh: PendingRecord[] = [];
     for (const i of reportingDrivers(this.fleet.drivers.length, this.options.intervalMs, from, this.fleet.elapsedMs)) {
       fresh.push(this.record(i, now));
     }
-    for (const request of this.demand.step(dt, now)) fresh.push(this.requestRecord(request));
+    for (const request of requests) fresh.push(this.requestRecord(request));
+    for (const step of events) fresh.push(this.tripRecord(step, now));
     const { payments, cases } = this.payments.step(dt, now);
     for (const payment of payments) fresh.push(this.paymentRecord(payment));
     const records: PendingRecord[] = [];
@@ -143,6 +176,29 @@ export class Simulator {
       ? malformedPayload(this.faults.pick(malformedRequestKinds), request, 'requestId')
       : Buffer.from(JSON.stringify(request));
     return { topic, key: request.riderId, value, eventTimeMs: request.ts };
+  }
+
+  private tripRecord(step: TripStep, now: number): PendingRecord {
+    const topic = topics.tripEventsRaw.name;
+    this.stats.tripEvents++;
+    const event = tripEventOf(step, now);
+    const value = this.malformedNow() ? malformedPayload(this.faults.pick(malformedTripKinds), event, 'eventId') : Buffer.from(JSON.stringify(event));
+    return { topic, key: event.requestId, value, eventTimeMs: now };
+  }
+
+  private remember(requests: number, steps: readonly TripStep[]): void {
+    this.recentRequests += requests;
+    this.recentSteps.push(...steps);
+    if (this.recentSteps.length > FIGURES_STEPS) {
+      const dropped = this.recentSteps.splice(0, this.recentSteps.length - FIGURES_STEPS);
+      // Requests leave the figures with their outcomes, so fulfilment stays a share of the same requests.
+      this.recentRequests = Math.max(0, this.recentRequests - dropped.filter((s) => s.kind === 'assigned' || s.kind === 'cancelled').length);
+    }
+    if (this.fleet.elapsedMs - this.lastSampleMs >= 10_000) {
+      this.lastSampleMs = this.fleet.elapsedMs;
+      this.recentSamples.push(this.market.statusCounts());
+      if (this.recentSamples.length > FIGURES_SAMPLES) this.recentSamples.shift();
+    }
   }
 
   private paymentRecord(payment: Payment): PendingRecord {
