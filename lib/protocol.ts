@@ -6,6 +6,7 @@ import type { LagReport } from './lag/lag-report';
 import type { PipelineStatus } from './pipeline-status';
 import type { AlertActionRequest } from './schemas/alert-action';
 import type { FraudAlert } from './schemas/fraud-alert';
+import type { MarketplaceKpis } from './schemas/marketplace-kpis';
 import type { OpsKpis } from './schemas/ops-kpis';
 import type { SurgeCell } from './schemas/surge-cell';
 import type { Viewport } from './viewport';
@@ -117,7 +118,7 @@ export interface PipelineData {
   readonly quarantine: readonly QuarantinedTopic[];
 }
 
-/** The newest surge window per H3 cell and the last hour of KPI minutes, as Flink committed them. */
+/** The newest surge window per H3 cell and the last hour of KPI and marketplace minutes, as Flink committed them. */
 export interface AnalyticsState {
   readonly surge: {
     readonly windowEnd: number | null;
@@ -126,6 +127,7 @@ export interface AnalyticsState {
     readonly windowEnds: readonly number[];
   };
   readonly kpis: readonly OpsKpis[];
+  readonly marketplace: readonly MarketplaceKpis[];
 }
 
 /** Who the gateway took this socket for, and what it may do: sent once on connect. */

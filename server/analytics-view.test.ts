@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { MarketplaceKpis } from '../lib/schemas/marketplace-kpis';
 import type { OpsKpis } from '../lib/schemas/ops-kpis';
 import type { SurgeCell } from '../lib/schemas/surge-cell';
 import { AnalyticsView, KPI_MINUTES_KEPT, SURGE_WINDOWS_KEPT } from './analytics-view';
@@ -12,6 +13,10 @@ const cell = (id: string, windowEnd: number, demand = 3, supply = 1): SurgeCell 
   multiplier: 2,
 });
 const minute = (windowStart: number): OpsKpis => ({ windowStart, windowEnd: windowStart + 60_000, requests: 1, activeDrivers: 2, driversOnTrip: 1, payments: 3, paymentVolume: 9.5, alerts: 0 });
+
+const market = (windowStart: number, assigned = 10): MarketplaceKpis => ({
+  windowStart, windowEnd: windowStart + 60_000, assigned, unfulfilled: 1, fulfilment: assigned / (assigned + 1), pickupEtaP50Ms: 200_000, pickupEtaP90Ms: 500_000, tripsStarted: 9, tripsCompleted: 8,
+});
 
 describe('AnalyticsView', () => {
   it('shows the newest window only, and never moves a cell back in time', () => {
@@ -46,6 +51,18 @@ describe('AnalyticsView', () => {
     expect(kpis).toHaveLength(KPI_MINUTES_KEPT);
     expect(kpis[0]!.windowStart).toBe(6 * 60_000);
     expect(kpis.at(-1)!.windowStart).toBe((KPI_MINUTES_KEPT + 5) * 60_000);
+  });
+
+  it('keeps the last hour of marketplace minutes in order, a minute written again replacing itself', () => {
+    const view = new AnalyticsView();
+    for (let i = 1; i <= KPI_MINUTES_KEPT + 5; i++) view.applyMarketplace(market(i * 60_000));
+    view.applyMarketplace(market(10 * 60_000, 42));
+    const { marketplace, kpis } = view.state();
+    expect(kpis).toEqual([]);
+    expect(marketplace).toHaveLength(KPI_MINUTES_KEPT);
+    expect(marketplace[0]!.windowStart).toBe(6 * 60_000);
+    expect(marketplace.find((m) => m.windowStart === 10 * 60_000)!.assigned).toBe(42);
+    expect(view.takeChanged()).not.toBeNull();
   });
 
   it('reports a change once', () => {

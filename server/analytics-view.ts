@@ -1,4 +1,5 @@
 import type { AnalyticsState } from '../lib/protocol';
+import type { MarketplaceKpis } from '../lib/schemas/marketplace-kpis';
 import type { OpsKpis } from '../lib/schemas/ops-kpis';
 import type { SurgeCell } from '../lib/schemas/surge-cell';
 
@@ -15,6 +16,7 @@ export const SURGE_WINDOWS_KEPT = 30;
 export class AnalyticsView {
   private readonly cells = new Map<string, SurgeCell>();
   private readonly minutes = new Map<number, OpsKpis>();
+  private readonly marketMinutes = new Map<number, MarketplaceKpis>();
   /** Recent windows, by window end: every cell Flink committed for it. */
   private readonly windows = new Map<number, Map<string, SurgeCell>>();
   private newestWindowEnd: number | null = null;
@@ -31,11 +33,12 @@ export class AnalyticsView {
   }
 
   applyKpis(minute: OpsKpis): void {
-    this.minutes.set(minute.windowStart, minute);
-    if (this.minutes.size > KPI_MINUTES_KEPT) {
-      const oldest = Math.min(...this.minutes.keys());
-      this.minutes.delete(oldest);
-    }
+    keepMinute(this.minutes, minute);
+    this.changed = true;
+  }
+
+  applyMarketplace(minute: MarketplaceKpis): void {
+    keepMinute(this.marketMinutes, minute);
     this.changed = true;
   }
 
@@ -65,6 +68,7 @@ export class AnalyticsView {
         windowEnds: [...this.windows.keys()].sort((a, b) => a - b),
       },
       kpis: [...this.minutes.values()].sort((a, b) => a.windowStart - b.windowStart),
+      marketplace: [...this.marketMinutes.values()].sort((a, b) => a.windowStart - b.windowStart),
     };
   }
 
@@ -74,4 +78,10 @@ export class AnalyticsView {
     this.changed = false;
     return this.state();
   }
+}
+
+/** The newest KPI_MINUTES_KEPT minutes: a minute written again (a replay) replaces itself. */
+function keepMinute<M extends { readonly windowStart: number }>(minutes: Map<number, M>, minute: M): void {
+  minutes.set(minute.windowStart, minute);
+  if (minutes.size > KPI_MINUTES_KEPT) minutes.delete(Math.min(...minutes.keys()));
 }

@@ -175,18 +175,23 @@ describe('gateway', () => {
     });
     const minute = { windowStart: end, windowEnd: end + 60_000, requests: 12, activeDrivers: 30, driversOnTrip: 9, payments: 4, paymentVolume: 1234.5, alerts: 1 };
     await producer.send({ topic: topics.opsKpis.name, messages: [{ value: JSON.stringify(minute) }] });
+    const market = { windowStart: end, windowEnd: end + 60_000, assigned: 80, unfulfilled: 5, fulfilment: 80 / 85, pickupEtaP50Ms: 281_000, pickupEtaP90Ms: null, tripsStarted: 71, tripsCompleted: 66 };
+    // A minute that is not a MarketplaceKpis (a fulfilment over 1) is counted invalid and not shown.
+    await producer.send({ topic: topics.marketplaceKpis.name, messages: [{ value: JSON.stringify({ ...market, windowStart: end - 60_000, fulfilment: 1.5 }) }, { value: JSON.stringify(market) }] });
 
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(base, { path: SOCKET_PATH, transports: ['websocket'], extraHeaders: { cookie: adminCookie } });
     sockets.push(socket);
     let state: Parameters<ServerToClientEvents['analytics:state']>[0] | null = null;
     socket.on('analytics:state', (s) => (state = s));
     socket.emit('analytics:subscribe');
-    await until('the test window on analytics:state', () => state?.surge.windowEnd === end && state.kpis.some((k) => k.windowStart === end), 30_000);
+    await until('the test window on analytics:state', () => state?.surge.windowEnd === end && state.kpis.some((k) => k.windowStart === end) && state.marketplace.some((k) => k.windowStart === end), 30_000);
     const shown = state!;
     expect(shown.surge.cells.map((c) => [c.cell, c.demand]).sort()).toEqual([['8860145b4bfffff', 4], ['8861892c9bfffff', 6]]);
     expect(shown.kpis.find((k) => k.windowStart === end)).toEqual(minute);
+    expect(shown.marketplace.find((k) => k.windowStart === end)).toEqual(market);
+    expect(shown.marketplace.some((k) => k.windowStart === end - 60_000)).toBe(false);
     const health = (await (await fetch(`${base}/readyz`)).json()) as { analyticsIngest: { invalid: number } };
-    expect(health.analyticsIngest.invalid).toBeGreaterThanOrEqual(1);
+    expect(health.analyticsIngest.invalid).toBeGreaterThanOrEqual(2);
 
     // The time scrubber: an earlier window whole, and nothing for what is not a window end.
     expect(shown.surge.windowEnds).toContain(end - 10_000);

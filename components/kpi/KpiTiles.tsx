@@ -2,11 +2,12 @@
 
 import { Line, LineChart, YAxis } from 'recharts';
 import { formatKpi, kpiTiles, type KpiTile } from '../../lib/kpi-tiles';
+import type { MarketplaceKpis } from '../../lib/schemas/marketplace-kpis';
 import type { OpsKpis } from '../../lib/schemas/ops-kpis';
 
 /** The last minute of each KPI with its trend; `wall` sizes them for a screen across a room. */
-export function KpiTiles({ minutes, wall = false }: { minutes: readonly OpsKpis[]; wall?: boolean }) {
-  const tiles = kpiTiles(minutes);
+export function KpiTiles({ minutes, marketplace, wall = false }: { minutes: readonly OpsKpis[]; marketplace: readonly MarketplaceKpis[]; wall?: boolean }) {
+  const tiles = kpiTiles(minutes, marketplace);
   if (tiles.length === 0) return <p className="p-3 text-sm text-muted">The first KPI minute closes about a minute after data starts flowing.</p>;
   return (
     <ul className={`grid gap-2 p-2 ${wall ? 'grid-cols-2' : 'grid-cols-3'}`} data-testid="kpi.tiles">
@@ -29,7 +30,7 @@ function Tile({ tile, wall }: { tile: KpiTile; wall: boolean }) {
             {formatKpi(tile.key, tile.value)}
           </span>
           {change !== null && (
-            <span className={`ml-1 text-xs tabular-nums ${change > 0 ? 'text-idle' : 'text-en-route'}`}>
+            <span className={`ml-1 text-xs tabular-nums ${tile.better ? 'text-idle' : 'text-en-route'}`}>
               {change > 0 ? '▲' : '▼'} {formatKpi(tile.key, Math.abs(change))}
             </span>
           )}

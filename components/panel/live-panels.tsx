@@ -40,7 +40,7 @@ export function KpiPanel({ now, wall = false, className }: LivePanelProps) {
   const fresh = freshness(analyticsStore().receivedAt(), last, now, staleAfterMs.kpis);
   return (
     <Panel title="Last minute" freshness={fresh} testId="panel.kpis" stream="kpis" wall={wall} className={className}>
-      {analytics ? <KpiTiles minutes={analytics.kpis} wall={wall} /> : <Skeleton />}
+      {analytics ? <KpiTiles minutes={analytics.kpis} marketplace={analytics.marketplace} wall={wall} /> : <Skeleton />}
     </Panel>
   );
 }

@@ -89,9 +89,11 @@ export class Fleet {
     if (!driver || driver.status !== 'idle') return false;
     driver.status = 'en_route';
     driver.requestId = requestId;
-    this.driveTo(driver, nearestNode(this.network, pickup), this.rnd.between(18, 35));
-    // A rider at the driver's own corner: picked up at once.
-    if (driver.route.length === 0) this.arrive(driver);
+    const speedKmh = this.rnd.between(18, 35);
+    this.driveTo(driver, nearestNode(this.network, pickup), speedKmh);
+    // A rider nearest the driver's own corner is still some way off: the last stretch (straight
+    // line, at the pickup's speed) takes its time before the ride starts (advance()).
+    if (driver.route.length === 0) driver.waitUntilMs = this.nowMs + (distanceMeters(driver.position, pickup) / (speedKmh / 3.6)) * 1000;
     return true;
   }
 
@@ -142,7 +144,9 @@ export class Fleet {
 
   private advance(driver: Driver, dtMs: number): void {
     if (driver.route.length === 0) {
-      if (this.nowMs >= driver.waitUntilMs) this.decideNext(driver);
+      if (this.nowMs < driver.waitUntilMs) return;
+      if (driver.status === 'en_route' && driver.requestId) this.arrive(driver);
+      else this.decideNext(driver);
       return;
     }
     let remainingM = (driver.speedKmh / 3.6) * (dtMs / 1000);

@@ -84,5 +84,5 @@ describe('Marketplace', () => {
     expect(f.shares.idle).toBeGreaterThan(0.15);
     expect(f.shares.idle).toBeLessThan(0.45);
     expect(f.shares.on_trip).toBeGreaterThan(0.4);
-  });
+  }, 60_000);
 });
