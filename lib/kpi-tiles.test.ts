@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatKpi, kpiTiles } from './kpi-tiles';
+import { formatKpi, formatKpiChange, kpiTiles, wallKpis } from './kpi-tiles';
 import type { MarketplaceKpis } from './schemas/marketplace-kpis';
 import type { OpsKpis } from './schemas/ops-kpis';
 
@@ -38,6 +38,11 @@ describe('kpiTiles', () => {
     expect(tiles.find((t) => t.key === 'requests')!.series).toEqual([5, 10, 11]);
   });
 
+  it("shows the wall's tiles only where asked, in the same order", () => {
+    const tiles = kpiTiles([minute(1, 10)], [market(1, 240_000)], 30, wallKpis);
+    expect(tiles.map((t) => t.key)).toEqual(['requests', 'fulfilment', 'unfulfilled', 'pickupEtaP50Ms', 'pickupEtaP90Ms', 'tripsCompleted', 'driversIdle', 'driversEnRoute', 'driversOnTrip']);
+  });
+
   it('has no change for a single minute and no tiles without minutes', () => {
     expect(kpiTiles([minute(1, 10)])[0]!.change).toBeNull();
     expect(kpiTiles([])).toEqual([]);
@@ -53,5 +58,14 @@ describe('kpiTiles', () => {
     ['paymentVolume', 31_000_000, '₹3.1 Cr'],
   ] as const)('formats %s %d as %s', (key, value, text) => {
     expect(formatKpi(key, value)).toBe(text);
+  });
+});
+
+describe('formatKpiChange', () => {
+  it('leaves the unit to the value for times and shares, and keeps it for money', () => {
+    expect(formatKpiChange('pickupEtaP90Ms', -48_000)).toBe('0.8');
+    expect(formatKpiChange('fulfilment', 0.012)).toBe('1.2');
+    expect(formatKpiChange('paymentVolume', -25_200)).toBe('₹25.2k');
+    expect(formatKpiChange('requests', 18)).toBe('18');
   });
 });

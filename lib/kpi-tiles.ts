@@ -22,21 +22,27 @@ export type KpiKey =
 
 /** Tiles in the order they are shown: demand and how it was served, then the fleet, then money. */
 export const kpiLabels: Record<KpiKey, string> = {
-  requests: 'Ride requests / min',
+  requests: 'Requests / min',
   fulfilment: 'Requests served',
-  unfulfilled: 'Riders who gave up / min',
+  unfulfilled: 'Gave up / min',
   pickupEtaP50Ms: 'Pickup time p50',
   pickupEtaP90Ms: 'Pickup time p90',
   tripsStarted: 'Trips started / min',
-  tripsCompleted: 'Trips completed / min',
+  tripsCompleted: 'Trips ended / min',
   activeDrivers: 'Active drivers',
   driversIdle: 'Drivers idle',
   driversEnRoute: 'Drivers en route',
   driversOnTrip: 'Drivers on a trip',
   payments: 'Payments / min',
-  paymentVolume: 'Payment volume / min',
+  paymentVolume: 'Volume / min',
   alerts: 'Fraud alerts / min',
 };
+
+/**
+ * What the wall shows across a room: how riders are served and where the fleet is. Money and
+ * fraud have panels of their own there; the dashboard and embeds show every tile.
+ */
+export const wallKpis: readonly KpiKey[] = ['requests', 'fulfilment', 'unfulfilled', 'pickupEtaP50Ms', 'pickupEtaP90Ms', 'tripsCompleted', 'driversIdle', 'driversEnRoute', 'driversOnTrip'];
 
 /** KPIs where a rise is bad news (its arrow is coloured as a warning). */
 const worseWhenUp: ReadonlySet<KpiKey> = new Set(['unfulfilled', 'pickupEtaP50Ms', 'pickupEtaP90Ms', 'alerts']);
@@ -60,12 +66,12 @@ export interface KpiTile {
  * each series. A KPI a minute has no value for (no pickups, no trip events: an older KPI job, a
  * city that reports no trips) is left out of that minute; a KPI no minute has gets no tile.
  */
-export function kpiTiles(ops: readonly OpsKpis[], marketplace: readonly MarketplaceKpis[] = [], points = 30): KpiTile[] {
+export function kpiTiles(ops: readonly OpsKpis[], marketplace: readonly MarketplaceKpis[] = [], points = 30, only: readonly KpiKey[] = Object.keys(kpiLabels) as KpiKey[]): KpiTile[] {
   const byStart = new Map<number, KpiMinute>();
   for (const m of [...ops, ...marketplace]) byStart.set(m.windowStart, { ...byStart.get(m.windowStart), ...m });
   const minutes = [...byStart].sort((a, b) => a[0] - b[0]).map(([, m]) => m);
   const tiles: KpiTile[] = [];
-  for (const key of Object.keys(kpiLabels) as KpiKey[]) {
+  for (const key of (Object.keys(kpiLabels) as KpiKey[]).filter((k) => only.includes(k))) {
     const known = minutes.filter((m) => typeof m[key] === 'number').slice(-points);
     if (known.length === 0) continue;
     const series = known.map((m) => m[key] as number);
@@ -92,4 +98,12 @@ export function formatKpi(key: KpiKey, value: number): string {
   const units: [number, string][] = [[1e7, ' Cr'], [1e5, ' L'], [1e3, 'k']];
   for (const [size, unit] of units) if (value >= size) return `₹${(value / size).toFixed(1)}${unit}`;
   return `₹${Math.round(value)}`;
+}
+
+/** A change as a tile shows it beside the value: times without their unit (the value has it). */
+export function formatKpiChange(key: KpiKey, change: number): string {
+  const size = Math.abs(change);
+  if (key === 'pickupEtaP50Ms' || key === 'pickupEtaP90Ms') return (size / 60_000).toFixed(1);
+  if (key === 'fulfilment') return (size * 100).toFixed(1);
+  return formatKpi(key, size);
 }

@@ -1,0 +1,14 @@
+import { chromium } from 'playwright';
+const [base, password, out] = [process.argv[2]!, process.argv[3]!, process.argv[4]!];
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--use-gl=angle', '--use-angle=gl-egl', '--ignore-gpu-blocklist'] });
+const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+await page.goto(`${base}/login`);
+await page.getByLabel('User name').fill('admin');
+await page.getByLabel('Password').fill(password);
+await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+await page.waitForTimeout(15_000);
+await page.screenshot({ path: `${out}-overview.png` });
+await page.goto(`${base}/wall`);
+await page.waitForTimeout(15_000);
+await page.screenshot({ path: `${out}-wall.png` });
+await browser.close();
