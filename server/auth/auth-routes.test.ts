@@ -465,3 +465,63 @@ describe("a page's Content-Security-Policy", () => {
     expect(login.headers.get('content-security-policy')).toMatch(/script-src 'none'/);
   });
 });
+
+describe('the page gate', () => {
+  /** Who asks: nobody, a signed-in role, or a screen's cookie for one panel. */
+  type Who = 'nobody' | 'ops' | 'admin' | 'wall screen' | 'kpis screen' | 'expired ops';
+  const screens = new Map<string, string>();
+  beforeAll(async () => {
+    kafkaDown = false;
+    for (const [panel, role, path] of [['wall', 'wall', '/wall'], ['kpis', 'embed', '/embed/kpis']] as const) {
+      const issued = await fetch(`${url}/api/grants`, {
+        method: 'POST',
+        body: JSON.stringify({ label: `gate ${panel}`, role, panels: [panel], origins: [], validForMs: 3_600_000 }),
+        headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:3999', cookie: await sessionCookie('admin') },
+      });
+      const { token } = (await issued.json()) as { token: string };
+      const handOver = await fetch(`${url}${path}?token=${token}`, { redirect: 'manual' });
+      screens.set(panel, handOver.headers.getSetCookie().find((c) => c.startsWith(`sw_screen_${panel}=`))!.split(';')[0]!);
+    }
+  });
+  const cookieOf = async (who: Who): Promise<string | undefined> => {
+    if (who === 'nobody') return undefined;
+    if (who === 'wall screen') return screens.get('wall');
+    if (who === 'kpis screen') return screens.get('kpis');
+    if (who === 'expired ops') return sessionCookie('ops', 'ops', -1_000);
+    return sessionCookie(who);
+  };
+  // path, who asks → status, and where a redirect goes (or the page's own text).
+  const table: [string, Who, number, string][] = [
+    ['/', 'nobody', 303, '/login?next=%2F'],
+    ['/fraud?alert=a-1', 'nobody', 303, `/login?next=${encodeURIComponent('/fraud?alert=a-1')}`],
+    ['/fraud', 'expired ops', 303, '/login?next=%2Ffraud&error=expired'],
+    ['/fraud', 'ops', 200, 'page'],
+    ['/admin', 'ops', 403, 'Admins only'],
+    ['/admin/users', 'ops', 403, 'Admins only'],
+    ['/admin', 'admin', 200, 'page'],
+    ['/wall', 'wall screen', 200, 'page'],
+    ['/wall', 'nobody', 303, '/login?next=%2Fwall'],
+    ['/embed/kpis', 'kpis screen', 200, 'page'],
+    // A screen's cookie is for its panel's page only: elsewhere it is nobody.
+    ['/embed/kpis', 'wall screen', 303, '/login?next=%2Fembed%2Fkpis'],
+    ['/fraud', 'wall screen', 303, '/login?next=%2Ffraud'],
+    ['/admin', 'kpis screen', 303, '/login?next=%2Fadmin'],
+    ['/wall?token=not-a-token', 'nobody', 401, 'This screen cannot be shown'],
+    ['/embed/nope', 'nobody', 303, '/login?next=%2Fembed%2Fnope'],
+    // What holds no data passes without a session: scripts, icons, the socket (it checks its own handshake).
+    ['/_next/static/chunks/app.js', 'nobody', 200, 'page'],
+    ['/favicon.ico', 'nobody', 200, 'page'],
+    ['/socket.io/?EIO=4&transport=polling', 'nobody', 200, 'page'],
+    // ...but nothing that only looks like them.
+    ['/favicon.ico/../fraud', 'nobody', 303, '/login?next=%2Ffraud'],
+    ['/fraud.png.html', 'nobody', 303, '/login?next=%2Ffraud.png.html'],
+  ];
+
+  it.each(table)('%s for %s: %i %s', async (path, who, status, expected) => {
+    const cookie = await cookieOf(who);
+    const res = await fetch(`${url}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+    expect(res.status).toBe(status);
+    if (status === 303) expect(res.headers.get('location')).toBe(expected);
+    else expect(await res.text()).toContain(expected);
+  });
+});
