@@ -5,6 +5,7 @@ import { DriverLocation, driverStatuses } from '../../lib/schemas/driver-locatio
 import { Payment, paymentKinds } from '../../lib/schemas/payment';
 import { recordVerdict, type Verdict } from '../../lib/schemas/record-checks';
 import { RideRequest } from '../../lib/schemas/ride-request';
+import { TripEvent, tripEventKinds } from '../../lib/schemas/trip-event';
 
 /**
  * Raw records as a hostile or broken producer would send them, and the verdict the published
@@ -13,6 +14,8 @@ import { RideRequest } from '../../lib/schemas/ride-request';
  */
 
 export type RawKind = 'pings' | 'requests' | 'payments';
+/** What verdicts are compared on: every raw schema a job checks, trip events too. */
+export type VerdictKind = RawKind | 'trips';
 
 export interface FuzzedRecord {
   readonly kind: RawKind;
@@ -22,13 +25,13 @@ export interface FuzzedRecord {
   readonly how: string;
 }
 
-const schemas: Record<RawKind, z.ZodType> = { pings: DriverLocation, requests: RideRequest, payments: Payment };
+const schemas: Record<VerdictKind, z.ZodType> = { pings: DriverLocation, requests: RideRequest, payments: Payment, trips: TripEvent };
 
 /** Each raw kind's schema name in lib/schemas (the jobs' `check.<name>` variable). */
-export const schemaNames: Record<RawKind, 'DriverLocation' | 'RideRequest' | 'Payment'> = { pings: 'DriverLocation', requests: 'RideRequest', payments: 'Payment' };
+export const schemaNames: Record<VerdictKind, 'DriverLocation' | 'RideRequest' | 'Payment' | 'TripEvent'> = { pings: 'DriverLocation', requests: 'RideRequest', payments: 'Payment', trips: 'TripEvent' };
 
 /** The published schema's verdict on raw bytes at `now`, as the jobs must give it (lib/schemas/record-checks). */
-export function schemaVerdict(kind: RawKind, value: Buffer | null, now = Date.now(), maxFutureMs = defaultPipelineSettings.maxFutureMs): Verdict {
+export function schemaVerdict(kind: VerdictKind, value: Buffer | null, now = Date.now(), maxFutureMs = defaultPipelineSettings.maxFutureMs): Verdict {
   return recordVerdict(schemas[kind], value, now, { field: eventTimeField, maxFutureMs });
 }
 
@@ -41,7 +44,18 @@ const lat = fc.double({ min: -90, max: 90, noNaN: true });
 const lon = fc.double({ min: -180, max: 180, noNaN: true });
 
 /** Schema-valid records; `ts` is filled in by the caller so that event time only moves forward. */
-const validBodies: Record<RawKind, fc.Arbitrary<Record<string, unknown>>> = {
+const validBodies: Record<VerdictKind, fc.Arbitrary<Record<string, unknown>>> = {
+  trips: fc.record(
+    {
+      eventId: fc.string({ minLength: 1, maxLength: 80, unit: 'grapheme-ascii' }),
+      kind: fc.constantFrom(...tripEventKinds),
+      requestId: id,
+      driverId: id,
+      distanceM: fc.integer({ min: 0, max: 100_000 }),
+      waitMs: fc.integer({ min: 0, max: 3_600_000 }),
+    },
+    { requiredKeys: ['eventId', 'kind', 'requestId'] },
+  ),
   pings: fc.record(
     {
       driverId: id,
@@ -202,9 +216,9 @@ export function fuzzedRecords(count: number, seed: number, ts: (index: number) =
  * broken any way, a third hostile; an occasional null value (a tombstone); event times within
  * the year before `now`.
  */
-export function verdictSample(count: number, seed: number, now: number): { kind: RawKind; value: Buffer | null; how: string }[] {
+export function verdictSample(count: number, seed: number, now: number): { kind: VerdictKind; value: Buffer | null; how: string }[] {
   const one = fc.tuple(
-    fc.constantFrom(...kinds),
+    fc.constantFrom<VerdictKind>(...kinds, 'trips'),
     fc.integer({ min: now - 365 * 24 * 3_600_000, max: now }),
     fc.oneof({ arbitrary: fc.constant(null), weight: 10 }, { arbitrary: breakage, weight: 10 }, { arbitrary: hostile, weight: 10 }, { arbitrary: fc.constant('tombstone' as const), weight: 1 }),
   ).chain(([kind, ts, broken]) => validBodies[kind].map((body) => ({ kind, body: { ...body, ts }, broken })));

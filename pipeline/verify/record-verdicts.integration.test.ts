@@ -71,7 +71,8 @@ describe('the jobs and zod judge records alike', () => {
         `by how made: ${[...byHow].map(([h, c]) => `${h} ${c.good}/${c.bad}`).join(', ')}; reason classes: ${[...byClass].map(([c, n]) => `${c} ${n}`).join(', ')}`,
     );
     expect(differ.slice(0, 20)).toEqual([]);
-    // The sample must reach both verdicts in bulk, and every hostile kind must be in it.
+    // Every raw schema a job checks is judged in bulk, both verdicts reached in bulk, every hostile kind in it.
+    for (const kind of Object.keys(schemaNames)) expect(records.filter((r) => r.kind === kind).length, kind).toBeGreaterThan(COUNT / 5);
     expect(good).toBeGreaterThan(COUNT * 0.25);
     expect(COUNT - good).toBeGreaterThan(COUNT * 0.4);
     for (const how of ['a line terminator in a string', 'astral characters (two UTF-16 units each)', 'a lone surrogate', 'an extra field nested deep', 'a number JSON.stringify would not write', 'a ts JSON.stringify would not write', 'an event time in the future', 'a null value']) {
