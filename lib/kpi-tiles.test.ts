@@ -67,5 +67,7 @@ describe('formatKpiChange', () => {
     expect(formatKpiChange('fulfilment', 0.012)).toBe('1.2');
     expect(formatKpiChange('paymentVolume', -25_200)).toBe('₹25.2k');
     expect(formatKpiChange('requests', 18)).toBe('18');
+    expect(formatKpiChange('pickupEtaP50Ms', 1_000)).toBeNull();
+    expect(formatKpiChange('paymentVolume', 0.4)).toBeNull();
   });
 });

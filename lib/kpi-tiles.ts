@@ -100,10 +100,12 @@ export function formatKpi(key: KpiKey, value: number): string {
   return `₹${Math.round(value)}`;
 }
 
-/** A change as a tile shows it beside the value: times without their unit (the value has it). */
-export function formatKpiChange(key: KpiKey, change: number): string {
+/**
+ * A change as a tile shows it beside the value: times and shares without their unit (the value
+ * has it); null when it rounds to nothing at that precision (no "▲ 0.0").
+ */
+export function formatKpiChange(key: KpiKey, change: number): string | null {
   const size = Math.abs(change);
-  if (key === 'pickupEtaP50Ms' || key === 'pickupEtaP90Ms') return (size / 60_000).toFixed(1);
-  if (key === 'fulfilment') return (size * 100).toFixed(1);
-  return formatKpi(key, size);
+  const text = key === 'pickupEtaP50Ms' || key === 'pickupEtaP90Ms' ? (size / 60_000).toFixed(1) : key === 'fulfilment' ? (size * 100).toFixed(1) : formatKpi(key, size);
+  return /^₹?0(\.0)?$/.test(text) ? null : text;
 }

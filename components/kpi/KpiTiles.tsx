@@ -20,7 +20,7 @@ export function KpiTiles({ minutes, marketplace, wall = false }: { minutes: read
 
 function Tile({ tile, wall }: { tile: KpiTile; wall: boolean }) {
   const points = tile.series.map((v, i) => ({ i, v }));
-  const change = tile.change === null || tile.change === 0 ? null : tile.change;
+  const change = tile.change === null ? null : formatKpiChange(tile.key, tile.change);
   const value = (
     <div className="whitespace-nowrap">
       <span className={`font-semibold tabular-nums ${wall ? 'text-4xl' : 'text-lg'}`} data-testid="kpi.value">
@@ -28,7 +28,7 @@ function Tile({ tile, wall }: { tile: KpiTile; wall: boolean }) {
       </span>
       {change !== null && (
         <span className={`ml-1 text-xs tabular-nums ${tile.better ? 'text-idle' : 'text-en-route'}`}>
-          {change > 0 ? '▲' : '▼'} {formatKpiChange(tile.key, change)}
+          {tile.change! > 0 ? '▲' : '▼'} {change}
         </span>
       )}
     </div>
