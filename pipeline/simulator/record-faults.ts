@@ -18,11 +18,10 @@ export type MalformedKind = (typeof malformedKinds)[number];
 /** The kinds that break a ride request (which has no status). */
 export const malformedRequestKinds = malformedKinds.filter((k) => k !== 'unknown-status');
 
-/** The kinds that break a trip event (no position, no status). */
-export const malformedTripKinds = malformedKinds.filter((k) => !['unknown-status', 'lat-not-a-number', 'lat-out-of-range'].includes(k));
-
-/** The kinds that break a payment (whose position fields are ipLat/ipLon). */
-export const malformedPaymentKinds = malformedKinds.filter((k) => !['unknown-status', 'lat-not-a-number', 'lat-out-of-range'].includes(k));
+/** The kinds that break a record with neither a `lat` nor a status: a payment (its position fields are ipLat/ipLon), a trip event. */
+const malformedUnplacedKinds = malformedKinds.filter((k) => !['unknown-status', 'lat-not-a-number', 'lat-out-of-range'].includes(k));
+export const malformedPaymentKinds = malformedUnplacedKinds;
+export const malformedTripKinds = malformedUnplacedKinds;
 
 /** A broken copy of a good record; `idField` names the record's identifier (dropped by missing-id). */
 export function malformedPayload<T extends { ts: number }>(kind: MalformedKind, good: T, idField: keyof T): Buffer {
